@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0
+# rnet: Rust network drivers for Linux 6.12, built out of tree and tested in QEMU.
+#
+#   make run     build what is missing, boot the VM, show the devices and traffic through them
+#   make check   build and run every selftest in QEMU (KTAP), ends with "N passed, N failed"
+#   make bench   Rust drivers vs their C counterparts, ratios in a table and in JSON
+#
+# Kbuild (the file `Kbuild`) describes the modules; this Makefile only drives the scripts.
+
+ifneq ($(KERNELRELEASE),)
+# Invoked by the kernel's build system (make -C <tree> M=...): Kbuild does the work.
+else
+
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+export RNET_CACHE ?= $(HOME)/.cache/rnet
+
+.PHONY: all setup kernel modules run check bench clippy fmt fmt-check clean
+
+all: modules
+
+setup:
+	@bash $(TOP)/scripts/setup.sh
+
+kernel: setup
+	@bash $(TOP)/scripts/kernel.sh check >/dev/null
+
+modules: setup
+	@bash $(TOP)/scripts/modules.sh check >/dev/null
+
+run: setup
+	@bash $(TOP)/qemu/run.sh
+
+check: setup
+	@bash $(TOP)/qemu/check.sh
+
+bench: setup
+	@bash $(TOP)/qemu/bench.sh
+
+# Lints: rustfmt, and clippy on the modules (CLIPPY=1 as the kernel build spells it).
+clippy: setup
+	@RNET_CLIPPY=1 bash $(TOP)/scripts/modules.sh check >/dev/null
+
+fmt:
+	@find $(TOP)/rust $(TOP)/net $(TOP)/drivers -name '*.rs' 2>/dev/null | xargs -r rustfmt --edition 2021
+
+fmt-check:
+	@find $(TOP)/rust $(TOP)/net $(TOP)/drivers -name '*.rs' 2>/dev/null | xargs -r rustfmt --edition 2021 --check
+
+clean:
+	rm -rf $(RNET_CACHE)/modules-*
+
+endif

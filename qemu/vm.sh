@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Boot a built kernel under QEMU with virtme-ng (the host's root filesystem, read-only, over
+# 9p) and run one command in the guest. Sourced by run.sh, check.sh and bench.sh.
+#
+#   vm_run <kernel tree> <timeout seconds> <console log> <guest command...>
+#
+# The VM carries the NICs the drivers need: two 82576 (-device igb) on one QEMU hub, each on
+# its own pcie-root-port (an igb reserves VF slots on its bus), and an 82540EM
+# (-device e1000) on slirp user networking.
+
+RNET_CACHE=${RNET_CACHE:-$HOME/.cache/rnet}
+
+vm_qemu_nics() {
+	printf '%s ' \
+		-netdev hubport,id=ha,hubid=0 \
+		-device pcie-root-port,id=rp1,chassis=1,addr=0x10 \
+		-device igb,netdev=ha,bus=rp1,mac=52:54:00:12:34:01 \
+		-netdev hubport,id=hb,hubid=0 \
+		-device pcie-root-port,id=rp2,chassis=2,addr=0x11 \
+		-device igb,netdev=hb,bus=rp2,mac=52:54:00:12:34:02 \
+		-netdev user,id=slirp \
+		-device pcie-root-port,id=rp3,chassis=3,addr=0x12 \
+		-device e1000,netdev=slirp,bus=rp3,mac=52:54:00:12:34:03
+}
+
+# KVM is used only if a guest really boots with it (nested KVM fails on some hosts even
+# though /dev/kvm exists); the answer is remembered per host kernel.
+vm_accel_args() {
+	local tree=$1 memo
+	memo=$RNET_CACHE/kvm-works-$(uname -r)
+	if [ ! -f "$memo" ]; then
+		local ok=no
+		if [ -w /dev/kvm ] && [ "${RNET_NO_KVM:-0}" != 1 ]; then
+			if timeout 60 vng -r "$tree/arch/x86/boot/bzImage" --disable-microvm \
+				--exec 'echo rnet-kvm-ok' </dev/null 2>/dev/null | grep -q rnet-kvm-ok; then
+				ok=yes
+			fi
+		fi
+		echo "$ok" >"$memo"
+	fi
+	if [ "$(cat "$memo")" = yes ] && [ "${RNET_NO_KVM:-0}" != 1 ]; then
+		echo ""
+	else
+		echo "--disable-kvm"
+	fi
+}
+
+vm_run() {
+	local tree=$1 tmo=$2 console=$3
+	shift 3
+	local accel
+	accel=$(vm_accel_args "$tree")
+	# shellcheck disable=SC2046
+	timeout --foreground -k 10 "$tmo" vng -r "$tree/arch/x86/boot/bzImage" $accel \
+		--disable-microvm --cpus 2 --memory 2G --verbose \
+		--rwdir="$VM_SHARE" \
+		--qemu-opts="$(vm_qemu_nics)" \
+		--append "panic=-1 oops=panic softlockup_panic=1 nmi_watchdog=0" \
+		--exec "$*" </dev/null >"$console" 2>&1
+}

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+/* rnet: wrappers for the inline networking functions the Rust net abstractions call. */
+
+#include <linux/etherdevice.h>
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+#include <net/dst.h>
+
+void rust_helper_kfree_skb(struct sk_buff *skb)
+{
+	kfree_skb(skb);
+}
+
+void rust_helper_skb_tx_timestamp(struct sk_buff *skb)
+{
+	skb_tx_timestamp(skb);
+}
+
+void rust_helper_skb_clear_tstamp(struct sk_buff *skb)
+{
+	skb_clear_tstamp(skb);
+}
+
+void rust_helper_skb_orphan(struct sk_buff *skb)
+{
+	skb_orphan(skb);
+}
+
+bool rust_helper_skb_dst_force(struct sk_buff *skb)
+{
+	return skb_dst_force(skb);
+}
+
+void *rust_helper_netdev_priv(const struct net_device *dev)
+{
+	return netdev_priv(dev);
+}
+
+void rust_helper_dev_lstats_add(struct net_device *dev, unsigned int len)
+{
+	dev_lstats_add(dev, len);
+}
+
+void rust_helper_dev_core_stats_rx_dropped_inc(struct net_device *dev)
+{
+	dev_core_stats_rx_dropped_inc(dev);
+}
+
+void rust_helper_dev_core_stats_tx_dropped_inc(struct net_device *dev)
+{
+	dev_core_stats_tx_dropped_inc(dev);
+}
+
+void rust_helper_eth_hw_addr_random(struct net_device *dev)
+{
+	eth_hw_addr_random(dev);
+}
+
+bool rust_helper_netif_running(const struct net_device *dev)
+{
+	return netif_running(dev);
+}
+
+bool rust_helper_netif_carrier_ok(const struct net_device *dev)
+{
+	return netif_carrier_ok(dev);
+}
+
+void rust_helper_netif_start_queue(struct net_device *dev)
+{
+	netif_start_queue(dev);
+}
+
+void rust_helper_netif_stop_queue(struct net_device *dev)
+{
+	netif_stop_queue(dev);
+}
+
+void rust_helper_netif_wake_queue(struct net_device *dev)
+{
+	netif_wake_queue(dev);
+}
+
+bool rust_helper_netif_queue_stopped(const struct net_device *dev)
+{
+	return netif_queue_stopped(dev);
+}
+
+void rust_helper_netif_tx_disable(struct net_device *dev)
+{
+	netif_tx_disable(dev);
+}
+
+void rust_helper_dev_hold(struct net_device *dev)
+{
+	dev_hold(dev);
+}
+
+void rust_helper_dev_put(struct net_device *dev)
+{
+	dev_put(dev);
+}
+
+/* consume_skb() is inline or out of line depending on CONFIG_TRACEPOINTS: wrap it under a name
+ * of our own so the binding exists exactly once either way. */
+void rust_helper_rnet_consume_skb(struct sk_buff *skb)
+{
+	consume_skb(skb);
+}
+
+/* Fields bindgen can only reach through anonymous struct_group()/cacheline-group unions. */
+void rust_helper_rnet_netdev_add_priv_flags(struct net_device *dev, u64 flags)
+{
+	dev->priv_flags |= flags;
+}
+
+void rust_helper_rnet_netdev_set_lltx(struct net_device *dev, bool lltx)
+{
+	dev->lltx = lltx;
+}
+
+__be16 rust_helper_rnet_skb_protocol(const struct sk_buff *skb)
+{
+	return skb->protocol;
+}
+
+void rust_helper_rnet_skb_set_protocol(struct sk_buff *skb, __be16 protocol)
+{
+	skb->protocol = protocol;
+}

@@ -1,0 +1,719 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Network devices (`struct net_device`).
+//!
+//! C headers: [`include/linux/netdevice.h`](srctree/include/linux/netdevice.h),
+//! [`include/linux/etherdevice.h`](srctree/include/linux/etherdevice.h).
+//!
+//! A driver describes its device with a [`Driver`] implementation: the `net_device_ops`
+//! callbacks it supports (a `#[vtable]` trait: unimplemented callbacks stay NULL, so the core's
+//! defaults apply), the private data each device carries, and how a fresh device is set up. A
+//! [`Registration`] allocates, sets up and registers one device and undoes all of it on drop, so
+//! a failed probe or a module unload cannot leak a device.
+
+use crate::{
+    bindings,
+    error::{code::*, from_result, to_result, Error, Result, VTABLE_DEFAULT_ERROR},
+    ffi::{c_int, c_void},
+    init::PinInit,
+    net::{ethtool, skbuff::SkBuff},
+    prelude::*,
+    str::CStr,
+    types::Opaque,
+};
+use core::{marker::PhantomData, ptr::NonNull};
+
+/// Interface flags (`IFF_*` of `enum net_device_flags`) for [`DeviceSetup::add_flags`].
+pub mod flags {
+    use crate::bindings;
+
+    /// The device does not use ARP: neighbours resolve to the device's own address.
+    pub const NOARP: u32 = bindings::net_device_flags_IFF_NOARP;
+    /// The device supports broadcast.
+    pub const BROADCAST: u32 = bindings::net_device_flags_IFF_BROADCAST;
+    /// The device supports multicast.
+    pub const MULTICAST: u32 = bindings::net_device_flags_IFF_MULTICAST;
+    /// Point-to-point link.
+    pub const POINTOPOINT: u32 = bindings::net_device_flags_IFF_POINTOPOINT;
+}
+
+/// Private interface flags (`enum netdev_priv_flags`) for [`DeviceSetup::add_priv_flags`].
+pub mod priv_flags {
+    use crate::bindings;
+
+    /// The MAC address may change while the device is up.
+    pub const LIVE_ADDR_CHANGE: u64 = bindings::netdev_priv_flags_IFF_LIVE_ADDR_CHANGE as u64;
+    /// The device runs without a qdisc (software devices that never push back).
+    pub const NO_QUEUE: u64 = bindings::netdev_priv_flags_IFF_NO_QUEUE as u64;
+    /// The device does not share its skbs' data between transmit calls.
+    pub const TX_SKB_SHARING: u64 = bindings::netdev_priv_flags_IFF_TX_SKB_SHARING as u64;
+}
+
+/// Offload features (`NETIF_F_*`), as bits of `netdev_features_t`.
+pub mod features {
+    use crate::bindings;
+
+    macro_rules! feature {
+        ($(#[$m:meta])* $name:ident = $bit:ident) => {
+            $(#[$m])*
+            pub const $name: u64 = 1u64 << bindings::$bit;
+        };
+    }
+
+    feature!(/// Scatter/gather I/O.
+        SG = NETIF_F_SG_BIT);
+    feature!(/// Can checksum any protocol (`NETIF_F_HW_CSUM`).
+        HW_CSUM = NETIF_F_HW_CSUM_BIT);
+    feature!(/// Receive checksum offload.
+        RXCSUM = NETIF_F_RXCSUM_BIT);
+    feature!(/// Can DMA to high memory.
+        HIGHDMA = NETIF_F_HIGHDMA_BIT);
+    feature!(/// Handles frag lists (`NETIF_F_FRAGLIST`).
+        FRAGLIST = NETIF_F_FRAGLIST_BIT);
+    feature!(/// TCP segmentation offload for IPv4.
+        TSO = NETIF_F_TSO_BIT);
+    feature!(/// TCP segmentation offload for IPv6.
+        TSO6 = NETIF_F_TSO6_BIT);
+    feature!(/// TSO with ECN.
+        TSO_ECN = NETIF_F_TSO_ECN_BIT);
+    feature!(/// TSO may mangle the IPv4 ID.
+        TSO_MANGLEID = NETIF_F_TSO_MANGLEID_BIT);
+    feature!(/// UDP segmentation offload (`NETIF_F_GSO_UDP_L4`).
+        GSO_UDP_L4 = NETIF_F_GSO_UDP_L4_BIT);
+    feature!(/// SCTP GSO.
+        GSO_SCTP = NETIF_F_GSO_SCTP_BIT);
+    feature!(/// Frag-list GSO.
+        GSO_FRAGLIST = NETIF_F_GSO_FRAGLIST_BIT);
+    feature!(/// SCTP CRC32c offload.
+        SCTP_CRC = NETIF_F_SCTP_CRC_BIT);
+    feature!(/// Generic receive offload.
+        GRO = NETIF_F_GRO_BIT);
+    feature!(/// Cannot handle VLAN frames.
+        VLAN_CHALLENGED = NETIF_F_VLAN_CHALLENGED_BIT);
+    feature!(/// Loopback enabled (`NETIF_F_LOOPBACK`).
+        LOOPBACK = NETIF_F_LOOPBACK_BIT);
+
+    /// The software GSO types the stack segments late if the device advertises them
+    /// (`NETIF_F_GSO_SOFTWARE`).
+    pub const GSO_SOFTWARE: u64 =
+        TSO | TSO_ECN | TSO6 | TSO_MANGLEID | GSO_SCTP | GSO_UDP_L4 | GSO_FRAGLIST;
+}
+
+/// Which per-CPU statistics the core allocates (and frees) for a device
+/// (`enum netdev_stat_type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PcpuStats {
+    /// None: the driver keeps its own counters.
+    None,
+    /// `struct pcpu_lstats` (packets and bytes, as loopback and veth count them): enables
+    /// [`Device::lstats_add`] and [`Device::lstats_read`].
+    Lstats,
+}
+
+/// Result of a transmit attempt, as returned from [`Driver::start_xmit`].
+pub enum TxOutcome {
+    /// The buffer was accepted (`NETDEV_TX_OK`); the driver consumed or queued it.
+    Ok,
+    /// The device cannot take the buffer now (`NETDEV_TX_BUSY`); it is handed back to the core,
+    /// which requeues it. Only valid when the queue was stopped first.
+    Busy(SkBuff),
+}
+
+/// Network device statistics, filled in by [`Driver::get_stats64`]
+/// (`struct rtnl_link_stats64`).
+#[repr(transparent)]
+pub struct Stats64(bindings::rtnl_link_stats64);
+
+macro_rules! stats_setters {
+    ($($(#[$m:meta])* $field:ident),* $(,)?) => {
+        impl Stats64 {
+            $(
+                $(#[$m])*
+                pub fn $field(&mut self, value: u64) -> &mut Self {
+                    self.0.$field = value;
+                    self
+                }
+            )*
+        }
+    };
+}
+
+stats_setters!(
+    /// Sets packets received.
+    rx_packets,
+    /// Sets packets transmitted.
+    tx_packets,
+    /// Sets bytes received.
+    rx_bytes,
+    /// Sets bytes transmitted.
+    tx_bytes,
+    /// Sets bad packets received.
+    rx_errors,
+    /// Sets transmit errors.
+    tx_errors,
+    /// Sets received packets dropped by the device or driver.
+    rx_dropped,
+    /// Sets packets dropped on transmit.
+    tx_dropped,
+    /// Sets multicast packets received.
+    multicast,
+    /// Sets collisions.
+    collisions,
+    /// Sets received frames with a length error.
+    rx_length_errors,
+    /// Sets received frames with a CRC error.
+    rx_crc_errors,
+    /// Sets receiver FIFO overruns.
+    rx_fifo_errors,
+    /// Sets received frames missed by the device.
+    rx_missed_errors,
+);
+
+/// A socket address handed to [`Driver::set_mac_address`] (`struct sockaddr`).
+#[repr(transparent)]
+pub struct SockAddr(Opaque<bindings::sockaddr>);
+
+impl SockAddr {
+    /// The first `ETH_ALEN` bytes of the address data: the requested MAC address.
+    pub fn mac(&self) -> [u8; 6] {
+        let mut mac = [0u8; 6];
+        // SAFETY: `self` wraps a valid `sockaddr`, whose address data (after the 2-byte family)
+        // holds at least 14 bytes.
+        let data = unsafe { (*self.0.get()).__bindgen_anon_1.sa_data_min.as_ref() };
+        for (d, s) in mac.iter_mut().zip(data.iter()) {
+            *d = *s as u8;
+        }
+        mac
+    }
+}
+
+/// A registered network device whose driver is `T`.
+///
+/// Handed to the [`Driver`] callbacks and reachable through a [`Registration`]. Only exists
+/// while the device's private data is initialised.
+///
+/// # Invariants
+///
+/// `self.0` is a valid `struct net_device` allocated by this module with a private area that
+/// holds an initialised `T::Data`.
+#[repr(transparent)]
+pub struct Device<T: Driver>(Opaque<bindings::net_device>, PhantomData<T>);
+
+// SAFETY: All methods of `Device` are callable from any thread: they use the C API's own locking
+// or atomics, and the private data is `Sync`.
+unsafe impl<T: Driver> Sync for Device<T> {}
+// SAFETY: See `Sync` above; a `Device` reference can move between threads.
+unsafe impl<T: Driver> Send for Device<T> {}
+
+impl<T: Driver> Device<T> {
+    /// Creates a reference from a raw pointer.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must point to a valid net_device of driver `T` whose private area holds an
+    /// initialised `T::Data`, valid for `'a`.
+    pub unsafe fn from_raw<'a>(ptr: *mut bindings::net_device) -> &'a Self {
+        // SAFETY: `Device` is a transparent wrapper; validity is guaranteed by the caller.
+        unsafe { &*ptr.cast() }
+    }
+
+    /// The raw `struct net_device` pointer.
+    pub fn as_raw(&self) -> *mut bindings::net_device {
+        self.0.get()
+    }
+
+    /// The driver's private data (`netdev_priv`).
+    pub fn data(&self) -> &T::Data {
+        // SAFETY: By the type invariant the private area holds an initialised `T::Data`, which
+        // lives as long as the device.
+        unsafe { &*bindings::netdev_priv(self.as_raw()).cast::<T::Data>() }
+    }
+
+    /// The interface name, e.g. `rlo0`.
+    pub fn name(&self) -> &CStr {
+        // SAFETY: `name` is a NUL-terminated array inside the valid net_device; renames happen
+        // under RTNL in place and always keep it terminated.
+        unsafe { CStr::from_char_ptr((*self.as_raw()).name.as_ptr()) }
+    }
+
+    /// The interface index.
+    pub fn ifindex(&self) -> i32 {
+        // SAFETY: The net_device is valid; `ifindex` is set at registration and stable.
+        unsafe { (*self.as_raw()).ifindex }
+    }
+
+    /// The current MTU.
+    pub fn mtu(&self) -> u32 {
+        // SAFETY: The net_device is valid; the MTU is a word the core updates atomically.
+        unsafe { core::ptr::read_volatile(&(*self.as_raw()).mtu) }
+    }
+
+    /// The current hardware address.
+    pub fn dev_addr(&self) -> [u8; 6] {
+        let mut mac = [0u8; 6];
+        // SAFETY: `dev_addr` points to `addr_len` (6 for Ethernet) valid bytes while the device
+        // exists.
+        let src = unsafe { core::slice::from_raw_parts((*self.as_raw()).dev_addr, 6) };
+        mac.copy_from_slice(src);
+        mac
+    }
+
+    /// Whether the interface is administratively up (`netif_running`).
+    pub fn is_running(&self) -> bool {
+        // SAFETY: The net_device is valid.
+        unsafe { bindings::netif_running(self.as_raw()) }
+    }
+
+    /// Signals that the link is up (`netif_carrier_on`).
+    pub fn carrier_on(&self) {
+        // SAFETY: The net_device is valid; the function does its own synchronisation.
+        unsafe { bindings::netif_carrier_on(self.as_raw()) }
+    }
+
+    /// Signals that the link is down (`netif_carrier_off`).
+    pub fn carrier_off(&self) {
+        // SAFETY: The net_device is valid; the function does its own synchronisation.
+        unsafe { bindings::netif_carrier_off(self.as_raw()) }
+    }
+
+    /// Whether the link is up (`netif_carrier_ok`).
+    pub fn carrier_ok(&self) -> bool {
+        // SAFETY: The net_device is valid.
+        unsafe { bindings::netif_carrier_ok(self.as_raw()) }
+    }
+
+    /// Allows the core to call `start_xmit` (`netif_start_queue`).
+    pub fn start_queue(&self) {
+        // SAFETY: The net_device is valid and registered.
+        unsafe { bindings::netif_start_queue(self.as_raw()) }
+    }
+
+    /// Stops the core from calling `start_xmit` (`netif_stop_queue`), e.g. when the ring is full.
+    pub fn stop_queue(&self) {
+        // SAFETY: The net_device is valid and registered.
+        unsafe { bindings::netif_stop_queue(self.as_raw()) }
+    }
+
+    /// Restarts a stopped queue and reschedules transmission (`netif_wake_queue`).
+    pub fn wake_queue(&self) {
+        // SAFETY: The net_device is valid and registered.
+        unsafe { bindings::netif_wake_queue(self.as_raw()) }
+    }
+
+    /// Whether the (first) transmit queue is stopped.
+    pub fn queue_stopped(&self) -> bool {
+        // SAFETY: The net_device is valid and registered.
+        unsafe { bindings::netif_queue_stopped(self.as_raw()) }
+    }
+
+    /// Stops all transmit queues, waiting for running `start_xmit` calls (`netif_tx_disable`).
+    pub fn tx_disable(&self) {
+        // SAFETY: The net_device is valid and registered.
+        unsafe { bindings::netif_tx_disable(self.as_raw()) }
+    }
+
+    /// Adds one packet of `len` bytes to this CPU's `pcpu_lstats` (`dev_lstats_add`).
+    ///
+    /// Only available to drivers with [`Driver::PCPU_STATS`] = [`PcpuStats::Lstats`]; using it
+    /// elsewhere fails the build.
+    #[inline]
+    pub fn lstats_add(&self, len: u32) {
+        build_assert!(matches!(T::PCPU_STATS, PcpuStats::Lstats));
+        // SAFETY: The core allocated `dev->lstats` at registration because the driver asked for
+        // `PcpuStats::Lstats` (asserted above); it lives until the device is freed.
+        unsafe { bindings::dev_lstats_add(self.as_raw(), len) }
+    }
+
+    /// Sums the per-CPU `pcpu_lstats` (`dev_lstats_read`): `(packets, bytes)`.
+    pub fn lstats_read(&self) -> (u64, u64) {
+        build_assert!(matches!(T::PCPU_STATS, PcpuStats::Lstats));
+        let (mut packets, mut bytes) = (0u64, 0u64);
+        // SAFETY: As in `lstats_add`; the out pointers are valid locals.
+        unsafe { bindings::dev_lstats_read(self.as_raw(), &mut packets, &mut bytes) };
+        (packets, bytes)
+    }
+
+    /// Counts a received packet dropped by the driver in the core's per-CPU counters
+    /// (`dev_core_stats_rx_dropped_inc`, reported as `rx_dropped`).
+    pub fn rx_dropped_inc(&self) {
+        // SAFETY: The net_device is valid; the core allocates its counters on demand.
+        unsafe { bindings::dev_core_stats_rx_dropped_inc(self.as_raw()) }
+    }
+
+    /// Counts a transmitted packet dropped by the driver (`dev_core_stats_tx_dropped_inc`).
+    pub fn tx_dropped_inc(&self) {
+        // SAFETY: The net_device is valid; the core allocates its counters on demand.
+        unsafe { bindings::dev_core_stats_tx_dropped_inc(self.as_raw()) }
+    }
+
+    /// Sets the Ethernet address from a `SIOCSIFHWADDR`/netlink request (`eth_mac_addr`):
+    /// rejects invalid (multicast or zero) addresses with `EADDRNOTAVAIL` and a running device
+    /// without `IFF_LIVE_ADDR_CHANGE` with `EBUSY`.
+    pub fn eth_mac_addr(&self, addr: &SockAddr) -> Result {
+        // SAFETY: The net_device is valid and we are called under RTNL from
+        // `ndo_set_mac_address`; `addr` wraps a valid sockaddr.
+        to_result(unsafe { bindings::eth_mac_addr(self.as_raw(), addr.0.get().cast()) })
+    }
+}
+
+/// Access to a freshly allocated, not yet registered device, for [`Driver::setup`].
+///
+/// The private data is not initialised yet, so it cannot be reached from here.
+pub struct DeviceSetup<'a> {
+    dev: NonNull<bindings::net_device>,
+    _p: PhantomData<&'a mut bindings::net_device>,
+}
+
+impl DeviceSetup<'_> {
+    /// # Safety
+    ///
+    /// `dev` must be a valid, unregistered net_device exclusively owned by the caller for `'a`.
+    unsafe fn new(dev: NonNull<bindings::net_device>) -> Self {
+        Self {
+            dev,
+            _p: PhantomData,
+        }
+    }
+
+    fn raw(&mut self) -> &mut bindings::net_device {
+        // SAFETY: By the constructor's contract the device is valid and exclusively ours.
+        unsafe { self.dev.as_mut() }
+    }
+
+    /// Sets the accepted MTU range; the core rejects other values with `EINVAL` before the
+    /// driver sees them.
+    pub fn set_mtu_range(&mut self, min: u32, max: u32) -> &mut Self {
+        let dev = self.raw();
+        dev.min_mtu = min;
+        dev.max_mtu = max;
+        self
+    }
+
+    /// Sets the initial MTU.
+    pub fn set_mtu(&mut self, mtu: u32) -> &mut Self {
+        self.raw().mtu = mtu;
+        self
+    }
+
+    /// Adds interface flags (see [`flags`]).
+    pub fn add_flags(&mut self, flags: u32) -> &mut Self {
+        self.raw().flags |= flags;
+        self
+    }
+
+    /// Removes interface flags (see [`flags`]).
+    pub fn clear_flags(&mut self, flags: u32) -> &mut Self {
+        self.raw().flags &= !flags;
+        self
+    }
+
+    /// Adds private flags (see [`priv_flags`]).
+    pub fn add_priv_flags(&mut self, flags: u64) -> &mut Self {
+        // SAFETY: The device is valid, unregistered and exclusively ours.
+        unsafe { bindings::rnet_netdev_add_priv_flags(self.dev.as_ptr(), flags) };
+        self
+    }
+
+    /// Sets the enabled features (see [`features`]).
+    pub fn set_features(&mut self, features: u64) -> &mut Self {
+        self.raw().features = features;
+        self
+    }
+
+    /// Sets the features the user may toggle with `ethtool -K`.
+    pub fn set_hw_features(&mut self, features: u64) -> &mut Self {
+        self.raw().hw_features = features;
+        self
+    }
+
+    /// Sets the features inherited by VLAN devices stacked on this one.
+    pub fn set_vlan_features(&mut self, features: u64) -> &mut Self {
+        self.raw().vlan_features = features;
+        self
+    }
+
+    /// Declares lockless transmit (`lltx`): the core does not take the queue lock around
+    /// `start_xmit`; software devices that keep per-CPU state use this.
+    pub fn set_lltx(&mut self, lltx: bool) -> &mut Self {
+        // SAFETY: The device is valid, unregistered and exclusively ours.
+        unsafe { bindings::rnet_netdev_set_lltx(self.dev.as_ptr(), lltx) };
+        self
+    }
+
+    /// Sets the default transmit queue length (`txqueuelen`).
+    pub fn set_tx_queue_len(&mut self, len: u32) -> &mut Self {
+        self.raw().tx_queue_len = len;
+        self
+    }
+
+    /// Gives the device a random locally administered MAC address (`eth_hw_addr_random`).
+    pub fn eth_hw_addr_random(&mut self) -> &mut Self {
+        // SAFETY: The device is valid and not yet registered, so nothing else reads the address.
+        unsafe { bindings::eth_hw_addr_random(self.dev.as_ptr()) };
+        self
+    }
+}
+
+/// A network device driver: `net_device_ops` callbacks plus per-device data and setup.
+///
+/// Callbacks not implemented stay NULL in the ops table, so the core's default behaviour
+/// applies (e.g. without `change_mtu` the core sets the MTU itself after checking it against
+/// the range from [`DeviceSetup::set_mtu_range`]).
+#[vtable]
+pub trait Driver: Sized + 'static {
+    /// Per-device private data, stored in the net_device's private area.
+    type Data: Send + Sync;
+
+    /// Per-CPU statistics the core allocates for the device.
+    const PCPU_STATS: PcpuStats = PcpuStats::None;
+
+    /// Fills in a freshly allocated device (after `ether_setup`), before its data is
+    /// initialised and before registration.
+    fn setup(_dev: &mut DeviceSetup<'_>) {}
+
+    /// The interface is brought up (`ndo_open`).
+    fn open(_dev: &Device<Self>) -> Result {
+        crate::build_error(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// The interface is brought down (`ndo_stop`).
+    fn stop(_dev: &Device<Self>) -> Result {
+        crate::build_error(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Transmits a buffer (`ndo_start_xmit`). Called with bottom halves disabled.
+    fn start_xmit(skb: SkBuff, dev: &Device<Self>) -> TxOutcome;
+
+    /// Reports statistics (`ndo_get_stats64`); `stats` starts zeroed.
+    fn get_stats64(_dev: &Device<Self>, _stats: &mut Stats64) {
+        crate::build_error(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Changes the MTU (`ndo_change_mtu`). `new_mtu` is already within the device's range.
+    /// On success the abstraction stores the new MTU in the device.
+    fn change_mtu(_dev: &Device<Self>, _new_mtu: u32) -> Result {
+        crate::build_error(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Changes the hardware address (`ndo_set_mac_address`), usually via
+    /// [`Device::eth_mac_addr`].
+    fn set_mac_address(_dev: &Device<Self>, _addr: &SockAddr) -> Result {
+        crate::build_error(VTABLE_DEFAULT_ERROR)
+    }
+}
+
+/// Builds the C ops tables for a driver `T` and holds the callback trampolines.
+struct Adapter<T>(PhantomData<T>);
+
+impl<T: Driver + ethtool::Operations> Adapter<T> {
+    const NETDEV_OPS: bindings::net_device_ops = bindings::net_device_ops {
+        ndo_open: if T::HAS_OPEN {
+            Some(Self::open_callback)
+        } else {
+            None
+        },
+        ndo_stop: if T::HAS_STOP {
+            Some(Self::stop_callback)
+        } else {
+            None
+        },
+        ndo_start_xmit: Some(Self::start_xmit_callback),
+        ndo_get_stats64: if T::HAS_GET_STATS64 {
+            Some(Self::get_stats64_callback)
+        } else {
+            None
+        },
+        ndo_change_mtu: if T::HAS_CHANGE_MTU {
+            Some(Self::change_mtu_callback)
+        } else {
+            None
+        },
+        ndo_set_mac_address: if T::HAS_SET_MAC_ADDRESS {
+            Some(Self::set_mac_address_callback)
+        } else {
+            None
+        },
+        ndo_validate_addr: Some(bindings::eth_validate_addr),
+        // SAFETY: All-zeroes is a valid `net_device_ops`: every other callback is NULL.
+        ..unsafe { core::mem::MaybeUninit::zeroed().assume_init() }
+    };
+
+    /// # Safety
+    ///
+    /// `dev` must be a registered device of driver `T` (the ops table is only installed on
+    /// those).
+    unsafe fn device<'a>(dev: *mut bindings::net_device) -> &'a Device<T> {
+        // SAFETY: The ops table of `T` is only installed on devices created by
+        // `Registration::<T>`, whose private data is initialised before registration and
+        // dropped only after unregistration.
+        unsafe { Device::from_raw(dev) }
+    }
+
+    unsafe extern "C" fn open_callback(dev: *mut bindings::net_device) -> c_int {
+        // SAFETY: Called by the core on a registered device of this driver.
+        from_result(|| T::open(unsafe { Self::device(dev) }).map(|()| 0))
+    }
+
+    unsafe extern "C" fn stop_callback(dev: *mut bindings::net_device) -> c_int {
+        // SAFETY: Called by the core on a registered device of this driver.
+        from_result(|| T::stop(unsafe { Self::device(dev) }).map(|()| 0))
+    }
+
+    unsafe extern "C" fn start_xmit_callback(
+        skb: *mut bindings::sk_buff,
+        dev: *mut bindings::net_device,
+    ) -> bindings::netdev_tx_t {
+        // SAFETY: The core hands us the only reference to `skb` for transmission.
+        let skb = unsafe { SkBuff::from_raw(skb) };
+        // SAFETY: Called by the core on a registered device of this driver.
+        match T::start_xmit(skb, unsafe { Self::device(dev) }) {
+            TxOutcome::Ok => bindings::netdev_tx_NETDEV_TX_OK,
+            TxOutcome::Busy(skb) => {
+                // The core keeps ownership of a buffer returned with BUSY and requeues it.
+                let _ = skb.into_raw();
+                bindings::netdev_tx_NETDEV_TX_BUSY
+            }
+        }
+    }
+
+    unsafe extern "C" fn get_stats64_callback(
+        dev: *mut bindings::net_device,
+        stats: *mut bindings::rtnl_link_stats64,
+    ) {
+        // SAFETY: `stats` points to a valid structure the core owns for the call; `Stats64` is
+        // a transparent wrapper.
+        let stats = unsafe { &mut *stats.cast::<Stats64>() };
+        // SAFETY: Called by the core on a registered device of this driver.
+        T::get_stats64(unsafe { Self::device(dev) }, stats)
+    }
+
+    unsafe extern "C" fn change_mtu_callback(dev: *mut bindings::net_device, new_mtu: c_int) -> c_int {
+        from_result(|| {
+            let new_mtu = u32::try_from(new_mtu).map_err(|_| EINVAL)?;
+            // SAFETY: Called by the core on a registered device of this driver.
+            let device = unsafe { Self::device(dev) };
+            T::change_mtu(device, new_mtu)?;
+            // SAFETY: Called under RTNL; readers use READ_ONCE semantics on `mtu`.
+            unsafe { core::ptr::write_volatile(&mut (*dev).mtu, new_mtu) };
+            Ok(0)
+        })
+    }
+
+    unsafe extern "C" fn set_mac_address_callback(
+        dev: *mut bindings::net_device,
+        addr: *mut c_void,
+    ) -> c_int {
+        // SAFETY: The core passes a valid `struct sockaddr` for the call.
+        let addr = unsafe { &*addr.cast::<SockAddr>() };
+        // SAFETY: Called by the core on a registered device of this driver.
+        from_result(|| T::set_mac_address(unsafe { Self::device(dev) }, addr).map(|()| 0))
+    }
+}
+
+/// A registered network device of driver `T`: allocated, set up, its private data initialised
+/// and registered by [`Registration::new`]; unregistered, its data dropped and freed on drop.
+///
+/// # Invariants
+///
+/// `dev` is a registered net_device with `T`'s ops and an initialised `T::Data`, owned by this
+/// object.
+pub struct Registration<T: Driver + ethtool::Operations> {
+    dev: NonNull<bindings::net_device>,
+    _p: PhantomData<T>,
+}
+
+// SAFETY: The registration only hands out `&Device<T>`, which is `Sync`, and unregisters from
+// whichever thread drops it (process context, as module exit and remove are).
+unsafe impl<T: Driver + ethtool::Operations> Send for Registration<T> {}
+// SAFETY: See above.
+unsafe impl<T: Driver + ethtool::Operations> Sync for Registration<T> {}
+
+impl<T: Driver + ethtool::Operations> Registration<T> {
+    /// Allocates an Ethernet device named after `name` (a `%d` pattern such as `c"rlo%d"`
+    /// picks the first free number), with `txqs`/`rxqs` queues, runs `ether_setup` and
+    /// [`Driver::setup`], initialises the private data from `data` and registers the device.
+    pub fn new(
+        name: &CStr,
+        txqs: u32,
+        rxqs: u32,
+        data: impl PinInit<T::Data, Error>,
+    ) -> Result<Self> {
+        const { assert!(core::mem::align_of::<T::Data>() <= bindings::NETDEV_ALIGN as usize) };
+        if txqs == 0 || rxqs == 0 {
+            return Err(EINVAL);
+        }
+        // SAFETY: `name` is NUL-terminated; `ether_setup` is a valid setup function.
+        let raw = unsafe {
+            bindings::alloc_netdev_mqs(
+                core::mem::size_of::<T::Data>() as c_int,
+                name.as_char_ptr(),
+                bindings::NET_NAME_ENUM as u8,
+                Some(bindings::ether_setup),
+                txqs,
+                rxqs,
+            )
+        };
+        let dev = NonNull::new(raw).ok_or(ENOMEM)?;
+
+        // Frees the device on every error path below.
+        struct Alloc(NonNull<bindings::net_device>);
+        impl Drop for Alloc {
+            fn drop(&mut self) {
+                // SAFETY: The device was allocated above and never registered.
+                unsafe { bindings::free_netdev(self.0.as_ptr()) }
+            }
+        }
+        let alloc = Alloc(dev);
+
+        {
+            // SAFETY: The device was just allocated; nobody else knows about it.
+            let netdev = unsafe { &mut *dev.as_ptr() };
+            netdev.netdev_ops = &Adapter::<T>::NETDEV_OPS;
+            netdev.ethtool_ops = ethtool::ops::<T>();
+            if T::PCPU_STATS == PcpuStats::Lstats {
+                netdev.set_pcpu_stat_type(bindings::netdev_stat_type_NETDEV_PCPU_STAT_LSTATS);
+            }
+        }
+        // SAFETY: The device is valid, unregistered and exclusively ours during the call.
+        T::setup(&mut unsafe { DeviceSetup::new(dev) });
+
+        // SAFETY: The private area is `size_of::<T::Data>()` bytes, `NETDEV_ALIGN`-aligned
+        // (checked against `T::Data`'s alignment above), and never moves while the device lives.
+        let slot = unsafe { bindings::netdev_priv(dev.as_ptr()) }.cast::<T::Data>();
+        // SAFETY: `slot` is valid for writes; on error nothing was initialised.
+        unsafe { data.__pinned_init(slot)? };
+
+        // SAFETY: The device is fully set up; its data is initialised.
+        let ret = unsafe { bindings::register_netdev(dev.as_ptr()) };
+        if ret != 0 {
+            // SAFETY: The data was initialised above and the device never became visible.
+            unsafe { core::ptr::drop_in_place(slot) };
+            return Err(Error::from_errno(ret));
+        }
+        core::mem::forget(alloc);
+        // INVARIANT: registered with `T`'s ops and initialised data.
+        Ok(Self {
+            dev,
+            _p: PhantomData,
+        })
+    }
+
+    /// The registered device.
+    pub fn device(&self) -> &Device<T> {
+        // SAFETY: By the type invariant the device is registered with initialised data.
+        unsafe { Device::from_raw(self.dev.as_ptr()) }
+    }
+}
+
+impl<T: Driver + ethtool::Operations> Drop for Registration<T> {
+    fn drop(&mut self) {
+        let dev = self.dev.as_ptr();
+        // SAFETY: The device is registered (type invariant). `unregister_netdev` takes RTNL,
+        // closes the device and waits until no callback can run any more.
+        unsafe { bindings::unregister_netdev(dev) };
+        // SAFETY: No callback can reach the private data any more; it was initialised.
+        unsafe { core::ptr::drop_in_place(bindings::netdev_priv(dev).cast::<T::Data>()) };
+        // SAFETY: Unregistered above; this object held the last driver reference.
+        unsafe { bindings::free_netdev(dev) };
+    }
+}

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Socket buffers.
+//!
+//! C header: [`include/linux/skbuff.h`](srctree/include/linux/skbuff.h).
+
+use crate::bindings;
+use crate::net::dev::{Device, Driver};
+use core::ptr::NonNull;
+
+/// An owned socket buffer (`struct sk_buff`).
+///
+/// Exactly one `SkBuff` exists for each buffer the driver owns: handing it on (to the stack with
+/// [`SkBuff::netif_rx`], or freeing it with [`SkBuff::consume`]) moves it, so the type system
+/// rules out both double frees and uses after hand-off. Dropping an `SkBuff` frees it as a
+/// *drop* (`kfree_skb`, visible to drop monitors and `skb:kfree_skb` tracing); a buffer whose
+/// journey ended normally (e.g. transmitted) is released with [`SkBuff::consume`] instead.
+///
+/// # Invariants
+///
+/// `self.0` points to a valid `struct sk_buff` that this object owns (holds the only reference
+/// the driver has to it).
+pub struct SkBuff(NonNull<bindings::sk_buff>);
+
+// SAFETY: An owned `sk_buff` may be handed to and freed on any CPU; the kernel moves them between
+// contexts all the time.
+unsafe impl Send for SkBuff {}
+
+/// What the receive path did with a buffer handed to [`SkBuff::netif_rx`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RxResult {
+    /// Queued on the per-CPU backlog (`NET_RX_SUCCESS`).
+    Success,
+    /// Dropped, e.g. because the backlog was full (`NET_RX_DROP`); the stack freed the buffer.
+    Dropped,
+}
+
+impl SkBuff {
+    /// Takes ownership of a raw `sk_buff`.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must point to a valid `sk_buff` whose reference the caller gives to the new object.
+    pub unsafe fn from_raw(ptr: *mut bindings::sk_buff) -> Self {
+        // INVARIANT: guaranteed by the safety requirements; `ptr` is valid hence non-null.
+        // SAFETY: `ptr` is non-null per the safety requirements.
+        Self(unsafe { NonNull::new_unchecked(ptr) })
+    }
+
+    /// Gives up ownership and returns the raw pointer, e.g. to hand the buffer to C.
+    pub fn into_raw(self) -> *mut bindings::sk_buff {
+        let ptr = self.0.as_ptr();
+        core::mem::forget(self);
+        ptr
+    }
+
+    /// Returns the raw pointer without giving up ownership.
+    pub fn as_raw(&self) -> *mut bindings::sk_buff {
+        self.0.as_ptr()
+    }
+
+    fn inner(&self) -> &bindings::sk_buff {
+        // SAFETY: By the type invariant the buffer is valid and owned by us.
+        unsafe { self.0.as_ref() }
+    }
+
+    /// Total length of the data (linear part plus fragments), `skb->len`.
+    pub fn len(&self) -> u32 {
+        self.inner().len
+    }
+
+    /// Returns `true` if the buffer carries no data.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The protocol field (`skb->protocol`, network byte order as in C).
+    pub fn protocol(&self) -> u16 {
+        // SAFETY: By the type invariant the buffer is valid and owned by us.
+        unsafe { bindings::rnet_skb_protocol(self.as_raw()) }
+    }
+
+    /// The linear (head) part of the data, `skb->data[..skb_headlen(skb)]`.
+    pub fn head_data(&self) -> &[u8] {
+        let skb = self.inner();
+        let headlen = (skb.len - skb.data_len) as usize;
+        // SAFETY: `data` points to at least `len - data_len` valid bytes of the linear area
+        // (the `sk_buff` invariant), which stay valid while we own the buffer.
+        unsafe { core::slice::from_raw_parts(skb.data, headlen) }
+    }
+
+    /// Records the software transmit timestamp if the socket asked for one
+    /// (`skb_tx_timestamp`). Drivers call it right before the buffer leaves for the wire.
+    pub fn tx_timestamp(&mut self) {
+        // SAFETY: By the type invariant the buffer is valid and owned by us.
+        unsafe { bindings::skb_tx_timestamp(self.as_raw()) }
+    }
+
+    /// Clears the timestamp (`skb_clear_tstamp`), so a looped-back buffer does not carry a
+    /// transmit-side clock base into the receive path.
+    pub fn clear_tstamp(&mut self) {
+        // SAFETY: By the type invariant the buffer is valid and owned by us.
+        unsafe { bindings::skb_clear_tstamp(self.as_raw()) }
+    }
+
+    /// Detaches the buffer from its socket (`skb_orphan`), running the destructor that returns
+    /// its memory to the sender's socket accounting.
+    pub fn orphan(&mut self) {
+        // SAFETY: By the type invariant the buffer is valid and owned by us.
+        unsafe { bindings::skb_orphan(self.as_raw()) }
+    }
+
+    /// Makes sure the attached route (dst) is reference-counted (`skb_dst_force`), which is
+    /// required before the buffer is queued beyond the current RCU read-side section.
+    ///
+    /// Returns `false` if the dst was dropped because it was being released.
+    pub fn dst_force(&mut self) -> bool {
+        // SAFETY: By the type invariant the buffer is valid and owned by us.
+        unsafe { bindings::skb_dst_force(self.as_raw()) }
+    }
+
+    /// Prepares an Ethernet frame for the receive path (`eth_type_trans`): sets `skb->dev`,
+    /// the packet type (host/broadcast/multicast/other host), pulls the Ethernet header and
+    /// stores the protocol in `skb->protocol`.
+    ///
+    /// Returns [`crate::error::code::EINVAL`] (and leaves the buffer alone) if it is shorter
+    /// than an Ethernet header.
+    pub fn eth_type_trans<T: Driver>(&mut self, dev: &Device<T>) -> crate::error::Result {
+        if self.inner().len < bindings::ETH_HLEN {
+            return Err(crate::error::code::EINVAL);
+        }
+        // SAFETY: The buffer is valid, owned, and holds at least `ETH_HLEN` bytes; `dev` is a
+        // valid net_device by its type invariant.
+        let proto = unsafe { bindings::eth_type_trans(self.as_raw(), dev.as_raw()) };
+        // SAFETY: The buffer is valid and owned by us.
+        unsafe { bindings::rnet_skb_set_protocol(self.as_raw(), proto) };
+        Ok(())
+    }
+
+    /// Hands the buffer to the receive path of the device it was prepared for (`netif_rx`):
+    /// it is queued on this CPU's backlog and processed in the `NET_RX` softirq by
+    /// `process_backlog` → `__netif_receive_skb`.
+    pub fn netif_rx(self) -> RxResult {
+        // SAFETY: We own the buffer and give the reference to the stack.
+        let ret = unsafe { bindings::netif_rx(self.into_raw()) };
+        if ret == bindings::NET_RX_SUCCESS as i32 {
+            RxResult::Success
+        } else {
+            RxResult::Dropped
+        }
+    }
+
+    /// Frees a buffer whose journey ended normally (`consume_skb`): not counted as a drop.
+    pub fn consume(self) {
+        // SAFETY: We own the buffer and give the reference up.
+        unsafe { bindings::rnet_consume_skb(self.into_raw()) }
+    }
+}
+
+impl Drop for SkBuff {
+    /// Frees the buffer as a drop (`kfree_skb`): use [`SkBuff::consume`] when it was not one.
+    fn drop(&mut self) {
+        // SAFETY: By the type invariant we own the buffer; it is not used after this.
+        unsafe { bindings::kfree_skb(self.0.as_ptr()) }
+    }
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Build the project's modules against the kernel of one flavour (check|bench).
+# Sources are mirrored into the cache so the repo stays free of build products and the two
+# flavours do not overwrite each other's objects. Prints the module directory on stdout.
+set -euo pipefail
+
+flavour=${1:?usage: modules.sh check|bench}
+top=$(cd "$(dirname "$0")/.." && pwd)
+cache=${RNET_CACHE:-$HOME/.cache/rnet}
+tree=$(bash "$top/scripts/kernel.sh" "$flavour" | tail -n1)
+out=$cache/modules-$flavour
+mkdir -p "$out"
+rsync -rc --delete --exclude='*.o' --exclude='*.ko' --exclude='*.mod*' --exclude='.*' \
+	--exclude='modules.order' --exclude='Module.symvers' \
+	--include='*/' --include='Kbuild' --include='*.rs' --include='*.c' --include='*.h' --exclude='*' \
+	"$top/" "$out/"
+extra=()
+[ "${RNET_CLIPPY:-0}" = 1 ] && extra+=(CLIPPY=1)
+make -C "$tree" M="$out" LLVM=1 -j"$(nproc)" "${extra[@]}" modules >&2
+echo "$out"
