@@ -67,6 +67,7 @@ impl dev::Driver for Rlo {
             .set_vlan_features(offloads & !(features::VLAN_CHALLENGED | features::LOOPBACK))
             // Per-CPU counters and no queue state: transmit needs no lock.
             .set_lltx(true)
+            .carrier_off()
             .eth_hw_addr_random();
     }
 
@@ -87,13 +88,14 @@ impl dev::Driver for Rlo {
         skb.orphan();
         // The buffer outlives this RCU section on the backlog queue: hold its route.
         skb.dst_force();
+        // Count the whole Ethernet frame, as veth and NICs do (loopback counts after the pull).
+        let len = skb.len();
         if skb.eth_type_trans(dev).is_err() {
             // Shorter than an Ethernet header: nothing sane to deliver.
             dev.tx_dropped_inc();
             drop(skb);
             return TxOutcome::Ok;
         }
-        let len = skb.len();
         if skb.netif_rx() == RxResult::Success {
             dev.lstats_add(len);
         }

@@ -446,6 +446,15 @@ impl DeviceSetup<'_> {
         self
     }
 
+    /// Starts the device without carrier (`netif_carrier_off`), as drivers do before
+    /// registration: `open` then turns it on once the link is really up, which makes the
+    /// core report the operational state as `UP` rather than `UNKNOWN`.
+    pub fn carrier_off(&mut self) -> &mut Self {
+        // SAFETY: The device is valid; before registration this only sets the state bit.
+        unsafe { bindings::netif_carrier_off(self.dev.as_ptr()) };
+        self
+    }
+
     /// Gives the device a random locally administered MAC address (`eth_hw_addr_random`).
     pub fn eth_hw_addr_random(&mut self) -> &mut Self {
         // SAFETY: The device is valid and not yet registered, so nothing else reads the address.
