@@ -41,10 +41,10 @@ clippy: setup
 	@RNET_CLIPPY=1 bash $(TOP)/scripts/modules.sh check >/dev/null
 
 fmt:
-	@find $(TOP)/rust $(TOP)/net $(TOP)/drivers -name '*.rs' 2>/dev/null | xargs -r rustfmt --edition 2021
+	@bash $(TOP)/scripts/rustfmt.sh fix
 
 fmt-check:
-	@find $(TOP)/rust $(TOP)/net $(TOP)/drivers -name '*.rs' 2>/dev/null | xargs -r rustfmt --edition 2021 --check
+	@bash $(TOP)/scripts/rustfmt.sh check
 
 clean:
 	rm -rf $(RNET_CACHE)/modules-*

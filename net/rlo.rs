@@ -29,7 +29,13 @@ module! {
     license: "GPL",
 }
 
-kernel::module_param!(NUMDEVS, numdevs, u32, 1, "Number of rlo devices to create (1-64)");
+kernel::module_param!(
+    NUMDEVS,
+    numdevs,
+    u32,
+    1,
+    "Number of rlo devices to create (1-64)"
+);
 
 /// Bounds for `numdevs`: at least one device, and few enough that a typo cannot exhaust memory.
 const MAX_DEVS: u32 = 64;
@@ -120,7 +126,8 @@ impl dev::Driver for Rlo {
 #[vtable]
 impl ethtool::Operations for Rlo {
     fn get_drvinfo(_dev: &Device<Self>, info: &mut DrvInfo) {
-        info.set_driver(c_str!("rlo")).set_bus_info(c_str!("virtual"));
+        info.set_driver(c_str!("rlo"))
+            .set_bus_info(c_str!("virtual"));
     }
 }
 

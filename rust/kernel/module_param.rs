@@ -84,18 +84,31 @@ pub const fn modinfo_bytes<const N: usize>(s: &str) -> [u8; N] {
 /// [module documentation]: crate::module_param
 #[macro_export]
 macro_rules! module_param {
-    (@cname u32) => { "uint" };
-    (@cname bool) => { "bool" };
-    (@ops u32) => { $crate::bindings::param_ops_uint };
-    (@ops bool) => { $crate::bindings::param_ops_bool };
+    (@cname u32) => {
+        "uint"
+    };
+    (@cname bool) => {
+        "bool"
+    };
+    (@ops u32) => {
+        $crate::bindings::param_ops_uint
+    };
+    (@ops bool) => {
+        $crate::bindings::param_ops_bool
+    };
     ($storage:ident, $name:ident, $ty:tt, $default:expr, $desc:literal) => {
         static $storage: $crate::module_param::ModuleParam<$ty> =
             $crate::module_param::ModuleParam::new($default);
 
         const _: () = {
             const NAME: &str = concat!(stringify!($name), "\0");
-            const TYPE: &str =
-                concat!("parmtype=", stringify!($name), ":", $crate::module_param!(@cname $ty), "\0");
+            const TYPE: &str = concat!(
+                "parmtype=",
+                stringify!($name),
+                ":",
+        $crate::module_param!(@cname $ty),
+                "\0"
+            );
             const DESC: &str = concat!("parm=", stringify!($name), ":", $desc, "\0");
 
             #[link_section = ".modinfo"]
@@ -118,7 +131,7 @@ macro_rules! module_param {
                         unsafe { __this_module.get() }
                     },
                     // SAFETY: Only the address of the extern static is taken.
-                    ops: unsafe { ::core::ptr::addr_of!($crate::module_param!(@ops $ty)) },
+            ops: unsafe { ::core::ptr::addr_of!($crate::module_param!(@ops $ty)) },
                     perm: 0o444,
                     level: -1,
                     flags: 0,

@@ -596,7 +596,10 @@ impl<T: Driver + ethtool::Operations> Adapter<T> {
         T::get_stats64(unsafe { Self::device(dev) }, stats)
     }
 
-    unsafe extern "C" fn change_mtu_callback(dev: *mut bindings::net_device, new_mtu: c_int) -> c_int {
+    unsafe extern "C" fn change_mtu_callback(
+        dev: *mut bindings::net_device,
+        new_mtu: c_int,
+    ) -> c_int {
         from_result(|| {
             let new_mtu = u32::try_from(new_mtu).map_err(|_| EINVAL)?;
             // SAFETY: Called by the core on a registered device of this driver.

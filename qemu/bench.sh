@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make bench: build the bench kernel (no debug options), run interleaved Rust-vs-C measurements
+# in one VM and print a ratio table; the summary is also written to bench-results/bench.json.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/qemu/vm.sh"
+tree=$(bash "$top/scripts/kernel.sh" bench | tail -n1)
+moddir=$(bash "$top/scripts/modules.sh" bench | tail -n1)
+VM_SHARE=$(mktemp -d /tmp/rnet-bench.XXXXXX)
+export VM_SHARE
+raw=$VM_SHARE/bench.jsonl
+vm_run "$tree" 1800 "$VM_SHARE/console.log" \
+	"RNET_TOP=$top RNET_KTREE=$tree RNET_MODDIR=$moddir RNET_BENCH_ROUNDS=${RNET_BENCH_ROUNDS:-3} bash $top/qemu/guest_bench.sh >$raw 2>$VM_SHARE/guest.err; echo done >$VM_SHARE/done" || true
+if [ ! -f "$VM_SHARE/done" ]; then
+	echo "bench: the guest did not finish; console tail:"
+	tail -n 40 "$VM_SHARE/console.log"
+	exit 1
+fi
+mkdir -p "$top/bench-results"
+cp "$raw" "$top/bench-results/bench-raw.jsonl"
+python3 "$top/qemu/bench_report.py" "$raw" "$top/bench-results/bench.json"
+echo "bench: raw records in bench-results/bench-raw.jsonl, summary in bench-results/bench.json"
