@@ -23,8 +23,10 @@
 #include <linux/sched.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
+#include <linux/veth.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
+#include <net/netdev_queues.h>
 #include <net/rtnetlink.h>
 
 /* `bindgen` gets confused at certain things. */

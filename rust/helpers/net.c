@@ -5,6 +5,7 @@
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 #include <net/dst.h>
+#include <net/netdev_queues.h>
 
 void rust_helper_kfree_skb(struct sk_buff *skb)
 {
@@ -137,4 +138,86 @@ void rust_helper_rcu_read_lock(void)
 void rust_helper_rcu_read_unlock(void)
 {
 	rcu_read_unlock();
+}
+
+unsigned int rust_helper_rnet_netdev_num_tx_queues(const struct net_device *dev)
+{
+	return dev->num_tx_queues;
+}
+
+unsigned int rust_helper_rnet_netdev_real_num_tx_queues(const struct net_device *dev)
+{
+	return READ_ONCE(dev->real_num_tx_queues);
+}
+
+netdev_features_t rust_helper_rnet_netdev_features(const struct net_device *dev)
+{
+	return READ_ONCE(dev->features);
+}
+
+void rust_helper_rnet_netdev_clear_wanted_features(struct net_device *dev, netdev_features_t f)
+{
+	dev->features &= ~f;
+	dev->wanted_features &= ~f;
+	netdev_update_features(dev);
+}
+
+void rust_helper_rnet_netdev_set_stat_ops(struct net_device *dev, const struct netdev_stat_ops *ops)
+{
+	dev->stat_ops = ops;
+}
+
+bool rust_helper_napi_schedule(struct napi_struct *n)
+{
+	return napi_schedule(n);
+}
+
+void rust_helper_netif_napi_del(struct napi_struct *napi)
+{
+	netif_napi_del(napi);
+}
+
+u16 rust_helper_rnet_skb_get_queue_mapping(const struct sk_buff *skb)
+{
+	return skb_get_queue_mapping(skb);
+}
+
+void rust_helper_skb_queue_head_init(struct sk_buff_head *list)
+{
+	skb_queue_head_init(list);
+}
+
+u32 rust_helper_skb_queue_len_lockless(const struct sk_buff_head *list)
+{
+	return skb_queue_len_lockless(list);
+}
+
+void rust_helper_skb_queue_purge(struct sk_buff_head *list)
+{
+	skb_queue_purge(list);
+}
+
+unsigned int rust_helper_rnet_num_possible_cpus(void)
+{
+	return num_possible_cpus();
+}
+
+void rust_helper_rnet_put_net(struct net *net)
+{
+	put_net(net);
+}
+
+struct net *rust_helper_rnet_dev_net(const struct net_device *dev)
+{
+	return dev_net(dev);
+}
+
+void rust_helper_rnet_netdev_clear_priv_flags(struct net_device *dev, u64 flags)
+{
+	dev->priv_flags &= ~flags;
+}
+
+bool rust_helper_pskb_may_pull(struct sk_buff *skb, unsigned int len)
+{
+	return pskb_may_pull(skb, len);
 }

@@ -7,4 +7,6 @@ pub mod phy;
 
 pub mod dev;
 pub mod ethtool;
+pub mod napi;
+pub mod rtnl;
 pub mod skbuff;

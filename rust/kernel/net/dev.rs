@@ -19,9 +19,14 @@ use crate::{
     net::{ethtool, skbuff::SkBuff},
     prelude::*,
     str::CStr,
+    sync::rcu,
     types::Opaque,
 };
-use core::{marker::PhantomData, ptr::NonNull};
+use core::{
+    marker::PhantomData,
+    ptr::NonNull,
+    sync::atomic::{AtomicPtr, Ordering},
+};
 
 /// Interface flags (`IFF_*` of `enum net_device_flags`) for [`DeviceSetup::add_flags`].
 pub mod flags {
@@ -47,6 +52,10 @@ pub mod priv_flags {
     pub const NO_QUEUE: u64 = bindings::netdev_priv_flags_IFF_NO_QUEUE as u64;
     /// The device does not share its skbs' data between transmit calls.
     pub const TX_SKB_SHARING: u64 = bindings::netdev_priv_flags_IFF_TX_SKB_SHARING as u64;
+    /// Needed headroom is only a hint (`IFF_PHONY_HEADROOM`).
+    pub const PHONY_HEADROOM: u64 = bindings::netdev_priv_flags_IFF_PHONY_HEADROOM as u64;
+    /// netpoll (netconsole) is not supported on the device.
+    pub const DISABLE_NETPOLL: u64 = bindings::netdev_priv_flags_IFF_DISABLE_NETPOLL as u64;
 }
 
 /// Offload features (`NETIF_F_*`), as bits of `netdev_features_t`.
@@ -92,6 +101,30 @@ pub mod features {
         VLAN_CHALLENGED = NETIF_F_VLAN_CHALLENGED_BIT);
     feature!(/// Loopback enabled (`NETIF_F_LOOPBACK`).
         LOOPBACK = NETIF_F_LOOPBACK_BIT);
+    feature!(/// Transmit VLAN CTAG offload.
+        HW_VLAN_CTAG_TX = NETIF_F_HW_VLAN_CTAG_TX_BIT);
+    feature!(/// Receive VLAN CTAG offload.
+        HW_VLAN_CTAG_RX = NETIF_F_HW_VLAN_CTAG_RX_BIT);
+    feature!(/// Transmit VLAN STAG offload.
+        HW_VLAN_STAG_TX = NETIF_F_HW_VLAN_STAG_TX_BIT);
+    feature!(/// Receive VLAN STAG offload.
+        HW_VLAN_STAG_RX = NETIF_F_HW_VLAN_STAG_RX_BIT);
+    feature!(/// GRE segmentation.
+        GSO_GRE = NETIF_F_GSO_GRE_BIT);
+    feature!(/// GRE with checksum segmentation.
+        GSO_GRE_CSUM = NETIF_F_GSO_GRE_CSUM_BIT);
+    feature!(/// IP-in-IPv4 segmentation.
+        GSO_IPXIP4 = NETIF_F_GSO_IPXIP4_BIT);
+    feature!(/// IP-in-IPv6 segmentation.
+        GSO_IPXIP6 = NETIF_F_GSO_IPXIP6_BIT);
+    feature!(/// UDP tunnel segmentation.
+        GSO_UDP_TUNNEL = NETIF_F_GSO_UDP_TUNNEL_BIT);
+    feature!(/// UDP tunnel with checksum segmentation.
+        GSO_UDP_TUNNEL_CSUM = NETIF_F_GSO_UDP_TUNNEL_CSUM_BIT);
+
+    /// All encapsulation GSO types (`NETIF_F_GSO_ENCAP_ALL`).
+    pub const GSO_ENCAP_ALL: u64 =
+        GSO_GRE | GSO_GRE_CSUM | GSO_IPXIP4 | GSO_IPXIP6 | GSO_UDP_TUNNEL | GSO_UDP_TUNNEL_CSUM;
 
     /// The software GSO types the stack segments late if the device advertises them
     /// (`NETIF_F_GSO_SOFTWARE`).
@@ -169,6 +202,46 @@ stats_setters!(
     rx_missed_errors,
 );
 
+/// Per-queue receive counters reported through netlink `qstats` (`struct netdev_queue_stats_rx`).
+/// Counters the driver does not set are reported as not collected.
+#[repr(transparent)]
+pub struct QueueStatsRx(bindings::netdev_queue_stats_rx);
+
+impl QueueStatsRx {
+    /// Sets packets and bytes received on the queue.
+    pub fn set(&mut self, packets: u64, bytes: u64) -> &mut Self {
+        self.0.packets = packets;
+        self.0.bytes = bytes;
+        self
+    }
+
+    /// Sets packets the driver dropped on the queue (`hw_drops`).
+    pub fn set_drops(&mut self, drops: u64) -> &mut Self {
+        self.0.hw_drops = drops;
+        self
+    }
+}
+
+/// Per-queue transmit counters reported through netlink `qstats`
+/// (`struct netdev_queue_stats_tx`).
+#[repr(transparent)]
+pub struct QueueStatsTx(bindings::netdev_queue_stats_tx);
+
+impl QueueStatsTx {
+    /// Sets packets and bytes transmitted on the queue.
+    pub fn set(&mut self, packets: u64, bytes: u64) -> &mut Self {
+        self.0.packets = packets;
+        self.0.bytes = bytes;
+        self
+    }
+
+    /// Sets packets the driver dropped on the queue (`hw_drops`).
+    pub fn set_drops(&mut self, drops: u64) -> &mut Self {
+        self.0.hw_drops = drops;
+        self
+    }
+}
+
 /// A socket address handed to [`Driver::set_mac_address`] (`struct sockaddr`).
 #[repr(transparent)]
 pub struct SockAddr(Opaque<bindings::sockaddr>);
@@ -181,9 +254,52 @@ impl SockAddr {
         // holds at least 14 bytes.
         let data = unsafe { (*self.0.get()).__bindgen_anon_1.sa_data_min.as_ref() };
         for (d, s) in mac.iter_mut().zip(data.iter()) {
-            *d = *s as u8;
+            #[allow(clippy::unnecessary_cast)] // `c_char` is signed on some architectures
+            {
+                *d = *s as u8;
+            }
         }
         mac
+    }
+}
+
+/// What the private area (`netdev_priv`) of a device created by these abstractions holds.
+#[repr(C)]
+pub(crate) struct Priv<T: Driver> {
+    /// The other end of a paired device (see [`crate::net::rtnl`]), published with release
+    /// semantics and read under RCU; null for unpaired devices.
+    pub(crate) peer: AtomicPtr<bindings::net_device>,
+    /// The driver's data.
+    pub(crate) data: T::Data,
+}
+
+impl<T: Driver> Priv<T> {
+    /// The private area of `dev`.
+    ///
+    /// # Safety
+    ///
+    /// `dev` must be a valid net_device whose private area was sized for `Priv<T>`.
+    pub(crate) unsafe fn from_dev(dev: *mut bindings::net_device) -> *mut Self {
+        // SAFETY: Guaranteed by the caller.
+        unsafe { bindings::netdev_priv(dev) }.cast()
+    }
+
+    /// Checks at compile time that the private area's alignment suffices.
+    pub(crate) const ALIGN_OK: () = assert!(
+        core::mem::align_of::<Self>() <= bindings::NETDEV_ALIGN as usize,
+        "private data needs more than NETDEV_ALIGN"
+    );
+}
+
+/// Proof that the caller holds the RTNL lock, handed to callbacks the core calls under it.
+pub struct Rtnl(PhantomData<*mut ()>);
+
+impl Rtnl {
+    /// # Safety
+    ///
+    /// The caller must hold the RTNL lock for the lifetime of the returned token.
+    pub(crate) unsafe fn assume_held() -> Self {
+        Self(PhantomData)
     }
 }
 
@@ -224,9 +340,79 @@ impl<T: Driver> Device<T> {
 
     /// The driver's private data (`netdev_priv`).
     pub fn data(&self) -> &T::Data {
-        // SAFETY: By the type invariant the private area holds an initialised `T::Data`, which
+        // SAFETY: By the type invariant the private area holds an initialised `Priv<T>`, which
         // lives as long as the device.
-        unsafe { &*bindings::netdev_priv(self.as_raw()).cast::<T::Data>() }
+        unsafe { &(*Priv::<T>::from_dev(self.as_raw())).data }
+    }
+
+    /// The other end of a paired device, if it has one and it still exists
+    /// (`rcu_dereference(priv->peer)`). The reference cannot outlive the RCU critical section:
+    /// once unlinked, a peer is only freed after a grace period.
+    pub fn peer<'g>(&self, _guard: &'g rcu::Guard) -> Option<&'g Device<T>> {
+        // SAFETY: The private area holds an initialised `Priv<T>`.
+        let peer = unsafe { &(*Priv::<T>::from_dev(self.as_raw())).peer }.load(Ordering::Acquire);
+        // SAFETY: Peers are only linked by `rtnl::NewLink::create_pair` to registered devices of
+        // the same driver, and unlinked (in `dellink`) before they are unregistered, so a
+        // non-null pointer read under RCU stays valid until the guard is dropped.
+        (!peer.is_null()).then(|| unsafe { Device::from_raw(peer) })
+    }
+
+    /// The peer, under RTNL, which keeps it from being unlinked and freed.
+    pub fn peer_rtnl<'r>(&self, _rtnl: &'r Rtnl) -> Option<&'r Device<T>> {
+        // SAFETY: The private area holds an initialised `Priv<T>`.
+        let peer = unsafe { &(*Priv::<T>::from_dev(self.as_raw())).peer }.load(Ordering::Acquire);
+        // SAFETY: Unlinking and unregistration happen under RTNL, which the caller holds.
+        (!peer.is_null()).then(|| unsafe { Device::from_raw(peer) })
+    }
+
+    /// Number of receive queues allocated (`num_rx_queues`), the maximum for
+    /// [`Device::set_real_num_rx_queues`].
+    pub fn num_rx_queues(&self) -> u32 {
+        // SAFETY: The net_device is valid; the field is set at allocation.
+        unsafe { (*self.as_raw()).num_rx_queues }
+    }
+
+    /// Number of transmit queues allocated (`num_tx_queues`).
+    pub fn num_tx_queues(&self) -> u32 {
+        // SAFETY: The net_device is valid; the field is set at allocation.
+        unsafe { bindings::rnet_netdev_num_tx_queues(self.as_raw()) }
+    }
+
+    /// Number of receive queues in use (`real_num_rx_queues`).
+    pub fn real_num_rx_queues(&self) -> u32 {
+        // SAFETY: The net_device is valid; a word read of a field changed under RTNL.
+        unsafe { core::ptr::read_volatile(&(*self.as_raw()).real_num_rx_queues) }
+    }
+
+    /// Number of transmit queues in use (`real_num_tx_queues`).
+    pub fn real_num_tx_queues(&self) -> u32 {
+        // SAFETY: The net_device is valid.
+        unsafe { bindings::rnet_netdev_real_num_tx_queues(self.as_raw()) }
+    }
+
+    /// Changes the number of receive queues in use (`netif_set_real_num_rx_queues`).
+    pub fn set_real_num_rx_queues(&self, _rtnl: &Rtnl, count: u32) -> Result {
+        // SAFETY: The net_device is valid and RTNL is held.
+        to_result(unsafe { bindings::netif_set_real_num_rx_queues(self.as_raw(), count) })
+    }
+
+    /// Changes the number of transmit queues in use (`netif_set_real_num_tx_queues`).
+    pub fn set_real_num_tx_queues(&self, _rtnl: &Rtnl, count: u32) -> Result {
+        // SAFETY: The net_device is valid and RTNL is held.
+        to_result(unsafe { bindings::netif_set_real_num_tx_queues(self.as_raw(), count) })
+    }
+
+    /// The currently enabled features (see [`features`]).
+    pub fn features(&self) -> u64 {
+        // SAFETY: The net_device is valid.
+        unsafe { bindings::rnet_netdev_features(self.as_raw()) }
+    }
+
+    /// Turns features off in both the active and the user-wanted sets and recomputes the
+    /// active set (`netdev_update_features`), e.g. to start with GRO off as veth does.
+    pub fn clear_wanted_features(&self, _rtnl: &Rtnl, features: u64) {
+        // SAFETY: The net_device is valid and RTNL is held.
+        unsafe { bindings::rnet_netdev_clear_wanted_features(self.as_raw(), features) }
     }
 
     /// The interface name, e.g. `rlo0`.
@@ -368,7 +554,7 @@ impl DeviceSetup<'_> {
     /// # Safety
     ///
     /// `dev` must be a valid, unregistered net_device exclusively owned by the caller for `'a`.
-    unsafe fn new(dev: NonNull<bindings::net_device>) -> Self {
+    pub(crate) unsafe fn new(dev: NonNull<bindings::net_device>) -> Self {
         Self {
             dev,
             _p: PhantomData,
@@ -411,6 +597,26 @@ impl DeviceSetup<'_> {
     pub fn add_priv_flags(&mut self, flags: u64) -> &mut Self {
         // SAFETY: The device is valid, unregistered and exclusively ours.
         unsafe { bindings::rnet_netdev_add_priv_flags(self.dev.as_ptr(), flags) };
+        self
+    }
+
+    /// Removes private flags (see [`priv_flags`]).
+    pub fn clear_priv_flags(&mut self, flags: u64) -> &mut Self {
+        // SAFETY: The device is valid, unregistered and exclusively ours.
+        unsafe { bindings::rnet_netdev_clear_priv_flags(self.dev.as_ptr(), flags) };
+        self
+    }
+
+    /// Sets the features of encapsulated traffic (`hw_enc_features`).
+    pub fn set_hw_enc_features(&mut self, features: u64) -> &mut Self {
+        self.raw().hw_enc_features = features;
+        self
+    }
+
+    /// Sets the largest TSO frame the device accepts (`netif_set_tso_max_size`).
+    pub fn set_tso_max_size(&mut self, size: u32) -> &mut Self {
+        // SAFETY: The device is valid, unregistered and exclusively ours.
+        unsafe { bindings::netif_set_tso_max_size(self.dev.as_ptr(), size) };
         self
     }
 
@@ -490,6 +696,12 @@ pub trait Driver: Sized + 'static {
         crate::build_error(VTABLE_DEFAULT_ERROR)
     }
 
+    /// Called once when the device is registered, before it can be opened (`ndo_init`): the
+    /// place to allocate per-queue state, whose counts are known by then.
+    fn init(_dev: &Device<Self>) -> Result {
+        crate::build_error(VTABLE_DEFAULT_ERROR)
+    }
+
     /// Transmits a buffer (`ndo_start_xmit`). Called with bottom halves disabled.
     fn start_xmit(skb: SkBuff, dev: &Device<Self>) -> TxOutcome;
 
@@ -509,10 +721,27 @@ pub trait Driver: Sized + 'static {
     fn set_mac_address(_dev: &Device<Self>, _addr: &SockAddr) -> Result {
         crate::build_error(VTABLE_DEFAULT_ERROR)
     }
+
+    /// Applies a new feature set (`ndo_set_features`), e.g. GRO switched with `ethtool -K`.
+    /// `features` becomes active when this returns `Ok`.
+    fn set_features(_dev: &Device<Self>, _rtnl: &Rtnl, _features: u64) -> Result {
+        crate::build_error(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Per-queue receive statistics for the netdev netlink family (`qstats`,
+    /// `netdev_stat_ops.get_queue_stats_rx`). Implementing it enables all of `netdev_stat_ops`.
+    fn queue_stats_rx(_dev: &Device<Self>, _queue: u32, _stats: &mut QueueStatsRx) {
+        crate::build_error(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Per-queue transmit statistics (`netdev_stat_ops.get_queue_stats_tx`).
+    fn queue_stats_tx(_dev: &Device<Self>, _queue: u32, _stats: &mut QueueStatsTx) {
+        crate::build_error(VTABLE_DEFAULT_ERROR)
+    }
 }
 
 /// Builds the C ops tables for a driver `T` and holds the callback trampolines.
-struct Adapter<T>(PhantomData<T>);
+pub(crate) struct Adapter<T>(PhantomData<T>);
 
 impl<T: Driver + ethtool::Operations> Adapter<T> {
     const NETDEV_OPS: bindings::net_device_ops = bindings::net_device_ops {
@@ -543,31 +772,158 @@ impl<T: Driver + ethtool::Operations> Adapter<T> {
             None
         },
         ndo_validate_addr: Some(bindings::eth_validate_addr),
+        ndo_init: if T::HAS_INIT {
+            Some(Self::init_callback)
+        } else {
+            None
+        },
+        ndo_set_features: if T::HAS_SET_FEATURES {
+            Some(Self::set_features_callback)
+        } else {
+            None
+        },
+        ndo_get_iflink: Some(Self::get_iflink_callback),
         // SAFETY: All-zeroes is a valid `net_device_ops`: every other callback is NULL.
         ..unsafe { core::mem::MaybeUninit::zeroed().assume_init() }
     };
 
+    const STAT_OPS: bindings::netdev_stat_ops = bindings::netdev_stat_ops {
+        get_queue_stats_rx: Some(Self::queue_stats_rx_callback),
+        get_queue_stats_tx: Some(Self::queue_stats_tx_callback),
+        get_base_stats: Some(Self::base_stats_callback),
+    };
+
+    /// Installs `T`'s ops tables and statistics type on a freshly allocated device.
+    ///
     /// # Safety
     ///
-    /// `dev` must be a registered device of driver `T` (the ops table is only installed on
-    /// those).
-    unsafe fn device<'a>(dev: *mut bindings::net_device) -> &'a Device<T> {
-        // SAFETY: The ops table of `T` is only installed on devices created by
-        // `Registration::<T>`, whose private data is initialised before registration and
-        // dropped only after unregistration.
-        unsafe { Device::from_raw(dev) }
+    /// `dev` must be valid, unregistered and exclusively owned by the caller.
+    pub(crate) unsafe fn install(dev: *mut bindings::net_device) {
+        // SAFETY: Guaranteed by the caller.
+        let netdev = unsafe { &mut *dev };
+        netdev.netdev_ops = &Self::NETDEV_OPS;
+        netdev.ethtool_ops = ethtool::ops::<T>();
+        if T::PCPU_STATS == PcpuStats::Lstats {
+            netdev.set_pcpu_stat_type(bindings::netdev_stat_type_NETDEV_PCPU_STAT_LSTATS);
+        }
+        if T::HAS_QUEUE_STATS_RX || T::HAS_QUEUE_STATS_TX {
+            // SAFETY: `dev` is valid; the table is static.
+            unsafe { bindings::rnet_netdev_set_stat_ops(dev, &Self::STAT_OPS) };
+        }
     }
 
+    /// # Safety
+    ///
+    /// `dev` must be a device of driver `T` with initialised private data (the ops tables of
+    /// `T` are only installed on those, by `Registration` and `rtnl`, which initialise the
+    /// data before the device becomes reachable and drop it only after unregistration).
+    unsafe fn device<'a>(dev: *const bindings::net_device) -> &'a Device<T> {
+        // SAFETY: Guaranteed by the caller.
+        unsafe { Device::from_raw(dev.cast_mut()) }
+    }
+
+    /// # Safety
+    ///
+    /// Called by the core as `ndo_init` on a device of driver `T`.
+    unsafe extern "C" fn init_callback(dev: *mut bindings::net_device) -> c_int {
+        // SAFETY: Called by the core on a device of this driver.
+        from_result(|| T::init(unsafe { Self::device(dev) }).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// Called by the core as `ndo_set_features`, under RTNL, on a device of driver `T`.
+    unsafe extern "C" fn set_features_callback(
+        dev: *mut bindings::net_device,
+        features: bindings::netdev_features_t,
+    ) -> c_int {
+        // SAFETY: The core calls `ndo_set_features` under RTNL.
+        let rtnl = unsafe { Rtnl::assume_held() };
+        // SAFETY: Called by the core on a device of this driver.
+        from_result(|| T::set_features(unsafe { Self::device(dev) }, &rtnl, features).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// Called by the core as `ndo_get_iflink` on a device of driver `T`.
+    unsafe extern "C" fn get_iflink_callback(dev: *const bindings::net_device) -> c_int {
+        // SAFETY: Called by the core on a device of this driver.
+        let device = unsafe { Self::device(dev) };
+        let guard = rcu::read_lock();
+        device
+            .peer(&guard)
+            .map_or(device.ifindex(), |peer| peer.ifindex())
+    }
+
+    /// # Safety
+    ///
+    /// Called by the core as `get_queue_stats_rx` on a device of driver `T`.
+    unsafe extern "C" fn queue_stats_rx_callback(
+        dev: *mut bindings::net_device,
+        idx: c_int,
+        stats: *mut bindings::netdev_queue_stats_rx,
+    ) {
+        if T::HAS_QUEUE_STATS_RX {
+            // SAFETY: `stats` is valid for the call; `QueueStatsRx` is transparent.
+            let stats = unsafe { &mut *stats.cast::<QueueStatsRx>() };
+            // SAFETY: Called by the core on a device of this driver.
+            T::queue_stats_rx(unsafe { Self::device(dev) }, idx as u32, stats)
+        }
+    }
+
+    /// # Safety
+    ///
+    /// Called by the core as `get_queue_stats_tx` on a device of driver `T`.
+    unsafe extern "C" fn queue_stats_tx_callback(
+        dev: *mut bindings::net_device,
+        idx: c_int,
+        stats: *mut bindings::netdev_queue_stats_tx,
+    ) {
+        if T::HAS_QUEUE_STATS_TX {
+            // SAFETY: `stats` is valid for the call; `QueueStatsTx` is transparent.
+            let stats = unsafe { &mut *stats.cast::<QueueStatsTx>() };
+            // SAFETY: Called by the core on a device of this driver.
+            T::queue_stats_tx(unsafe { Self::device(dev) }, idx as u32, stats)
+        }
+    }
+
+    /// # Safety
+    ///
+    /// Called by the core as `get_base_stats`; the pointers are valid for the call.
+    unsafe extern "C" fn base_stats_callback(
+        _dev: *mut bindings::net_device,
+        rx: *mut bindings::netdev_queue_stats_rx,
+        tx: *mut bindings::netdev_queue_stats_tx,
+    ) {
+        // Everything is counted per queue; nothing belongs to queues that no longer exist.
+        // SAFETY: The pointers are valid for the call.
+        unsafe {
+            (*rx).packets = 0;
+            (*rx).bytes = 0;
+            (*tx).packets = 0;
+            (*tx).bytes = 0;
+        }
+    }
+
+    /// # Safety
+    ///
+    /// Called by the core through `T`'s `net_device_ops` on a device of driver `T`.
     unsafe extern "C" fn open_callback(dev: *mut bindings::net_device) -> c_int {
         // SAFETY: Called by the core on a registered device of this driver.
         from_result(|| T::open(unsafe { Self::device(dev) }).map(|()| 0))
     }
 
+    /// # Safety
+    ///
+    /// Called by the core through `T`'s `net_device_ops` on a device of driver `T`.
     unsafe extern "C" fn stop_callback(dev: *mut bindings::net_device) -> c_int {
         // SAFETY: Called by the core on a registered device of this driver.
         from_result(|| T::stop(unsafe { Self::device(dev) }).map(|()| 0))
     }
 
+    /// # Safety
+    ///
+    /// Called by the core through `T`'s `net_device_ops` on a device of driver `T`.
     unsafe extern "C" fn start_xmit_callback(
         skb: *mut bindings::sk_buff,
         dev: *mut bindings::net_device,
@@ -585,6 +941,9 @@ impl<T: Driver + ethtool::Operations> Adapter<T> {
         }
     }
 
+    /// # Safety
+    ///
+    /// Called by the core through `T`'s `net_device_ops` on a device of driver `T`.
     unsafe extern "C" fn get_stats64_callback(
         dev: *mut bindings::net_device,
         stats: *mut bindings::rtnl_link_stats64,
@@ -596,6 +955,9 @@ impl<T: Driver + ethtool::Operations> Adapter<T> {
         T::get_stats64(unsafe { Self::device(dev) }, stats)
     }
 
+    /// # Safety
+    ///
+    /// Called by the core through `T`'s `net_device_ops` on a device of driver `T`.
     unsafe extern "C" fn change_mtu_callback(
         dev: *mut bindings::net_device,
         new_mtu: c_int,
@@ -611,6 +973,9 @@ impl<T: Driver + ethtool::Operations> Adapter<T> {
         })
     }
 
+    /// # Safety
+    ///
+    /// Called by the core through `T`'s `net_device_ops` on a device of driver `T`.
     unsafe extern "C" fn set_mac_address_callback(
         dev: *mut bindings::net_device,
         addr: *mut c_void,
@@ -650,14 +1015,15 @@ impl<T: Driver + ethtool::Operations> Registration<T> {
         rxqs: u32,
         data: impl PinInit<T::Data, Error>,
     ) -> Result<Self> {
-        const { assert!(core::mem::align_of::<T::Data>() <= bindings::NETDEV_ALIGN as usize) };
+        #[allow(clippy::let_unit_value)]
+        let () = Priv::<T>::ALIGN_OK;
         if txqs == 0 || rxqs == 0 {
             return Err(EINVAL);
         }
         // SAFETY: `name` is NUL-terminated; `ether_setup` is a valid setup function.
         let raw = unsafe {
             bindings::alloc_netdev_mqs(
-                core::mem::size_of::<T::Data>() as c_int,
+                core::mem::size_of::<Priv<T>>() as c_int,
                 name.as_char_ptr(),
                 bindings::NET_NAME_ENUM as u8,
                 Some(bindings::ether_setup),
@@ -677,21 +1043,20 @@ impl<T: Driver + ethtool::Operations> Registration<T> {
         }
         let alloc = Alloc(dev);
 
-        {
-            // SAFETY: The device was just allocated; nobody else knows about it.
-            let netdev = unsafe { &mut *dev.as_ptr() };
-            netdev.netdev_ops = &Adapter::<T>::NETDEV_OPS;
-            netdev.ethtool_ops = ethtool::ops::<T>();
-            if T::PCPU_STATS == PcpuStats::Lstats {
-                netdev.set_pcpu_stat_type(bindings::netdev_stat_type_NETDEV_PCPU_STAT_LSTATS);
-            }
-        }
+        // SAFETY: The device was just allocated; nobody else knows about it.
+        unsafe { Adapter::<T>::install(dev.as_ptr()) };
         // SAFETY: The device is valid, unregistered and exclusively ours during the call.
         T::setup(&mut unsafe { DeviceSetup::new(dev) });
 
-        // SAFETY: The private area is `size_of::<T::Data>()` bytes, `NETDEV_ALIGN`-aligned
-        // (checked against `T::Data`'s alignment above), and never moves while the device lives.
-        let slot = unsafe { bindings::netdev_priv(dev.as_ptr()) }.cast::<T::Data>();
+        // SAFETY: The private area is `size_of::<Priv<T>>()` bytes, `NETDEV_ALIGN`-aligned
+        // (checked against its alignment above), and never moves while the device lives.
+        let priv_ = unsafe { Priv::<T>::from_dev(dev.as_ptr()) };
+        // SAFETY: `priv_` is valid for writes.
+        unsafe {
+            core::ptr::addr_of_mut!((*priv_).peer).write(AtomicPtr::new(core::ptr::null_mut()))
+        };
+        // SAFETY: `priv_` is valid; only the field's address is computed.
+        let slot = unsafe { core::ptr::addr_of_mut!((*priv_).data) };
         // SAFETY: `slot` is valid for writes; on error nothing was initialised.
         unsafe { data.__pinned_init(slot)? };
 
@@ -724,7 +1089,7 @@ impl<T: Driver + ethtool::Operations> Drop for Registration<T> {
         // closes the device and waits until no callback can run any more.
         unsafe { bindings::unregister_netdev(dev) };
         // SAFETY: No callback can reach the private data any more; it was initialised.
-        unsafe { core::ptr::drop_in_place(bindings::netdev_priv(dev).cast::<T::Data>()) };
+        unsafe { core::ptr::drop_in_place(Priv::<T>::from_dev(dev)) };
         // SAFETY: Unregistered above; this object held the last driver reference.
         unsafe { bindings::free_netdev(dev) };
     }

@@ -6,13 +6,143 @@
 
 use crate::{
     bindings,
-    error::VTABLE_DEFAULT_ERROR,
-    ffi::c_char,
-    net::dev::{Device, Driver},
+    error::{from_result, VTABLE_DEFAULT_ERROR},
+    ffi::{c_char, c_int},
+    net::dev::{Device, Driver, Rtnl},
     prelude::*,
     str::CStr,
 };
-use core::marker::PhantomData;
+use core::{fmt, marker::PhantomData};
+
+/// String sets (`enum ethtool_stringset`) asked for by [`Operations::get_sset_count`].
+pub mod sset {
+    use crate::bindings;
+    /// Names of the statistics of `ethtool -S`.
+    pub const STATS: u32 = bindings::ethtool_stringset_ETH_SS_STATS;
+}
+
+/// Length of one ethtool string (`ETH_GSTRING_LEN`).
+pub const GSTRING_LEN: usize = bindings::ETH_GSTRING_LEN as usize;
+
+/// Writer of the names of a string set (`get_strings`): one `ETH_GSTRING_LEN` slot each,
+/// truncated and NUL-padded; names beyond the announced count are ignored.
+pub struct Strings<'a> {
+    buf: &'a mut [u8],
+    next: usize,
+}
+
+impl Strings<'_> {
+    /// Appends a name.
+    pub fn push(&mut self, name: &str) {
+        self.push_fmt(format_args!("{name}"));
+    }
+
+    /// Appends a formatted name, e.g. `format_args!("rx_queue_{i}_packets")`.
+    pub fn push_fmt(&mut self, args: fmt::Arguments<'_>) {
+        let Some(slot) = self
+            .buf
+            .get_mut(self.next * GSTRING_LEN..(self.next + 1) * GSTRING_LEN)
+        else {
+            return;
+        };
+        struct Slot<'b>(&'b mut [u8], usize);
+        impl fmt::Write for Slot<'_> {
+            fn write_str(&mut self, s: &str) -> fmt::Result {
+                for b in s.bytes() {
+                    // Keep the last byte for the terminating NUL.
+                    if self.1 + 1 < self.0.len() {
+                        self.0[self.1] = b;
+                        self.1 += 1;
+                    }
+                }
+                Ok(())
+            }
+        }
+        slot.fill(0);
+        let _ = fmt::Write::write_fmt(&mut Slot(slot, 0), args);
+        self.next += 1;
+    }
+}
+
+/// Channel (queue) counts for `ethtool -l/-L` (`struct ethtool_channels`).
+#[repr(transparent)]
+pub struct Channels(bindings::ethtool_channels);
+
+impl Channels {
+    /// Sets the maximum receive-only and transmit-only channels.
+    pub fn set_max(&mut self, rx: u32, tx: u32, combined: u32) -> &mut Self {
+        self.0.max_rx = rx;
+        self.0.max_tx = tx;
+        self.0.max_combined = combined;
+        self
+    }
+
+    /// Sets the channels in use.
+    pub fn set_count(&mut self, rx: u32, tx: u32, combined: u32) -> &mut Self {
+        self.0.rx_count = rx;
+        self.0.tx_count = tx;
+        self.0.combined_count = combined;
+        self
+    }
+
+    /// Requested receive-only channels.
+    pub fn rx_count(&self) -> u32 {
+        self.0.rx_count
+    }
+
+    /// Requested transmit-only channels.
+    pub fn tx_count(&self) -> u32 {
+        self.0.tx_count
+    }
+
+    /// Requested combined channels.
+    pub fn combined_count(&self) -> u32 {
+        self.0.combined_count
+    }
+
+    /// Requested "other" channels.
+    pub fn other_count(&self) -> u32 {
+        self.0.other_count
+    }
+}
+
+/// Link settings for `ethtool DEV` (`struct ethtool_link_ksettings`).
+#[repr(transparent)]
+pub struct LinkKsettings(bindings::ethtool_link_ksettings);
+
+impl LinkKsettings {
+    /// Sets the speed in Mb/s.
+    pub fn set_speed(&mut self, mbps: u32) -> &mut Self {
+        self.0.base.speed = mbps;
+        self
+    }
+
+    /// Sets full (`true`) or half duplex.
+    pub fn set_full_duplex(&mut self, full: bool) -> &mut Self {
+        self.0.base.duplex = if full {
+            bindings::DUPLEX_FULL as u8
+        } else {
+            bindings::DUPLEX_HALF as u8
+        };
+        self
+    }
+
+    /// Sets the port type to twisted pair (`PORT_TP`), as veth reports.
+    pub fn set_port_tp(&mut self) -> &mut Self {
+        self.0.base.port = bindings::PORT_TP as u8;
+        self
+    }
+
+    /// Sets whether autonegotiation is on.
+    pub fn set_autoneg(&mut self, on: bool) -> &mut Self {
+        self.0.base.autoneg = if on {
+            bindings::AUTONEG_ENABLE as u8
+        } else {
+            bindings::AUTONEG_DISABLE as u8
+        };
+        self
+    }
+}
 
 /// Driver information returned by `ethtool -i` (`struct ethtool_drvinfo`).
 #[repr(transparent)]
@@ -74,6 +204,39 @@ pub trait Operations: Driver {
     fn get_link(_dev: &Device<Self>) -> bool {
         crate::build_error(VTABLE_DEFAULT_ERROR)
     }
+
+    /// Number of entries of string set `sset` (see [`sset`]), e.g. the number of `ethtool -S`
+    /// statistics (`get_sset_count`). `EOPNOTSUPP` for sets the driver does not have.
+    fn get_sset_count(_dev: &Device<Self>, _sset: u32) -> Result<u32> {
+        crate::build_error(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Names of string set `sset`, as many as `get_sset_count` announced (`get_strings`).
+    fn get_strings(_dev: &Device<Self>, _sset: u32, _out: &mut Strings<'_>) {
+        crate::build_error(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Values of the `ethtool -S` statistics, in the order of their names
+    /// (`get_ethtool_stats`); `data` has exactly the announced length.
+    fn get_ethtool_stats(_dev: &Device<Self>, _data: &mut [u64]) {
+        crate::build_error(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reports channel counts (`ethtool -l`, `get_channels`).
+    fn get_channels(_dev: &Device<Self>, _ch: &mut Channels) {
+        crate::build_error(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Changes channel counts (`ethtool -L`, `set_channels`), called under RTNL after the core
+    /// checked the request against the maxima from `get_channels`.
+    fn set_channels(_dev: &Device<Self>, _rtnl: &Rtnl, _ch: &Channels) -> Result {
+        crate::build_error(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reports speed, duplex and port (`get_link_ksettings`).
+    fn get_link_ksettings(_dev: &Device<Self>, _ks: &mut LinkKsettings) -> Result {
+        crate::build_error(VTABLE_DEFAULT_ERROR)
+    }
 }
 
 struct Adapter<T>(PhantomData<T>);
@@ -90,10 +253,43 @@ impl<T: Operations> Adapter<T> {
         } else {
             Some(bindings::ethtool_op_get_link)
         },
+        get_sset_count: if T::HAS_GET_SSET_COUNT {
+            Some(Self::get_sset_count_callback)
+        } else {
+            None
+        },
+        get_strings: if T::HAS_GET_STRINGS {
+            Some(Self::get_strings_callback)
+        } else {
+            None
+        },
+        get_ethtool_stats: if T::HAS_GET_ETHTOOL_STATS {
+            Some(Self::get_ethtool_stats_callback)
+        } else {
+            None
+        },
+        get_channels: if T::HAS_GET_CHANNELS {
+            Some(Self::get_channels_callback)
+        } else {
+            None
+        },
+        set_channels: if T::HAS_SET_CHANNELS {
+            Some(Self::set_channels_callback)
+        } else {
+            None
+        },
+        get_link_ksettings: if T::HAS_GET_LINK_KSETTINGS {
+            Some(Self::get_link_ksettings_callback)
+        } else {
+            None
+        },
         // SAFETY: All-zeroes is a valid `ethtool_ops`: every other callback is NULL.
         ..unsafe { core::mem::MaybeUninit::zeroed().assume_init() }
     };
 
+    /// # Safety
+    ///
+    /// Called by the ethtool core on a device of driver `T` (see `dev::Registration`).
     unsafe extern "C" fn get_drvinfo_callback(
         dev: *mut bindings::net_device,
         info: *mut bindings::ethtool_drvinfo,
@@ -104,9 +300,108 @@ impl<T: Operations> Adapter<T> {
         T::get_drvinfo(dev, info)
     }
 
+    /// # Safety
+    ///
+    /// As for `get_drvinfo_callback`.
     unsafe extern "C" fn get_link_callback(dev: *mut bindings::net_device) -> u32 {
         // SAFETY: As in `get_drvinfo_callback`.
         T::get_link(unsafe { Device::<T>::from_raw(dev) }).into()
+    }
+
+    /// # Safety
+    ///
+    /// As for `get_drvinfo_callback`.
+    unsafe extern "C" fn get_sset_count_callback(
+        dev: *mut bindings::net_device,
+        sset: c_int,
+    ) -> c_int {
+        // SAFETY: As in `get_drvinfo_callback`.
+        let dev = unsafe { Device::<T>::from_raw(dev) };
+        from_result(|| Ok(T::get_sset_count(dev, sset as u32)?.min(c_int::MAX as u32) as c_int))
+    }
+
+    /// Announced number of entries of `sset`, or 0.
+    fn count(dev: &Device<T>, sset: u32) -> usize {
+        if T::HAS_GET_SSET_COUNT {
+            T::get_sset_count(dev, sset).unwrap_or(0) as usize
+        } else {
+            0
+        }
+    }
+
+    /// # Safety
+    ///
+    /// As for `get_drvinfo_callback`; `data` holds `get_sset_count(sset)` strings (the core
+    /// sized it from that call, under RTNL, just before).
+    unsafe extern "C" fn get_strings_callback(
+        dev: *mut bindings::net_device,
+        sset: u32,
+        data: *mut u8,
+    ) {
+        // SAFETY: As in `get_drvinfo_callback`.
+        let dev = unsafe { Device::<T>::from_raw(dev) };
+        let len = Self::count(dev, sset) * GSTRING_LEN;
+        // SAFETY: The core allocated `len` bytes (see above).
+        let buf = unsafe { core::slice::from_raw_parts_mut(data, len) };
+        T::get_strings(dev, sset, &mut Strings { buf, next: 0 })
+    }
+
+    /// # Safety
+    ///
+    /// As for `get_strings_callback`, for the `ETH_SS_STATS` set.
+    unsafe extern "C" fn get_ethtool_stats_callback(
+        dev: *mut bindings::net_device,
+        _stats: *mut bindings::ethtool_stats,
+        data: *mut u64,
+    ) {
+        // SAFETY: As in `get_drvinfo_callback`.
+        let dev = unsafe { Device::<T>::from_raw(dev) };
+        let len = Self::count(dev, sset::STATS);
+        // SAFETY: The core allocated `len` values (see above).
+        let data = unsafe { core::slice::from_raw_parts_mut(data, len) };
+        T::get_ethtool_stats(dev, data)
+    }
+
+    /// # Safety
+    ///
+    /// As for `get_drvinfo_callback`; `ch` is valid for the call.
+    unsafe extern "C" fn get_channels_callback(
+        dev: *mut bindings::net_device,
+        ch: *mut bindings::ethtool_channels,
+    ) {
+        // SAFETY: As above; `Channels` is transparent.
+        let (dev, ch) = unsafe { (Device::<T>::from_raw(dev), &mut *ch.cast::<Channels>()) };
+        T::get_channels(dev, ch)
+    }
+
+    /// # Safety
+    ///
+    /// As for `get_channels_callback`; called under RTNL.
+    unsafe extern "C" fn set_channels_callback(
+        dev: *mut bindings::net_device,
+        ch: *mut bindings::ethtool_channels,
+    ) -> c_int {
+        // SAFETY: As above; the ethtool core holds RTNL.
+        let (dev, ch, rtnl) = unsafe {
+            (
+                Device::<T>::from_raw(dev),
+                &*ch.cast::<Channels>(),
+                Rtnl::assume_held(),
+            )
+        };
+        from_result(|| T::set_channels(dev, &rtnl, ch).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// As for `get_drvinfo_callback`; `ks` is valid for the call.
+    unsafe extern "C" fn get_link_ksettings_callback(
+        dev: *mut bindings::net_device,
+        ks: *mut bindings::ethtool_link_ksettings,
+    ) -> c_int {
+        // SAFETY: As above; `LinkKsettings` is transparent.
+        let (dev, ks) = unsafe { (Device::<T>::from_raw(dev), &mut *ks.cast::<LinkKsettings>()) };
+        from_result(|| T::get_link_ksettings(dev, ks).map(|()| 0))
     }
 }
 

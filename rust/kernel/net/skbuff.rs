@@ -6,6 +6,7 @@
 
 use crate::bindings;
 use crate::net::dev::{Device, Driver};
+use crate::{init::PinInit, prelude::*, types::Opaque};
 use core::ptr::NonNull;
 
 /// An owned socket buffer (`struct sk_buff`).
@@ -89,6 +90,36 @@ impl SkBuff {
         unsafe { core::slice::from_raw_parts(skb.data, headlen) }
     }
 
+    /// The transmit queue the stack picked for the buffer (`skb_get_queue_mapping`).
+    pub fn queue_mapping(&self) -> u16 {
+        // SAFETY: By the type invariant the buffer is valid and owned by us.
+        unsafe { bindings::rnet_skb_get_queue_mapping(self.as_raw()) }
+    }
+
+    /// Prepares the buffer to be received by `dev` as if it had arrived on its wire
+    /// (`__dev_forward_skb`): checks that `dev` is up and the frame fits its MTU, scrubs
+    /// state that must not cross devices (and namespaces), and runs `eth_type_trans`.
+    ///
+    /// On failure the buffer has been freed (and counted as dropped on `dev`) and `None` is
+    /// returned.
+    pub fn forward_prepare<T: Driver>(self, dev: &Device<T>) -> Option<Self> {
+        // `eth_type_trans` inside needs a whole Ethernet header in the linear area.
+        // SAFETY: We own the buffer.
+        if !unsafe { bindings::pskb_may_pull(self.as_raw(), bindings::ETH_HLEN) } {
+            dev.rx_dropped_inc();
+            return None;
+        }
+        let skb = self.into_raw();
+        // SAFETY: We own the buffer; on failure the function frees it, on success it is
+        // still ours; `dev` is valid.
+        if unsafe { bindings::__dev_forward_skb(dev.as_raw(), skb) } == 0 {
+            // SAFETY: On success the reference was not consumed.
+            Some(unsafe { Self::from_raw(skb) })
+        } else {
+            None
+        }
+    }
+
     /// Records the software transmit timestamp if the socket asked for one
     /// (`skb_tx_timestamp`). Drivers call it right before the buffer leaves for the wire.
     pub fn tx_timestamp(&mut self) {
@@ -162,5 +193,71 @@ impl Drop for SkBuff {
     fn drop(&mut self) {
         // SAFETY: By the type invariant we own the buffer; it is not used after this.
         unsafe { bindings::kfree_skb(self.0.as_ptr()) }
+    }
+}
+
+/// A queue of buffers with its own lock (`struct sk_buff_head`), usable from any context.
+///
+/// # Invariants
+///
+/// `head` is initialised by `skb_queue_head_init` and owns the buffers queued on it.
+#[pin_data(PinnedDrop)]
+pub struct SkbQueue {
+    #[pin]
+    head: Opaque<bindings::sk_buff_head>,
+}
+
+// SAFETY: All accesses go through the queue's spinlock (or are lockless reads of the length).
+unsafe impl Sync for SkbQueue {}
+// SAFETY: The queue owns its buffers, which may be freed on any CPU.
+unsafe impl Send for SkbQueue {}
+
+impl SkbQueue {
+    /// An empty queue.
+    pub fn new() -> impl PinInit<Self> {
+        pin_init!(Self {
+            head <- Opaque::ffi_init(|slot: *mut bindings::sk_buff_head| {
+                // SAFETY: `slot` is valid for writes and pinned.
+                unsafe { bindings::skb_queue_head_init(slot) }
+            }),
+        })
+    }
+
+    /// Appends a buffer (`skb_queue_tail`).
+    pub fn push_back(&self, skb: SkBuff) {
+        // SAFETY: The queue is initialised; the buffer's ownership moves into it.
+        unsafe { bindings::skb_queue_tail(self.head.get(), skb.into_raw()) }
+    }
+
+    /// Removes the first buffer (`skb_dequeue`).
+    pub fn pop_front(&self) -> Option<SkBuff> {
+        // SAFETY: The queue is initialised.
+        let skb = unsafe { bindings::skb_dequeue(self.head.get()) };
+        // SAFETY: A dequeued buffer is owned by the caller.
+        (!skb.is_null()).then(|| unsafe { SkBuff::from_raw(skb) })
+    }
+
+    /// Number of queued buffers, read without the lock (`skb_queue_len_lockless`).
+    pub fn len(&self) -> u32 {
+        // SAFETY: The queue is initialised.
+        unsafe { bindings::skb_queue_len_lockless(self.head.get()) }
+    }
+
+    /// Whether the queue is empty (lockless).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Frees every queued buffer as a drop (`skb_queue_purge`).
+    pub fn purge(&self) {
+        // SAFETY: The queue is initialised.
+        unsafe { bindings::skb_queue_purge(self.head.get()) }
+    }
+}
+
+#[pinned_drop]
+impl PinnedDrop for SkbQueue {
+    fn drop(self: Pin<&mut Self>) {
+        self.purge();
     }
 }

@@ -39,3 +39,11 @@ impl Drop for Guard {
 pub fn read_lock() -> Guard {
     Guard::new()
 }
+
+/// Waits until every RCU read-side critical section that started before the call has ended
+/// (`synchronize_rcu`). Sleeps.
+pub fn synchronize() {
+    // SAFETY: Called from process context, outside any read-side critical section (a `Guard`
+    // is not `Send` and cannot be held across this call by the same task without a borrow).
+    unsafe { bindings::synchronize_rcu() }
+}

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! NAPI: interrupt mitigation by polling (`struct napi_struct`).
+//!
+//! C header: [`include/linux/netdevice.h`](srctree/include/linux/netdevice.h).
+//!
+//! A driver's interrupt (or, for software devices, its producer) only calls
+//! [`Napi::schedule`]; the `NET_RX` softirq then calls [`Poll::poll`] with a budget, and the
+//! poll routine hands at most `budget` packets to the stack ([`Napi::gro_receive`]) and calls
+//! [`Napi::complete_done`] only when it did less than the budget.
+
+use crate::{
+    bindings,
+    ffi::c_int,
+    init::PinInit,
+    net::{
+        dev::{Device, Driver},
+        skbuff::SkBuff,
+    },
+    prelude::*,
+    types::Opaque,
+};
+use core::sync::atomic::{AtomicBool, Ordering};
+
+/// The poll routine of a NAPI instance and the state it works on.
+pub trait Poll: Send + Sync + Sized {
+    /// Processes up to `budget` packets and returns how many it processed. Returning less
+    /// than `budget` means the work is done: the implementation must then call
+    /// [`Napi::complete_done`]. Returning more than `budget` is treated as `budget`.
+    fn poll(napi: &Napi<Self>, budget: u32) -> u32;
+}
+
+/// A NAPI instance attached to a network device, with the poller state `P` beside it.
+///
+/// Created by [`Napi::new`] (`netif_napi_add`), deleted on drop (`netif_napi_del`), after
+/// disabling it if it was enabled. It must be dropped before its device is freed, which holds
+/// for instances kept in the device's private data.
+///
+/// # Invariants
+///
+/// `napi` was added to `dev` by `netif_napi_add_weight`; `enabled` tracks whether
+/// `napi_enable` is in effect.
+#[pin_data(PinnedDrop)]
+pub struct Napi<P: Poll> {
+    #[pin]
+    napi: Opaque<bindings::napi_struct>,
+    enabled: AtomicBool,
+    #[pin]
+    poller: P,
+}
+
+// SAFETY: The NAPI core serialises polls; the other methods are safe to call concurrently from
+// any context, and `P` is `Send + Sync`.
+unsafe impl<P: Poll> Sync for Napi<P> {}
+// SAFETY: See above.
+unsafe impl<P: Poll> Send for Napi<P> {}
+
+impl<P: Poll> Napi<P> {
+    /// Initialises a NAPI instance for `dev` (default weight 64), disabled.
+    pub fn new<'a, T: Driver>(
+        dev: &'a Device<T>,
+        poller: impl PinInit<P, Error> + 'a,
+    ) -> impl PinInit<Self, Error> + 'a
+    where
+        P: 'a,
+    {
+        let init = try_pin_init!(Self {
+            napi <- Opaque::ffi_init(|slot: *mut bindings::napi_struct| {
+                // SAFETY: `slot` is valid for writes; zero is the state C expects before
+                // `netif_napi_add`.
+                unsafe { slot.write_bytes(0, 1) }
+            }),
+            enabled: AtomicBool::new(false),
+            poller <- poller,
+        }? Error);
+        let dev = dev.as_raw();
+        // SAFETY: On success the instance is fully initialised at `slot`; adding it to the
+        // device only records its address, which stays valid since it is pinned.
+        unsafe {
+            crate::init::pin_init_from_closure(move |slot: *mut Self| {
+                init.__pinned_init(slot)?;
+                bindings::netif_napi_add_weight(
+                    dev,
+                    (*slot).napi.get(),
+                    Some(Self::poll_callback),
+                    bindings::NAPI_POLL_WEIGHT as c_int,
+                );
+                Ok(())
+            })
+        }
+    }
+
+    /// The poller state.
+    pub fn poller(&self) -> &P {
+        &self.poller
+    }
+
+    fn raw(&self) -> *mut bindings::napi_struct {
+        self.napi.get()
+    }
+
+    /// Enables polling (`napi_enable`); a no-op if already enabled.
+    pub fn enable(&self) {
+        if !self.enabled.swap(true, Ordering::AcqRel) {
+            // SAFETY: The instance is added (type invariant) and was disabled.
+            unsafe { bindings::napi_enable(self.raw()) }
+        }
+    }
+
+    /// Disables polling, waiting for a running poll to finish (`napi_disable`); a no-op if
+    /// already disabled. Sleeps.
+    pub fn disable(&self) {
+        if self.enabled.swap(false, Ordering::AcqRel) {
+            // SAFETY: The instance is added and was enabled (disabling twice would hang).
+            unsafe { bindings::napi_disable(self.raw()) }
+        }
+    }
+
+    /// Whether polling is enabled.
+    pub fn is_enabled(&self) -> bool {
+        self.enabled.load(Ordering::Acquire)
+    }
+
+    /// Schedules a poll on this CPU unless one is pending or the instance is disabled
+    /// (`napi_schedule`). Returns whether it scheduled one.
+    pub fn schedule(&self) -> bool {
+        // SAFETY: The instance is added; the C function checks the disabled state itself.
+        unsafe { bindings::napi_schedule(self.raw()) }
+    }
+
+    /// Marks the poll finished after `work_done` packets (`napi_complete_done`). Returns
+    /// `false` if the instance must keep polling (e.g. busy polling took over).
+    pub fn complete_done(&self, work_done: u32) -> bool {
+        // SAFETY: Called from the poll routine of this instance.
+        unsafe { bindings::napi_complete_done(self.raw(), work_done as c_int) }
+    }
+
+    /// Hands a received frame to GRO, which merges it with others of its flow or passes it up
+    /// (`napi_gro_receive`). `skb->protocol` must be set (`eth_type_trans`).
+    pub fn gro_receive(&self, skb: SkBuff) {
+        // SAFETY: Called from this instance's poll routine; the buffer is given to the stack.
+        unsafe { bindings::napi_gro_receive(self.raw(), skb.into_raw()) };
+    }
+
+    /// # Safety
+    ///
+    /// Called by the NAPI core with an instance added by [`Napi::new`].
+    unsafe extern "C" fn poll_callback(napi: *mut bindings::napi_struct, budget: c_int) -> c_int {
+        // SAFETY: `napi` is the `napi` field of a pinned `Napi<P>` (see `new`); `Opaque` is
+        // transparent, so the field's address is the instance's address minus its offset.
+        let this = unsafe { &*crate::container_of!(napi, Self, napi) };
+        let budget = budget.max(0) as u32;
+        P::poll(this, budget).min(budget) as c_int
+    }
+}
+
+#[pinned_drop]
+impl<P: Poll> PinnedDrop for Napi<P> {
+    fn drop(self: Pin<&mut Self>) {
+        self.disable();
+        // SAFETY: The instance was added and is now disabled; deleting it unlinks it from the
+        // device and waits for an RCU grace period (`netif_napi_del`).
+        unsafe { bindings::netif_napi_del(self.raw()) };
+    }
+}
