@@ -14,7 +14,7 @@ else
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 export RNET_CACHE ?= $(HOME)/.cache/rnet
 
-.PHONY: all setup kernel modules run check bench clippy fmt fmt-check clean
+.PHONY: all setup kernel modules run check bench clippy fmt fmt-check clean install-iproute2
 
 all: modules
 
@@ -45,6 +45,11 @@ fmt:
 
 fmt-check:
 	@bash $(TOP)/scripts/rustfmt.sh check
+
+# Install the rveth plugin where Debian's iproute2 looks for link plugins (/usr/lib/ip), so
+# `ip link add A type rveth peer name B` works without IP_LIB_DIR.
+install-iproute2: modules
+	install -D -m 0644 $(RNET_CACHE)/modules-check/iproute2/link_rveth.so /usr/lib/ip/link_rveth.so
 
 clean:
 	rm -rf $(RNET_CACHE)/modules-*

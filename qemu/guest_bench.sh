@@ -13,18 +13,32 @@ emit() { # pair impl metric round value
 	printf '{"pair": "%s", "impl": "%s", "metric": "%s", "round": %s, "value": %s}\n' "$@"
 }
 
-tcp_mbps() { # server-addr bind-addr streams
-	iperf3 -s -1 -B "$1" -D
-	wait_for 10 sh -c "ss -ltn | grep -q '$1:5201'"
-	iperf3 -c "$1" -B "$2" -t "$SECS" -P "$3" -J |
+# Each helper takes the server's and the client's command prefix (e.g. "ip netns exec b2"), so the
+# same code measures within one namespace (rlo/lo) and across two (rveth/veth).
+start_server() { # server-prefix addr
+	$1 iperf3 -s -1 -B "$2" -D
+	wait_for 10 sh -c "$1 ss -ltnu | grep -q '$2:5201'"
+}
+
+tcp_mbps() { # server-prefix client-prefix server-addr bind-addr streams
+	start_server "$1" "$3"
+	$2 iperf3 -c "$3" -B "$4" -t "$SECS" -P "$5" -J |
 		python3 -c 'import json,sys; print(round(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]/1e6, 1))'
 }
 
-rtt_us() { # addr percentile...
-	local addr=$1
-	shift
-	ping -c 200 -i 0.005 -q -I "$addr" "$addr" >/dev/null # warm up caches and the route
-	ping -c 500 -i 0.002 -I "$addr" "$addr" | python3 -c '
+udp64_kpps() { # server-prefix client-prefix server-addr bind-addr
+	start_server "$1" "$3"
+	$2 iperf3 -c "$3" -B "$4" -u -l 64 -b 0 -t "$SECS" -J | python3 -c '
+import json, sys
+s = json.load(sys.stdin)["end"]["sum"]
+print(round((s["packets"] - s["lost_packets"]) / s["seconds"] / 1000, 1))'
+}
+
+rtt_us() { # client-prefix bind-addr dst percentile...
+	local pre=$1 src=$2 dst=$3
+	shift 3
+	$pre ping -c 200 -i 0.005 -q -I "$src" "$dst" >/dev/null # warm up caches and the route
+	$pre ping -c 500 -i 0.002 -I "$src" "$dst" | python3 -c '
 import re, sys
 v = sorted(float(m.group(1)) * 1000 for m in re.finditer(r"time=([\d.]+) ms", sys.stdin.read()))
 print(" ".join(str(round(v[min(len(v) - 1, int(len(v) * p / 100))], 1)) for p in map(int, sys.argv[1:])))' "$@"
@@ -41,12 +55,41 @@ use_rlo() { ip rule add pref 100 iif lo from $SRC lookup 100 2>/dev/null || true
 for round in $(seq "$ROUNDS"); do
 	for impl in lo rlo; do
 		"use_$impl"
-		emit rlo/lo "$impl" tcp_1stream_mbps "$round" "$(tcp_mbps $SRC $SRC 1)"
-		emit rlo/lo "$impl" tcp_4stream_mbps "$round" "$(tcp_mbps $SRC $SRC 4)"
-		read -r p50 p99 <<<"$(rtt_us $SRC 50 99)"
+		emit rlo/lo "$impl" tcp_1stream_mbps "$round" "$(tcp_mbps "" "" $SRC $SRC 1)"
+		emit rlo/lo "$impl" tcp_4stream_mbps "$round" "$(tcp_mbps "" "" $SRC $SRC 4)"
+		read -r p50 p99 <<<"$(rtt_us "" $SRC $SRC 50 99)"
 		emit rlo/lo "$impl" rtt_p50_us "$round" "$p50"
 		emit rlo/lo "$impl" rtt_p99_us "$round" "$p99"
 	done
 done
 route_local_reset
 rmmod rlo
+
+# --- rveth vs veth: a pair between two namespaces, created anew for each run.
+insmod "$RNET_MODDIR/net/rveth.ko"
+insmod "$RNET_KTREE/drivers/net/veth.ko"
+export IP_LIB_DIR=$RNET_MODDIR/iproute2
+A=10.3.0.1 B=10.3.0.2
+for round in $(seq "$ROUNDS"); do
+	for kind in veth rveth; do
+		ip netns add bn1
+		ip netns add bn2
+		ip link add bx netns bn1 type "$kind" peer name by netns bn2
+		ip -n bn1 addr add $A/24 dev bx
+		ip -n bn2 addr add $B/24 dev by
+		ip -n bn1 link set bx up
+		ip -n bn2 link set by up
+		c="ip netns exec bn1" s="ip netns exec bn2"
+		emit rveth/veth "$kind" tcp_1stream_mbps "$round" "$(tcp_mbps "$s" "$c" $B $A 1)"
+		emit rveth/veth "$kind" tcp_4stream_mbps "$round" "$(tcp_mbps "$s" "$c" $B $A 4)"
+		emit rveth/veth "$kind" udp64_kpps "$round" "$(udp64_kpps "$s" "$c" $B $A)"
+		read -r p50 p99 <<<"$(rtt_us "$c" $A $B 50 99)"
+		emit rveth/veth "$kind" rtt_p50_us "$round" "$p50"
+		emit rveth/veth "$kind" rtt_p99_us "$round" "$p99"
+		ip netns del bn1
+		ip netns del bn2
+		sleep 1
+	done
+done
+rmmod rveth
+rmmod veth

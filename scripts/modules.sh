@@ -17,4 +17,9 @@ rsync -rc --delete --exclude='*.o' --exclude='*.ko' --exclude='*.mod*' --exclude
 extra=()
 [ "${RNET_CLIPPY:-0}" = 1 ] && extra+=(CLIPPY=1)
 make -C "$tree" M="$out" LLVM=1 -j"$(nproc)" "${extra[@]}" modules >&2
+# The iproute2 link plugin for rveth (`ip link add A type rveth peer name B`).
+mkdir -p "$out/iproute2"
+if [ "$top/net/iproute2/link_rveth.c" -nt "$out/iproute2/link_rveth.so" ]; then
+	cc -O2 -Wall -fPIC -shared -o "$out/iproute2/link_rveth.so" "$top/net/iproute2/link_rveth.c" >&2
+fi
 echo "$out"

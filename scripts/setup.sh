@@ -13,7 +13,8 @@ SUDO=""
 need_pkgs=()
 pkgs=(linux-source-6.12 clang lld llvm libelf-dev libssl-dev bc flex bison cpio kmod
       busybox-static iproute2 ethtool iperf3 tcpdump socat iputils-ping python3
-      pahole dwarves rsync qemu-system-x86 procps psmisc pciutils)
+      pahole dwarves rsync qemu-system-x86 procps psmisc pciutils gcc libc6-dev
+      python3-yaml python3-jsonschema)
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need_pkgs+=("$p")
 done

@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Send one RTM_NEWLINK for a veth-like kind, built by hand so that it can be malformed on
+purpose, and print the errno name the kernel answers (or OK).
+
+  rtnl_newlink.py KIND NAME [--peer NAME] [--peer-addr HEX] [--peer-mtu N]
+                  [--peer-netns-fd N|PATH] [--peer-raw HEX] [--peer-queues TX RX]
+
+--peer-raw replaces the whole VETH_INFO_PEER payload (e.g. shorter than an ifinfomsg).
+"""
+import argparse
+import errno
+import os
+import socket
+import struct
+
+NLMSG_ERROR = 2
+RTM_NEWLINK = 16
+NLM_F_REQUEST, NLM_F_ACK, NLM_F_EXCL, NLM_F_CREATE = 1, 4, 0x200, 0x400
+IFLA_ADDRESS, IFLA_IFNAME, IFLA_MTU, IFLA_LINKINFO = 1, 3, 4, 18
+IFLA_NET_NS_FD, IFLA_NUM_TX_QUEUES, IFLA_NUM_RX_QUEUES = 28, 31, 32
+IFLA_INFO_KIND, IFLA_INFO_DATA = 1, 2
+VETH_INFO_PEER = 1
+NLA_F_NESTED = 0x8000
+
+
+def attr(kind, payload):
+    length = 4 + len(payload)
+    return struct.pack("HH", length, kind) + payload + b"\0" * ((4 - length % 4) % 4)
+
+
+def ifinfomsg():
+    return struct.pack("BxHiII", socket.AF_UNSPEC, 0, 0, 0, 0)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("kind")
+    p.add_argument("name")
+    p.add_argument("--peer")
+    p.add_argument("--peer-addr")
+    p.add_argument("--peer-mtu", type=int)
+    p.add_argument("--peer-netns-fd")
+    p.add_argument("--peer-raw")
+    p.add_argument("--peer-queues", type=int, nargs=2)
+    a = p.parse_args()
+
+    keep = []
+    peer_attrs = b""
+    if a.peer:
+        peer_attrs += attr(IFLA_IFNAME, a.peer.encode() + b"\0")
+    if a.peer_addr:
+        peer_attrs += attr(IFLA_ADDRESS, bytes.fromhex(a.peer_addr))
+    if a.peer_mtu is not None:
+        peer_attrs += attr(IFLA_MTU, struct.pack("I", a.peer_mtu))
+    if a.peer_netns_fd is not None:
+        fd = int(a.peer_netns_fd) if a.peer_netns_fd.isdigit() else os.open(a.peer_netns_fd, os.O_RDONLY)
+        keep.append(fd)
+        peer_attrs += attr(IFLA_NET_NS_FD, struct.pack("I", fd))
+    if a.peer_queues:
+        peer_attrs += attr(IFLA_NUM_TX_QUEUES, struct.pack("I", a.peer_queues[0]))
+        peer_attrs += attr(IFLA_NUM_RX_QUEUES, struct.pack("I", a.peer_queues[1]))
+
+    info = attr(IFLA_INFO_KIND, a.kind.encode())
+    if a.peer_raw is not None:
+        info += attr(IFLA_INFO_DATA | NLA_F_NESTED, attr(VETH_INFO_PEER, bytes.fromhex(a.peer_raw)))
+    elif peer_attrs or a.peer is not None:
+        info += attr(IFLA_INFO_DATA | NLA_F_NESTED, attr(VETH_INFO_PEER, ifinfomsg() + peer_attrs))
+    body = ifinfomsg() + attr(IFLA_IFNAME, a.name.encode() + b"\0") + attr(IFLA_LINKINFO | NLA_F_NESTED, info)
+    flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL
+    msg = struct.pack("IHHII", 16 + len(body), RTM_NEWLINK, flags, 1, 0) + body
+
+    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE)
+    s.bind((0, 0))
+    s.send(msg)
+    reply = s.recv(65536)
+    _, mtype, _, _, _ = struct.unpack("IHHII", reply[:16])
+    if mtype != NLMSG_ERROR:
+        raise SystemExit("unexpected reply type %d" % mtype)
+    (err,) = struct.unpack("i", reply[16:20])
+    print("OK" if err == 0 else errno.errorcode.get(-err, str(-err)))
+
+
+if __name__ == "__main__":
+    main()
