@@ -38,7 +38,7 @@ bench: setup
 
 # Lints: rustfmt, and clippy on the modules (CLIPPY=1 as the kernel build spells it).
 clippy: setup
-	@RNET_CLIPPY=1 bash $(TOP)/scripts/modules.sh check >/dev/null
+	@bash $(TOP)/scripts/clippy.sh
 
 fmt:
 	@bash $(TOP)/scripts/rustfmt.sh fix

@@ -22,7 +22,7 @@ def main():
     for r in records:
         values[(r["pair"], r["metric"], r["impl"])].append(float(r["value"]))
     summary = []
-    pairs = sorted({(r["pair"], r["metric"]) for r in records}, key=lambda k: k[0])
+    pairs = sorted({(r["pair"], r["metric"]) for r in records})
     print(f"{'pair':<12} {'metric':<20} {'C':>10} {'Rust':>10} {'Rust/C':>8}  better")
     for pair, metric in pairs:
         rust, c = pair.split("/")

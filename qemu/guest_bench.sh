@@ -83,6 +83,13 @@ for round in $(seq "$ROUNDS"); do
 		emit rveth/veth "$kind" tcp_1stream_mbps "$round" "$(tcp_mbps "$s" "$c" $B $A 1)"
 		emit rveth/veth "$kind" tcp_4stream_mbps "$round" "$(tcp_mbps "$s" "$c" $B $A 4)"
 		emit rveth/veth "$kind" udp64_kpps "$round" "$(udp64_kpps "$s" "$c" $B $A)"
+		# The NAPI/GRO receive path: GRO on at the receiver, segmentation off at the sender so
+		# GRO has MTU-sized frames to merge.
+		$s ethtool -K by gro on
+		$c ethtool -K bx tso off gso off
+		emit rveth/veth "$kind" tcp_gro_napi_mbps "$round" "$(tcp_mbps "$s" "$c" $B $A 1)"
+		$s ethtool -K by gro off
+		$c ethtool -K bx tso on gso on
 		read -r p50 p99 <<<"$(rtt_us "$c" $A $B 50 99)"
 		emit rveth/veth "$kind" rtt_p50_us "$round" "$p50"
 		emit rveth/veth "$kind" rtt_p99_us "$round" "$p99"

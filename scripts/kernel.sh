@@ -37,8 +37,9 @@ if [ ! -f "$tree/.rnet-extracted" ]; then
 	tar -C "$tree.tmp" --strip-components=1 -xf "$tarball"
 	touch "$tree.tmp/.rnet-extracted"
 	mv "$tree.tmp" "$tree"
-	# Old trees of the same flavour are dead weight (a kernel tree is ~1.5 GB built).
-	find "$cache" -maxdepth 1 -name "linux-$flavour-*" ! -path "$tree" -exec rm -rf {} +
+	# Keep the previous tree of the flavour (switching back is then free), drop older ones:
+	# a built tree is a few GB.
+	ls -1dt "$cache"/linux-"$flavour"-* 2>/dev/null | grep -v -e '\.tmp$' | tail -n +3 | xargs -r rm -rf
 fi
 
 # Overlay: copy only files whose content changed, so make sees minimal mtimes moving.

@@ -14,9 +14,26 @@ here=$(cd "$(dirname "$0")" && pwd)
 export RNET_TOP=${RNET_TOP:-$(dirname "$here")}
 
 exec >"$out" 2>&1
+# KUnit runs the kernel crate's doctests (rust_doctests_kernel, which include rnet's
+# abstractions) at boot when the kernel has CONFIG_RUST_KERNEL_DOCTESTS; their KTAP is in the
+# kernel log and becomes one more subtest here.
+kunit=0
+dmesg | grep -q 'Subtest: rust_doctests_kernel' && kunit=1
 echo "TAP version 13"
-echo "1..$(($# + 1))"
+echo "1..$(($# + 1 + kunit))"
 n=0
+if [ "$kunit" = 1 ]; then
+	n=$((n + 1))
+	echo "# Subtest: kunit"
+	dmesg | sed -n 's/^\[[ 0-9.]*\] //p' |
+		sed -n '/^KTAP version 1$/,/^# Totals/p' | grep -v '^KTAP version' | sed 's/^/    /'
+	if dmesg | grep -Eq 'not ok [0-9]+ rust_doctests_kernel' ||
+		! dmesg | grep -Eq '[^t] ok [0-9]+ rust_doctests_kernel'; then
+		echo "not ok $n kunit"
+	else
+		echo "ok $n kunit"
+	fi
+fi
 for suite in "$@"; do
 	n=$((n + 1))
 	script=$here/$suite/$suite.sh

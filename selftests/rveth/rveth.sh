@@ -47,6 +47,12 @@ check_eq "both up: carrier on rva" 1 "$(cat /sys/class/net/rva/carrier)"
 check_eq "both up: carrier on rvb" 1 "$(cat /sys/class/net/rvb/carrier)"
 ip link set rvb down
 check_eq "peer down again: rva loses carrier" 0 "$(cat /sys/class/net/rva/carrier)"
+ip addr add 10.4.0.1/24 dev rva
+drops0=$(stat_of rva tx_dropped)
+ping -q -c 2 -i 0.2 -W 1 10.4.0.2 >/dev/null 2>&1
+check "frames sent while the peer is down are dropped and counted" \
+	test "$(stat_of rva tx_dropped)" -gt "$drops0"
+check_eq "nothing was received by the downed peer" 0 "$(stat_of rvb rx_packets)"
 
 # --- MTU ----------------------------------------------------------------------------------
 check_eq "MTU 67 refused with EINVAL" EINVAL "$(errno_of write /sys/class/net/rva/mtu 67)"
@@ -127,6 +133,13 @@ check "ethtool -K rv2 gro on" ip netns exec rns2 ethtool -K rv2 gro on
 check "with GRO (NAPI path) the receiver sees merged frames" test "$(gro_max_len)" -gt 1500
 check "ethtool -K rv2 gro off" ip netns exec rns2 ethtool -K rv2 gro off
 check "traffic still flows after switching GRO off" ip netns exec rns1 ping -q -c 3 -i 0.2 -W 5 10.2.0.2
+
+# --- a raw netlink client: named peer in another namespace -------------------------------
+check_eq "netlink VETH_INFO_PEER with name and netns fd" OK \
+	"$($NEWLINK rveth rnl0 --peer rnl1 --peer-netns-fd /run/netns/rns1)"
+check "named peer created in the namespace given by fd" exists rnl1 -n rns1
+check_eq "its iflink is the local end" "$(ifindex rnl0)" "$(ip netns exec rns1 cat /sys/class/net/rnl1/iflink)"
+ip link del rnl0
 
 # --- moving an end, deleting its namespace -------------------------------------------------
 ip netns add rns3
