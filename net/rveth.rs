@@ -97,6 +97,8 @@ struct RxRing {
 }
 
 impl napi::Poll for RxRing {
+    type Driver = Rveth;
+
     fn poll(napi: &Napi<Self>, budget: u32) -> u32 {
         let ring = napi.poller();
         let mut done = 0;

@@ -8,7 +8,7 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/qemu/vm.sh"
-suites=${RNET_SUITES:-rlo rveth}
+suites=${RNET_SUITES:-rlo rveth rigb}
 start=$SECONDS
 
 tree=$(bash "$top/scripts/kernel.sh" check | tail -n1) || { echo "0 passed, 1 failed"; exit 1; }

@@ -100,3 +100,53 @@ for round in $(seq "$ROUNDS"); do
 done
 rmmod rveth
 rmmod veth
+
+# --- rigb vs igb: the two 82576 on one QEMU hub, one of them in a namespace; both functions
+# are rebound to the driver under test before each run.
+PA=0000:01:00.0 PB=0000:02:00.0
+insmod "$RNET_MODDIR/drivers/net/ethernet/intel/rigb/rigb.ko"
+insmod "$RNET_KTREE/drivers/net/ethernet/intel/igb/igb.ko"
+bind_to() { # driver
+	local f cur
+	for f in $PA $PB; do
+		cur=$(basename "$(readlink /sys/bus/pci/devices/$f/driver 2>/dev/null)" 2>/dev/null)
+		[ "$cur" = "$1" ] && continue
+		[ -n "$cur" ] && echo $f >/sys/bus/pci/drivers/$cur/unbind
+		echo $f >/sys/bus/pci/drivers/$1/bind
+	done
+}
+carrier_up() { # prefix dev
+	local i
+	for i in $(seq 50); do
+		[ "$($1 cat /sys/class/net/$2/carrier 2>/dev/null)" = 1 ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+A=10.6.0.1 B=10.6.0.2
+for round in $(seq "$ROUNDS"); do
+	for drv in igb rigb; do
+		bind_to $drv
+		na=$(ls /sys/bus/pci/devices/$PA/net/) nb=$(ls /sys/bus/pci/devices/$PB/net/)
+		ip netns add bn2
+		ip link set "$nb" netns bn2
+		ip addr add $A/24 dev "$na"
+		ip -n bn2 addr add $B/24 dev "$nb"
+		ip link set "$na" up
+		ip -n bn2 link set "$nb" up
+		carrier_up "" "$na"
+		carrier_up "ip netns exec bn2" "$nb"
+		s="ip netns exec bn2"
+		emit rigb/igb "$drv" tcp_1stream_mbps "$round" "$(tcp_mbps "$s" "" $B $A 1)"
+		emit rigb/igb "$drv" tcp_4stream_mbps "$round" "$(tcp_mbps "$s" "" $B $A 4)"
+		emit rigb/igb "$drv" udp64_kpps "$round" "$(udp64_kpps "$s" "" $B $A)"
+		read -r p50 p99 <<<"$(rtt_us "" $A $B 50 99)"
+		emit rigb/igb "$drv" rtt_p50_us "$round" "$p50"
+		emit rigb/igb "$drv" rtt_p99_us "$round" "$p99"
+		ip netns del bn2
+		ip addr flush dev "$na"
+		sleep 1
+	done
+done
+rmmod rigb
+rmmod igb

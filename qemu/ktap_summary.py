@@ -15,16 +15,26 @@ RESULT = re.compile(r"^(?P<indent>\s*)(?P<not>not )?ok \d+\b(?P<rest>.*)$")
 def summarize(lines):
     passed = failed = skipped = 0
     children = {}  # indentation -> results seen at that depth since the parent's last result
+    failed_below = {}  # indentation -> failures seen at that depth or deeper since then
     for line in lines:
         m = RESULT.match(line.rstrip("\n"))
         if not m:
             continue
         depth = len(m.group("indent").expandtabs())
         had_children = children.pop(depth + 4, 0) or children.pop(depth + 2, 0)
+        child_failures = sum(n for d, n in failed_below.items() if d > depth)
         for deeper in [d for d in children if d > depth]:
             del children[deeper]
+        for deeper in [d for d in failed_below if d > depth]:
+            del failed_below[deeper]
         children[depth] = children.get(depth, 0) + 1
+        if m.group("not"):
+            failed_below[depth] = failed_below.get(depth, 0) + 1
         if had_children:
+            # A parent summarises its children, except when it failed although none of them
+            # did (a suite that crashed, timed out or stopped short of its plan).
+            if m.group("not") and child_failures == 0:
+                failed += 1
             continue
         if m.group("not"):
             failed += 1

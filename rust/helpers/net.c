@@ -221,3 +221,122 @@ bool rust_helper_pskb_may_pull(struct sk_buff *skb, unsigned int len)
 {
 	return pskb_may_pull(skb, len);
 }
+
+/* PCI, MMIO and DMA (rust/kernel/pci.rs, rust/kernel/dma.rs). */
+#include <linux/pci.h>
+#include <linux/dma-mapping.h>
+#include <linux/io.h>
+
+const char *rust_helper_rnet_pci_name(const struct pci_dev *pdev)
+{
+	return pci_name(pdev);
+}
+
+int rust_helper_rnet_pci_request_mem_regions(struct pci_dev *pdev, const char *name)
+{
+	return pci_request_mem_regions(pdev, name);
+}
+
+void rust_helper_rnet_pci_release_mem_regions(struct pci_dev *pdev)
+{
+	pci_release_mem_regions(pdev);
+}
+
+u64 rust_helper_rnet_pci_resource_len(struct pci_dev *pdev, int bar)
+{
+	return pci_resource_len(pdev, bar);
+}
+
+void rust_helper_rnet_pci_set_drvdata(struct pci_dev *pdev, void *data)
+{
+	pci_set_drvdata(pdev, data);
+}
+
+void *rust_helper_rnet_pci_get_drvdata(struct pci_dev *pdev)
+{
+	return pci_get_drvdata(pdev);
+}
+
+u32 rust_helper_readl(const volatile void __iomem *addr)
+{
+	return readl(addr);
+}
+
+void rust_helper_writel(u32 value, volatile void __iomem *addr)
+{
+	writel(value, addr);
+}
+
+dma_addr_t rust_helper_rnet_dma_map_single(struct device *dev, void *ptr, size_t size,
+					   enum dma_data_direction dir)
+{
+	return dma_map_single(dev, ptr, size, dir);
+}
+
+void rust_helper_rnet_dma_unmap_single(struct device *dev, dma_addr_t addr, size_t size,
+				       enum dma_data_direction dir)
+{
+	dma_unmap_single(dev, addr, size, dir);
+}
+
+int rust_helper_rnet_dma_mapping_error(struct device *dev, dma_addr_t addr)
+{
+	return dma_mapping_error(dev, addr);
+}
+
+void rust_helper_rnet_dma_sync_single_for_cpu(struct device *dev, dma_addr_t addr, size_t size,
+					      enum dma_data_direction dir)
+{
+	dma_sync_single_for_cpu(dev, addr, size, dir);
+}
+
+void rust_helper_rnet_dma_sync_single_for_device(struct device *dev, dma_addr_t addr,
+						 size_t size, enum dma_data_direction dir)
+{
+	dma_sync_single_for_device(dev, addr, size, dir);
+}
+
+void rust_helper_rnet_dma_rmb(void)
+{
+	dma_rmb();
+}
+
+void rust_helper_rnet_wmb(void)
+{
+	wmb();
+}
+
+struct sk_buff *rust_helper_rnet_netdev_alloc_skb_ip_align(struct net_device *dev, unsigned int len)
+{
+	return netdev_alloc_skb_ip_align(dev, len);
+}
+
+int rust_helper_rnet_skb_tailroom(const struct sk_buff *skb)
+{
+	return skb_tailroom(skb);
+}
+
+int rust_helper_rnet_skb_linearize(struct sk_buff *skb)
+{
+	return skb_linearize(skb);
+}
+
+void rust_helper_rnet_eth_hw_addr_set(struct net_device *dev, const u8 *addr)
+{
+	eth_hw_addr_set(dev, addr);
+}
+
+int rust_helper_rnet_dma_set_mask_and_coherent(struct device *dev, u64 mask)
+{
+	return dma_set_mask_and_coherent(dev, mask);
+}
+
+void rust_helper_local_bh_disable(void)
+{
+	local_bh_disable();
+}
+
+void rust_helper_local_bh_enable(void)
+{
+	local_bh_enable();
+}

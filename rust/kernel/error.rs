@@ -78,6 +78,7 @@ pub mod code {
     declare_err!(EOPNOTSUPP, "Operation not supported on transport endpoint.");
     declare_err!(ENOTCONN, "Transport endpoint is not connected.");
     declare_err!(EADDRNOTAVAIL, "Cannot assign requested address.");
+    declare_err!(ETIMEDOUT, "Connection timed out.");
     declare_err!(ETOOSMALL, "Buffer or request is too small.");
     declare_err!(ESERVERFAULT, "An untranslatable error occurred.");
     declare_err!(EBADTYPE, "Type not supported by server.");

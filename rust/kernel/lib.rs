@@ -34,7 +34,9 @@ pub mod alloc;
 #[cfg(CONFIG_BLOCK)]
 pub mod block;
 mod build_assert;
+pub mod delay;
 pub mod device;
+pub mod dma;
 pub mod error;
 #[cfg(CONFIG_RUST_FW_LOADER_ABSTRACTIONS)]
 pub mod firmware;
@@ -47,6 +49,8 @@ pub mod module_param;
 #[cfg(CONFIG_NET)]
 pub mod net;
 pub mod page;
+#[cfg(CONFIG_PCI)]
+pub mod pci;
 pub mod prelude;
 pub mod print;
 pub mod rbtree;

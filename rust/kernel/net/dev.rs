@@ -661,6 +661,19 @@ impl DeviceSetup<'_> {
         self
     }
 
+    /// Sets the permanent MAC address read from the hardware (`eth_hw_addr_set`).
+    pub fn set_mac_address(&mut self, mac: &[u8; 6]) -> &mut Self {
+        // SAFETY: The device is valid and not yet registered; `mac` has `ETH_ALEN` bytes.
+        unsafe { bindings::rnet_eth_hw_addr_set(self.dev.as_ptr(), mac.as_ptr()) };
+        self
+    }
+
+    /// Sets the parent device in sysfs (`SET_NETDEV_DEV`), e.g. the PCI function.
+    pub fn set_parent(&mut self, parent: &crate::device::Device) -> &mut Self {
+        self.raw().dev.parent = parent.as_raw();
+        self
+    }
+
     /// Gives the device a random locally administered MAC address (`eth_hw_addr_random`).
     pub fn eth_hw_addr_random(&mut self) -> &mut Self {
         // SAFETY: The device is valid and not yet registered, so nothing else reads the address.
@@ -1015,6 +1028,18 @@ impl<T: Driver + ethtool::Operations> Registration<T> {
         rxqs: u32,
         data: impl PinInit<T::Data, Error>,
     ) -> Result<Self> {
+        Self::new_with_setup(name, txqs, rxqs, data, |_| {})
+    }
+
+    /// Like [`Registration::new`], with `setup` run after [`Driver::setup`] for what only the
+    /// caller knows, such as the MAC address read from the hardware or the parent device.
+    pub fn new_with_setup(
+        name: &CStr,
+        txqs: u32,
+        rxqs: u32,
+        data: impl PinInit<T::Data, Error>,
+        setup: impl FnOnce(&mut DeviceSetup<'_>),
+    ) -> Result<Self> {
         #[allow(clippy::let_unit_value)]
         let () = Priv::<T>::ALIGN_OK;
         if txqs == 0 || rxqs == 0 {
@@ -1045,8 +1070,10 @@ impl<T: Driver + ethtool::Operations> Registration<T> {
 
         // SAFETY: The device was just allocated; nobody else knows about it.
         unsafe { Adapter::<T>::install(dev.as_ptr()) };
-        // SAFETY: The device is valid, unregistered and exclusively ours during the call.
-        T::setup(&mut unsafe { DeviceSetup::new(dev) });
+        // SAFETY: The device is valid, unregistered and exclusively ours during the calls.
+        let mut dev_setup = unsafe { DeviceSetup::new(dev) };
+        T::setup(&mut dev_setup);
+        setup(&mut dev_setup);
 
         // SAFETY: The private area is `size_of::<Priv<T>>()` bytes, `NETDEV_ALIGN`-aligned
         // (checked against its alignment above), and never moves while the device lives.
@@ -1092,5 +1119,148 @@ impl<T: Driver + ethtool::Operations> Drop for Registration<T> {
         unsafe { core::ptr::drop_in_place(Priv::<T>::from_dev(dev)) };
         // SAFETY: Unregistered above; this object held the last driver reference.
         unsafe { bindings::free_netdev(dev) };
+    }
+}
+
+/// What an interrupt handler reports (`irqreturn_t`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IrqReturn {
+    /// The interrupt was not from this device (shared lines).
+    None,
+    /// The interrupt was handled.
+    Handled,
+}
+
+/// Hardware interrupt handling for a network driver (see [`Device::request_irq`]).
+pub trait IrqHandler: Driver {
+    /// Handles an interrupt of vector `vector` in hard-IRQ context: acknowledge the device
+    /// and schedule NAPI; the real work belongs in the poll routine.
+    fn handle_irq(dev: &Device<Self>, vector: u32) -> IrqReturn;
+}
+
+struct IrqCookie {
+    dev: NonNull<bindings::net_device>,
+    vector: u32,
+    name: [u8; 32],
+}
+
+/// A registered interrupt handler of a network device; freed (`free_irq`, which waits for a
+/// running handler) on drop.
+///
+/// It holds a reference on the device (`dev_hold`): drop it in `stop` (where `request_irq`
+/// usually happens in `open`), or unregistering the device waits for it.
+pub struct NetIrq<T: IrqHandler> {
+    irq: u32,
+    cookie: KBox<IrqCookie>,
+    _p: PhantomData<T>,
+}
+
+// SAFETY: Freeing an IRQ works from any process context.
+unsafe impl<T: IrqHandler> Send for NetIrq<T> {}
+// SAFETY: No shared access.
+unsafe impl<T: IrqHandler> Sync for NetIrq<T> {}
+
+impl<T: IrqHandler> NetIrq<T> {
+    /// The Linux IRQ number.
+    pub fn irq(&self) -> u32 {
+        self.irq
+    }
+
+    /// # Safety
+    ///
+    /// Called by the IRQ core with the cookie registered in `Device::request_irq`.
+    unsafe extern "C" fn handler(_irq: c_int, cookie: *mut c_void) -> bindings::irqreturn_t {
+        // SAFETY: The cookie lives until `free_irq` returned.
+        let cookie = unsafe { &*cookie.cast::<IrqCookie>() };
+        // SAFETY: The device is held (`dev_hold`) while the handler is registered, and its
+        // data is initialised (the handler was requested through a `Device<T>`).
+        let dev = unsafe { Device::<T>::from_raw(cookie.dev.as_ptr()) };
+        match T::handle_irq(dev, cookie.vector) {
+            IrqReturn::None => bindings::irqreturn_IRQ_NONE,
+            IrqReturn::Handled => bindings::irqreturn_IRQ_HANDLED,
+        }
+    }
+}
+
+impl<T: IrqHandler> Drop for NetIrq<T> {
+    fn drop(&mut self) {
+        let cookie: *mut IrqCookie = &mut *self.cookie;
+        // SAFETY: Registered with this cookie in `request_irq`; `free_irq` waits for a running
+        // handler, after which the cookie and the device reference can go.
+        unsafe {
+            bindings::free_irq(self.irq, cookie.cast());
+            bindings::dev_put(self.cookie.dev.as_ptr());
+        }
+    }
+}
+
+impl<T: IrqHandler> Device<T> {
+    /// Registers [`IrqHandler::handle_irq`] for Linux IRQ `irq` as vector `vector` of this
+    /// device, named `<ifname>-<suffix><vector>` in `/proc/interrupts`. `shared` allows a
+    /// shared (INTx) line.
+    pub fn request_irq(
+        &self,
+        irq: u32,
+        vector: u32,
+        suffix: &str,
+        shared: bool,
+    ) -> Result<NetIrq<T>> {
+        let mut name = [0u8; 32];
+        {
+            struct W<'b>(&'b mut [u8], usize);
+            impl core::fmt::Write for W<'_> {
+                fn write_str(&mut self, s: &str) -> core::fmt::Result {
+                    for b in s.bytes() {
+                        if self.1 + 1 < self.0.len() {
+                            self.0[self.1] = b;
+                            self.1 += 1;
+                        }
+                    }
+                    Ok(())
+                }
+            }
+            let ifname = core::str::from_utf8(self.name().as_bytes()).unwrap_or("?");
+            let _ = core::fmt::Write::write_fmt(
+                &mut W(&mut name, 0),
+                format_args!("{ifname}-{suffix}{vector}"),
+            );
+        }
+        let mut cookie = KBox::new(
+            IrqCookie {
+                dev: NonNull::new(self.as_raw()).ok_or(EINVAL)?,
+                vector,
+                name,
+            },
+            GFP_KERNEL,
+        )?;
+        // SAFETY: Keeps the device alive while the handler is registered.
+        unsafe { bindings::dev_hold(self.as_raw()) };
+        let cookie_ptr: *mut IrqCookie = &mut *cookie;
+        let flags = if shared {
+            bindings::IRQF_SHARED as _
+        } else {
+            0
+        };
+        // SAFETY: The cookie (and the name inside it) lives on the heap until `free_irq`.
+        let ret = unsafe {
+            bindings::request_threaded_irq(
+                irq,
+                Some(NetIrq::<T>::handler),
+                None,
+                flags,
+                (*cookie_ptr).name.as_ptr().cast(),
+                cookie_ptr.cast(),
+            )
+        };
+        if ret != 0 {
+            // SAFETY: Taken above.
+            unsafe { bindings::dev_put(self.as_raw()) };
+            return Err(Error::from_errno(ret));
+        }
+        Ok(NetIrq {
+            irq,
+            cookie,
+            _p: PhantomData,
+        })
     }
 }

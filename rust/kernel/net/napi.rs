@@ -24,6 +24,9 @@ use core::sync::atomic::{AtomicBool, Ordering};
 
 /// The poll routine of a NAPI instance and the state it works on.
 pub trait Poll: Send + Sync + Sized {
+    /// The driver of the device the instance belongs to.
+    type Driver: Driver;
+
     /// Processes up to `budget` packets and returns how many it processed. Returning less
     /// than `budget` means the work is done: the implementation must then call
     /// [`Napi::complete_done`]. Returning more than `budget` is treated as `budget`.
@@ -57,8 +60,8 @@ unsafe impl<P: Poll> Send for Napi<P> {}
 
 impl<P: Poll> Napi<P> {
     /// Initialises a NAPI instance for `dev` (default weight 64), disabled.
-    pub fn new<'a, T: Driver>(
-        dev: &'a Device<T>,
+    pub fn new<'a>(
+        dev: &'a Device<P::Driver>,
         poller: impl PinInit<P, Error> + 'a,
     ) -> impl PinInit<Self, Error> + 'a
     where
@@ -93,6 +96,13 @@ impl<P: Poll> Napi<P> {
     /// The poller state.
     pub fn poller(&self) -> &P {
         &self.poller
+    }
+
+    /// The device the instance was added to.
+    pub fn device(&self) -> &Device<P::Driver> {
+        // SAFETY: `netif_napi_add` stored the device given to `new`, a `Device<P::Driver>`
+        // with initialised data; the instance is deleted before the device is freed.
+        unsafe { Device::from_raw((*self.raw()).dev) }
     }
 
     fn raw(&self) -> *mut bindings::napi_struct {

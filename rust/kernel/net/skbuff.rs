@@ -90,6 +90,78 @@ impl SkBuff {
         unsafe { core::slice::from_raw_parts(skb.data, headlen) }
     }
 
+    /// Allocates a receive buffer with room for `len` bytes of frame for `dev`
+    /// (`netdev_alloc_skb_ip_align`, atomic).
+    pub fn alloc_rx<T: Driver>(dev: &Device<T>, len: u32) -> Option<Self> {
+        // SAFETY: `dev` is valid.
+        let skb = unsafe { bindings::rnet_netdev_alloc_skb_ip_align(dev.as_raw(), len) };
+        // SAFETY: A fresh buffer, owned by us.
+        (!skb.is_null()).then(|| unsafe { Self::from_raw(skb) })
+    }
+
+    /// Bytes available after the data (`skb_tailroom`).
+    pub fn tailroom(&self) -> u32 {
+        // SAFETY: By the type invariant the buffer is valid and owned by us.
+        unsafe { bindings::rnet_skb_tailroom(self.as_raw()) as u32 }
+    }
+
+    /// Extends the data by `len` bytes the device wrote (`skb_put`); `EINVAL` if they do not
+    /// fit the buffer or the buffer is not linear.
+    pub fn put(&mut self, len: u32) -> crate::error::Result {
+        if len > self.tailroom() || self.inner().data_len != 0 {
+            return Err(crate::error::code::EINVAL);
+        }
+        // SAFETY: Checked to fit the linear tailroom.
+        unsafe { bindings::skb_put(self.as_raw(), len) };
+        Ok(())
+    }
+
+    /// Makes the data linear (`skb_linearize`), e.g. for a device without scatter/gather.
+    pub fn linearize(&mut self) -> crate::error::Result {
+        // SAFETY: By the type invariant the buffer is valid and owned by us.
+        crate::error::to_result(unsafe { bindings::rnet_skb_linearize(self.as_raw()) })
+    }
+
+    /// Maps the linear data for the device to read (transmit): `EINVAL` if the buffer has
+    /// fragments (linearize first).
+    pub fn map_tx(self, dev: &crate::device::Device) -> Result<MappedSkBuff, (SkBuff, Error)> {
+        if self.inner().data_len != 0 {
+            return Err((self, EINVAL));
+        }
+        let (ptr, len) = (self.inner().data, self.inner().len as usize);
+        // SAFETY: The linear data of a buffer we own, kept alive next to the mapping.
+        match unsafe {
+            crate::dma::SingleMapping::new(dev, ptr, len, crate::dma::Direction::ToDevice)
+        } {
+            Ok(map) => Ok(MappedSkBuff { map, skb: self }),
+            Err(e) => Err((self, e)),
+        }
+    }
+
+    /// Maps `len` bytes of tailroom for the device to write (receive).
+    pub fn map_rx(
+        self,
+        dev: &crate::device::Device,
+        len: u32,
+    ) -> Result<MappedSkBuff, (SkBuff, Error)> {
+        if len > self.tailroom() {
+            return Err((self, EINVAL));
+        }
+        let ptr = self.inner().data;
+        // SAFETY: `len` bytes of tailroom of a buffer we own, kept alive next to the mapping.
+        match unsafe {
+            crate::dma::SingleMapping::new(
+                dev,
+                ptr,
+                len as usize,
+                crate::dma::Direction::FromDevice,
+            )
+        } {
+            Ok(map) => Ok(MappedSkBuff { map, skb: self }),
+            Err(e) => Err((self, e)),
+        }
+    }
+
     /// The transmit queue the stack picked for the buffer (`skb_get_queue_mapping`).
     pub fn queue_mapping(&self) -> u16 {
         // SAFETY: By the type invariant the buffer is valid and owned by us.
@@ -193,6 +265,44 @@ impl Drop for SkBuff {
     fn drop(&mut self) {
         // SAFETY: By the type invariant we own the buffer; it is not used after this.
         unsafe { bindings::kfree_skb(self.0.as_ptr()) }
+    }
+}
+
+/// A buffer mapped for DMA. Dropping it unmaps and then frees the buffer; the buffer itself
+/// is only reachable again after unmapping ([`MappedSkBuff::unmap`]), so the CPU never
+/// touches it while the device may.
+pub struct MappedSkBuff {
+    // Field order: the mapping is dropped (unmapped) before the buffer is freed.
+    map: crate::dma::SingleMapping,
+    skb: SkBuff,
+}
+
+impl MappedSkBuff {
+    /// The bus address of the mapped data.
+    pub fn dma_handle(&self) -> crate::dma::DmaAddr {
+        self.map.dma_handle()
+    }
+
+    /// Mapped length.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// Whether the mapping is empty.
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// Length of the buffer's data (`skb->len`), readable while mapped.
+    pub fn skb_len(&self) -> u32 {
+        self.skb.len()
+    }
+
+    /// Unmaps and returns the buffer.
+    pub fn unmap(self) -> SkBuff {
+        let MappedSkBuff { map, skb } = self;
+        drop(map);
+        skb
     }
 }
 
