@@ -55,6 +55,6 @@ vm_run() {
 		--disable-microvm --cpus 2 --memory 2G --verbose \
 		--rwdir="$VM_SHARE" \
 		--qemu-opts="$(vm_qemu_nics)" \
-		--append "panic=-1 oops=panic softlockup_panic=1 nmi_watchdog=0 log_buf_len=8M" \
+		--append "panic=-1 oops=panic softlockup_panic=1 nmi_watchdog=0 log_buf_len=8M kunit.enable=1" \
 		--exec "$*" </dev/null >"$console" 2>&1
 }
