@@ -10,7 +10,14 @@ log=$(mktemp)
 make -C "$tree" LLVM=1 CLIPPY=1 -j"$(nproc)" rust/ 2>&1 | tee "$log" >&2
 moddir=$RNET_CACHE/modules-check
 find "$moddir" -name '*.rs' -exec touch {} +
-RNET_CLIPPY=1 bash "$top/scripts/modules.sh" check 2>&1 >/dev/null | tee -a "$log" >&2
+# Symbols of the clippy-built kernel crate do not match vmlinux: only warn at modpost.
+KBUILD_MODPOST_WARN=1 RNET_CLIPPY=1 bash "$top/scripts/modules.sh" check 2>&1 >/dev/null |
+	grep -v 'modpost: "_R' | tee -a "$log" >&2 || true
+# Rebuild normally so vmlinux, its symbol list and the modules agree again.
+(cd "$top" && find rust -name '*.rs') | while read -r f; do touch "$tree/$f"; done
+make -C "$tree" LLVM=1 -j"$(nproc)" -s bzImage modules >&2
+find "$moddir" -name '*.rs' -exec touch {} +
+bash "$top/scripts/modules.sh" check >/dev/null 2>&1
 if grep -qE '^(warning|error)' "$log"; then
 	echo "clippy: $(grep -cE '^(warning|error)' "$log") diagnostics" >&2
 	exit 1

@@ -16,6 +16,7 @@ rsync -rc --delete --exclude='*.o' --exclude='*.ko' --exclude='*.mod*' --exclude
 	"$top/" "$out/"
 extra=()
 [ "${RNET_CLIPPY:-0}" = 1 ] && extra+=(CLIPPY=1)
+[ -n "${KBUILD_MODPOST_WARN:-}" ] && extra+=(KBUILD_MODPOST_WARN=1)
 make -C "$tree" M="$out" LLVM=1 -j"$(nproc)" "${extra[@]}" modules >&2
 # The iproute2 link plugin for rveth (`ip link add A type rveth peer name B`).
 mkdir -p "$out/iproute2"

@@ -108,8 +108,8 @@ impl<'a> Attrs<'a> {
     ///
     /// `tb` must point to `len` entries, each null or a valid attribute, valid for `'a`.
     unsafe fn from_raw(tb: *mut *mut bindings::nlattr, len: usize) -> Self {
-        // SAFETY: Guaranteed by the caller.
         Self {
+            // SAFETY: Guaranteed by the caller.
             tb: unsafe { core::slice::from_raw_parts(tb, len) },
         }
     }
@@ -303,7 +303,7 @@ impl<'a, T: LinkOps> NewLink<'a, T> {
             }
         };
         let dev = self.dev.as_ptr();
-        // SAFETY (whole block): `peer_dev` is a freshly created, unregistered device of this
+        // SAFETY: (for the whole block) `peer_dev` is a freshly created, unregistered device of this
         // kind (set up by `setup_callback`); `dev` is the device of this request; RTNL is held.
         unsafe {
             if ifmp.is_null() || !tbp.has(ifla::ADDRESS) {
@@ -332,7 +332,7 @@ impl<'a, T: LinkOps> NewLink<'a, T> {
             return Err(Error::from_errno(err));
         }
 
-        // SAFETY (whole block): `dev` is this request's unregistered device; RTNL is held.
+        // SAFETY: (for the whole block) `dev` is this request's unregistered device; RTNL is held.
         unsafe {
             if !self.tb.has(ifla::ADDRESS) {
                 bindings::eth_hw_addr_random(dev);
@@ -413,7 +413,7 @@ where
     unsafe extern "C" fn setup_callback(dev: *mut bindings::net_device) {
         #[allow(clippy::let_unit_value)]
         let () = Priv::<T>::ALIGN_OK;
-        // SAFETY (whole block): `dev` is valid, unregistered and exclusively ours; its private
+        // SAFETY: (for the whole block) `dev` is valid, unregistered and exclusively ours; its private
         // area is `priv_size = size_of::<Priv<T>>()` bytes, `NETDEV_ALIGN`-aligned.
         unsafe {
             bindings::ether_setup(dev);
@@ -492,7 +492,7 @@ where
         dev: *mut bindings::net_device,
         head: *mut bindings::list_head,
     ) {
-        // SAFETY (whole block): `dev` and its peer are registered devices of this kind; RTNL
+        // SAFETY: (for the whole block) `dev` and its peer are registered devices of this kind; RTNL
         // is held. Readers that fetched the peer under RCU keep a valid device until their
         // grace period ends, since unregistered devices are freed only after one.
         unsafe {

@@ -33,6 +33,8 @@ const RX_BUF_LEN: u32 = 2048;
 /// Stop the transmit queue when fewer descriptors than this are free; wake it above twice.
 const TX_STOP_THRESHOLD: usize = 2;
 const MIN_MTU: u32 = 68;
+/// An Ethernet header: the shortest frame worth passing up.
+const ETH_HLEN: u32 = 14;
 /// Frames must fit one 2 KiB receive buffer (jumbo frames would need larger ones).
 const MAX_MTU: u32 = 1500;
 
@@ -237,8 +239,7 @@ fn rx_clean(napi: &Napi<QVector>, budget: u32) -> u32 {
         // dropped and counted.
         if status & regs::RXD_STAT_EOP == 0
             || status & regs::RXD_ERR_FRAME != 0
-            || len < 14
-            || len > RX_BUF_LEN
+            || !(ETH_HLEN..=RX_BUF_LEN).contains(&len)
             || skb.put(len).is_err()
             || skb.eth_type_trans(dev).is_err()
         {
