@@ -171,9 +171,9 @@ impl SingleMapping {
         len: usize,
         dir: Direction,
     ) -> Result<Self> {
+        let (raw_dev, raw_dir) = (dev.as_raw(), dir.raw());
         // SAFETY: Per the safety requirements.
-        let handle =
-            unsafe { bindings::rnet_dma_map_single(dev.as_raw(), ptr.cast(), len, dir.raw()) };
+        let handle = unsafe { bindings::rnet_dma_map_single(raw_dev, ptr.cast(), len, raw_dir) };
         // SAFETY: `dev` is valid.
         if unsafe { bindings::rnet_dma_mapping_error(dev.as_raw(), handle) } != 0 {
             return Err(ENOMEM);

@@ -202,45 +202,44 @@ stats_setters!(
     rx_missed_errors,
 );
 
-/// Per-queue receive counters reported through netlink `qstats` (`struct netdev_queue_stats_rx`).
-/// Counters the driver does not set are reported as not collected.
-#[repr(transparent)]
-pub struct QueueStatsRx(bindings::netdev_queue_stats_rx);
+macro_rules! queue_stats {
+    ($(#[$m:meta])* $name:ident, $raw:ident, $dir:literal) => {
+        $(#[$m])*
+        #[repr(transparent)]
+        pub struct $name(bindings::$raw);
 
-impl QueueStatsRx {
-    /// Sets packets and bytes received on the queue.
-    pub fn set(&mut self, packets: u64, bytes: u64) -> &mut Self {
-        self.0.packets = packets;
-        self.0.bytes = bytes;
-        self
-    }
+        impl $name {
+            #[doc = concat!("Sets packets and bytes ", $dir, " on the queue.")]
+            pub fn set(&mut self, packets: u64, bytes: u64) -> &mut Self {
+                self.0.packets = packets;
+                self.0.bytes = bytes;
+                self
+            }
 
-    /// Sets packets the driver dropped on the queue (`hw_drops`).
-    pub fn set_drops(&mut self, drops: u64) -> &mut Self {
-        self.0.hw_drops = drops;
-        self
-    }
+            /// Sets packets the driver dropped on the queue (`hw_drops`).
+            pub fn set_drops(&mut self, drops: u64) -> &mut Self {
+                self.0.hw_drops = drops;
+                self
+            }
+        }
+    };
 }
 
-/// Per-queue transmit counters reported through netlink `qstats`
-/// (`struct netdev_queue_stats_tx`).
-#[repr(transparent)]
-pub struct QueueStatsTx(bindings::netdev_queue_stats_tx);
-
-impl QueueStatsTx {
-    /// Sets packets and bytes transmitted on the queue.
-    pub fn set(&mut self, packets: u64, bytes: u64) -> &mut Self {
-        self.0.packets = packets;
-        self.0.bytes = bytes;
-        self
-    }
-
-    /// Sets packets the driver dropped on the queue (`hw_drops`).
-    pub fn set_drops(&mut self, drops: u64) -> &mut Self {
-        self.0.hw_drops = drops;
-        self
-    }
-}
+queue_stats!(
+    /// Per-queue receive counters reported through netlink `qstats`
+    /// (`struct netdev_queue_stats_rx`). Counters the driver does not set are reported as not
+    /// collected.
+    QueueStatsRx,
+    netdev_queue_stats_rx,
+    "received"
+);
+queue_stats!(
+    /// Per-queue transmit counters reported through netlink `qstats`
+    /// (`struct netdev_queue_stats_tx`).
+    QueueStatsTx,
+    netdev_queue_stats_tx,
+    "transmitted"
+);
 
 /// A socket address handed to [`Driver::set_mac_address`] (`struct sockaddr`).
 #[repr(transparent)]
