@@ -29,3 +29,41 @@ run iperf3 -c 10.99.0.1 -B 10.99.0.1 -t 3
 run ip -s link show rlo0
 route_local_reset
 run rmmod rlo
+
+step "rveth: a veth-like pair between two namespaces (net/rveth.rs)"
+run insmod "$RNET_MODDIR/net/rveth.ko"
+export IP_LIB_DIR=$RNET_MODDIR/iproute2
+ip netns add demo1
+ip netns add demo2
+run ip link add h0 netns demo1 type rveth peer name c0 netns demo2
+ip -n demo1 addr add 10.7.0.1/24 dev h0
+ip -n demo2 addr add 10.7.0.2/24 dev c0
+ip -n demo1 link set h0 up
+ip -n demo2 link set c0 up
+run ip -n demo1 -d link show h0
+run ip netns exec demo1 ethtool -i h0
+run ip netns exec demo1 ping -c 3 -i 0.2 10.7.0.2
+run ip netns exec demo1 ethtool -S h0
+run ip -n demo2 -s link show c0
+ip netns del demo1
+ip netns del demo2
+run rmmod rveth
+
+step "rigb: the two emulated 82576 on one hub (drivers/net/ethernet/intel/rigb)"
+run insmod "$RNET_MODDIR/drivers/net/ethernet/intel/rigb/rigb.ko"
+ea=$(ls /sys/bus/pci/devices/0000:01:00.0/net/)
+eb=$(ls /sys/bus/pci/devices/0000:02:00.0/net/)
+ip netns add demo3
+ip link set "$eb" netns demo3
+ip addr add 10.8.0.1/24 dev "$ea"
+ip -n demo3 addr add 10.8.0.2/24 dev "$eb"
+ip link set "$ea" up
+ip -n demo3 link set "$eb" up
+for i in $(seq 50); do [ "$(cat /sys/class/net/$ea/carrier)" = 1 ] && break; sleep 0.2; done
+run ethtool -i "$ea"
+run ethtool "$ea"
+run ping -c 3 -i 0.2 10.8.0.2
+run ip -s link show "$ea"
+grep "$ea" /proc/interrupts
+ip netns del demo3
+run rmmod rigb

@@ -317,6 +317,9 @@ fn hw_configure(dev: &Device<Rigb>, qv: &QVector) {
         hw.wr(regs::RXDCTL.at(0), regs::XDCTL_ENABLE);
         rx_refill(dev, &mut rx);
     }
+    // Map both queues to vector 0. The 82576 uses IVAR in MSI and INTx mode too (as igb's
+    // igb_assign_vector does); without a valid entry no TXDW cause is raised on completion.
+    hw.wr(regs::IVAR0, regs::IVAR_VALID | (regs::IVAR_VALID << 8));
     hw.wr(regs::RXCSUM, regs::RXCSUM_IPOFLD | regs::RXCSUM_TUOFLD);
     // Accept broadcast and all multicast (no MTA programming yet), strip the CRC.
     hw.wr(

@@ -31,6 +31,9 @@ pub(crate) const ICR: Reg = Reg(0x00C0);
 pub(crate) const IMS: Reg = Reg(0x00D0);
 pub(crate) const IMC: Reg = Reg(0x00D8);
 pub(crate) const EIMC: Reg = Reg(0x1528);
+/// Interrupt vector allocation: bits 7:0 receive queue 0, bits 15:8 transmit queue 0.
+pub(crate) const IVAR0: Reg = Reg(0x1700);
+pub(crate) const IVAR_VALID: u32 = 0x80;
 pub(crate) const RCTL: Reg = Reg(0x0100);
 pub(crate) const TCTL: Reg = Reg(0x0400);
 pub(crate) const RXCSUM: Reg = Reg(0x5000);
