@@ -14,8 +14,8 @@
 //! device's own address, so every frame is addressed to the device itself (`PACKET_HOST`).
 
 use kernel::net::dev::{
-    self, features, flags, priv_flags, Device, DeviceSetup, PcpuStats, Registration, SockAddr,
-    Stats64, TxOutcome,
+    self, features, flags, priv_flags, Device, DeviceSetup, PcpuStats, Registration, Rtnl,
+    SockAddr, Stats64, TxOutcome,
 };
 use kernel::net::ethtool::{self, DrvInfo};
 use kernel::net::skbuff::{RxResult, SkBuff};
@@ -77,12 +77,12 @@ impl dev::Driver for Rlo {
             .eth_hw_addr_random();
     }
 
-    fn open(dev: &Device<Self>) -> Result {
+    fn open(dev: &Device<Self>, _rtnl: &Rtnl) -> Result {
         dev.carrier_on();
         Ok(())
     }
 
-    fn stop(dev: &Device<Self>) -> Result {
+    fn stop(dev: &Device<Self>, _rtnl: &Rtnl) -> Result {
         dev.carrier_off();
         Ok(())
     }

@@ -220,7 +220,7 @@ impl dev::Driver for Rveth {
         Ok(())
     }
 
-    fn open(dev: &Device<Self>) -> Result {
+    fn open(dev: &Device<Self>, _rtnl: &Rtnl) -> Result {
         if gro_requested(dev.features()) {
             napi_enable(dev, dev.real_num_rx_queues());
         }
@@ -236,7 +236,7 @@ impl dev::Driver for Rveth {
         Ok(())
     }
 
-    fn stop(dev: &Device<Self>) -> Result {
+    fn stop(dev: &Device<Self>, _rtnl: &Rtnl) -> Result {
         dev.carrier_off();
         {
             let guard = rcu::read_lock();

@@ -25,7 +25,7 @@ console=$VM_SHARE/console.log
 tail -n +1 -F "$ktap" 2>/dev/null &
 tailer=$!
 vm_run "$tree" "${RNET_CHECK_TIMEOUT:-2400}" "$console" \
-	"RNET_KTREE=$tree RNET_MODDIR=$moddir bash $top/selftests/run_tests.sh $ktap $suites"
+	"RNET_KTREE=$tree RNET_MODDIR=$moddir bash ${RNET_SELFTESTS:-$top/selftests}/run_tests.sh $ktap $suites"
 vm_rc=$?
 sleep 1
 kill "$tailer" 2>/dev/null

@@ -26,12 +26,25 @@ tcp_mbps() { # server-prefix client-prefix server-addr bind-addr streams
 		python3 -c 'import json,sys; print(round(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]/1e6, 1))'
 }
 
-udp64_kpps() { # server-prefix client-prefix server-addr bind-addr
+busy_ticks() { # CPU time (all CPUs, USER_HZ ticks) spent outside idle and iowait
+	awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat
+}
+
+# UDP 64-byte datagrams as fast as the sender can: prints the received rate (kpps) and the
+# guest CPU time per sent packet in ns (both ends run in this VM, so it covers both drivers).
+udp64() { # server-prefix client-prefix server-addr bind-addr
 	start_server "$1" "$3"
-	$2 iperf3 -c "$3" -B "$4" -u -l 64 -b 0 -t "$SECS" -J | python3 -c '
+	local t0
+	t0=$(busy_ticks)
+	$2 iperf3 -c "$3" -B "$4" -u -l 64 -b 0 -t "$SECS" -J >/tmp/bench-udp.json
+	python3 - "$t0" "$(busy_ticks)" "$(getconf CLK_TCK)" <<'PY'
 import json, sys
-s = json.load(sys.stdin)["end"]["sum"]
-print(round((s["packets"] - s["lost_packets"]) / s["seconds"] / 1000, 1))'
+t0, t1, hz = map(int, sys.argv[1:])
+s = json.load(open("/tmp/bench-udp.json"))["end"]["sum"]
+kpps = (s["packets"] - s["lost_packets"]) / s["seconds"] / 1000
+cpu_ns = (t1 - t0) * 1e9 / hz / max(s["packets"], 1)
+print(round(kpps, 1), round(cpu_ns, 1))
+PY
 }
 
 rtt_us() { # client-prefix bind-addr dst percentile...
@@ -82,7 +95,9 @@ for round in $(seq "$ROUNDS"); do
 		c="ip netns exec bn1" s="ip netns exec bn2"
 		emit rveth/veth "$kind" tcp_1stream_mbps "$round" "$(tcp_mbps "$s" "$c" $B $A 1)"
 		emit rveth/veth "$kind" tcp_4stream_mbps "$round" "$(tcp_mbps "$s" "$c" $B $A 4)"
-		emit rveth/veth "$kind" udp64_kpps "$round" "$(udp64_kpps "$s" "$c" $B $A)"
+		read -r kpps cpu <<<"$(udp64 "$s" "$c" $B $A)"
+		emit rveth/veth "$kind" udp64_kpps "$round" "$kpps"
+		emit rveth/veth "$kind" udp64_cpu_per_pkt_ns "$round" "$cpu"
 		# The NAPI/GRO receive path: GRO on at the receiver, segmentation off at the sender so
 		# GRO has MTU-sized frames to merge.
 		$s ethtool -K by gro on
@@ -139,7 +154,9 @@ for round in $(seq "$ROUNDS"); do
 		s="ip netns exec bn2"
 		emit rigb/igb "$drv" tcp_1stream_mbps "$round" "$(tcp_mbps "$s" "" $B $A 1)"
 		emit rigb/igb "$drv" tcp_4stream_mbps "$round" "$(tcp_mbps "$s" "" $B $A 4)"
-		emit rigb/igb "$drv" udp64_kpps "$round" "$(udp64_kpps "$s" "" $B $A)"
+		read -r kpps cpu <<<"$(udp64 "$s" "" $B $A)"
+		emit rigb/igb "$drv" udp64_kpps "$round" "$kpps"
+		emit rigb/igb "$drv" udp64_cpu_per_pkt_ns "$round" "$cpu"
 		read -r p50 p99 <<<"$(rtt_us "" $A $B 50 99)"
 		emit rigb/igb "$drv" rtt_p50_us "$round" "$p50"
 		emit rigb/igb "$drv" rtt_p99_us "$round" "$p99"

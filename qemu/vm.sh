@@ -20,7 +20,10 @@ vm_qemu_nics() {
 		-device igb,netdev=hb,bus=rp2,mac=52:54:00:12:34:02 \
 		-netdev user,id=slirp \
 		-device pcie-root-port,id=rp3,chassis=3,addr=0x12 \
-		-device e1000,netdev=slirp,bus=rp3,mac=52:54:00:12:34:03
+		-device igb,netdev=slirp,bus=rp3,mac=52:54:00:12:34:03 \
+		-netdev user,id=slirp2 \
+		-device pcie-root-port,id=rp4,chassis=4,addr=0x13 \
+		-device e1000,netdev=slirp2,bus=rp4,mac=52:54:00:12:34:04
 }
 
 # KVM is used only if a guest really boots with it (nested KVM fails on some hosts even
@@ -45,6 +48,7 @@ vm_accel_args() {
 	fi
 }
 
+# VM_APPEND adds kernel parameters (e.g. pci=nomsi); VM_KUNIT=0 skips the boot-time KUnit run.
 vm_run() {
 	local tree=$1 tmo=$2 console=$3
 	shift 3
@@ -55,6 +59,6 @@ vm_run() {
 		--disable-microvm --cpus 2 --memory 2G --verbose \
 		--rwdir="$VM_SHARE" \
 		--qemu-opts="$(vm_qemu_nics)" \
-		--append "panic=-1 oops=panic softlockup_panic=1 nmi_watchdog=0 log_buf_len=8M kunit.enable=1" \
+		--append "panic=-1 oops=panic softlockup_panic=1 nmi_watchdog=0 log_buf_len=8M kunit.enable=${VM_KUNIT:-1} ${VM_APPEND:-}" \
 		--exec "$*" </dev/null >"$console" 2>&1
 }

@@ -75,6 +75,12 @@ pub mod features {
         HW_CSUM = NETIF_F_HW_CSUM_BIT);
     feature!(/// Receive checksum offload.
         RXCSUM = NETIF_F_RXCSUM_BIT);
+    feature!(/// Receive hashing offload (the device's flow hash in `skb->hash`).
+        RXHASH = NETIF_F_RXHASH_BIT);
+    feature!(/// Can checksum TCP/UDP over IPv4 (`NETIF_F_IP_CSUM`).
+        IP_CSUM = NETIF_F_IP_CSUM_BIT);
+    feature!(/// Can checksum TCP/UDP over IPv6 (`NETIF_F_IPV6_CSUM`).
+        IPV6_CSUM = NETIF_F_IPV6_CSUM_BIT);
     feature!(/// Can DMA to high memory.
         HIGHDMA = NETIF_F_HIGHDMA_BIT);
     feature!(/// Handles frag lists (`NETIF_F_FRAGLIST`).
@@ -268,8 +274,33 @@ pub(crate) struct Priv<T: Driver> {
     /// The other end of a paired device (see [`crate::net::rtnl`]), published with release
     /// semantics and read under RCU; null for unpaired devices.
     pub(crate) peer: AtomicPtr<bindings::net_device>,
+    /// Deferred work items of the device (see [`Device::queue_work`]); cancelled before the
+    /// driver's data is dropped.
+    works: [DevWork; WORKS],
     /// The driver's data.
     pub(crate) data: T::Data,
+}
+
+/// How many deferred work items (ids `0..WORKS`) each device has, see [`Device::queue_work`].
+pub const WORKS: usize = 2;
+
+/// A `delayed_work` that knows its device and id.
+#[repr(C)]
+struct DevWork {
+    /// First member, so the `work_struct` (first member of `delayed_work`) leads here.
+    dw: Opaque<bindings::delayed_work>,
+    dev: *mut bindings::net_device,
+    id: u32,
+}
+
+impl<T: Driver> Drop for Priv<T> {
+    fn drop(&mut self) {
+        for w in &self.works {
+            // SAFETY: Initialised in `init_header`. Waits for a running callback, which may
+            // still use the driver data: that is why this runs before the data is dropped.
+            unsafe { bindings::cancel_delayed_work_sync(w.dw.get()) };
+        }
+    }
 }
 
 impl<T: Driver> Priv<T> {
@@ -283,11 +314,146 @@ impl<T: Driver> Priv<T> {
         unsafe { bindings::netdev_priv(dev) }.cast()
     }
 
+    /// Initialises everything but the driver data: no peer, idle work items.
+    ///
+    /// # Safety
+    ///
+    /// `dev` must be a valid net_device whose private area was sized for `Priv<T>` and is not
+    /// in use yet.
+    pub(crate) unsafe fn init_header(dev: *mut bindings::net_device) {
+        // SAFETY: Guaranteed by the caller.
+        let this = unsafe { Self::from_dev(dev) };
+        // SAFETY: `this` is valid for writes (caller); fields are written before use.
+        unsafe {
+            core::ptr::addr_of_mut!((*this).peer).write(AtomicPtr::new(core::ptr::null_mut()));
+            let works = core::ptr::addr_of_mut!((*this).works).cast::<DevWork>();
+            for id in 0..WORKS {
+                let w = works.add(id);
+                core::ptr::addr_of_mut!((*w).dev).write(dev);
+                core::ptr::addr_of_mut!((*w).id).write(id as u32);
+                bindings::rnet_init_delayed_work(
+                    Opaque::raw_get(core::ptr::addr_of!((*w).dw)),
+                    Some(work_callback::<T>),
+                );
+            }
+        }
+    }
+
     /// Checks at compile time that the private area's alignment suffices.
     pub(crate) const ALIGN_OK: () = assert!(
         core::mem::align_of::<Self>() <= bindings::NETDEV_ALIGN as usize,
         "private data needs more than NETDEV_ALIGN"
     );
+}
+
+/// # Safety
+///
+/// Called by the workqueue for a work item initialised in [`Priv::init_header`].
+unsafe extern "C" fn work_callback<T: Driver>(work: *mut bindings::work_struct) {
+    // SAFETY: `work` is the first member of the `delayed_work`, the first member of a
+    // `DevWork` (both `repr(C)`), which lives in the private area of its device.
+    let w = unsafe { &*work.cast::<DevWork>() };
+    // SAFETY: The work is cancelled (synchronously) before the data is dropped and the device
+    // freed, so both are valid while it runs.
+    let dev = unsafe { Device::<T>::from_raw(w.dev) };
+    T::run_work(dev, w.id);
+}
+
+/// Holds the RTNL lock (`rtnl_lock`) until dropped; derefs to the [`Rtnl`] proof.
+pub struct RtnlGuard(Rtnl);
+
+/// Takes the RTNL lock, e.g. in a work item that reconfigures a device.
+pub fn rtnl_lock() -> RtnlGuard {
+    // SAFETY: Process context is required by the caller's context (work items are).
+    unsafe { bindings::rtnl_lock() };
+    RtnlGuard(Rtnl(PhantomData))
+}
+
+impl core::ops::Deref for RtnlGuard {
+    type Target = Rtnl;
+    fn deref(&self) -> &Rtnl {
+        &self.0
+    }
+}
+
+impl Drop for RtnlGuard {
+    fn drop(&mut self) {
+        // SAFETY: Taken in `rtnl_lock`.
+        unsafe { bindings::rtnl_unlock() };
+    }
+}
+
+/// Fills `key` with the system's random RSS hash key (`netdev_rss_key_fill`), the same for
+/// every device so flows hash alike.
+pub fn rss_key_fill(key: &mut [u8]) {
+    // SAFETY: `key` is valid for `len` bytes of writes.
+    unsafe { bindings::netdev_rss_key_fill(key.as_mut_ptr().cast(), key.len()) }
+}
+
+/// The default number of RSS queues (`netif_get_num_default_rss_queues`).
+pub fn default_rss_queues() -> u32 {
+    // SAFETY: No preconditions.
+    unsafe { bindings::rnet_netif_get_num_default_rss_queues() }
+}
+
+/// The receive filter a driver must program, handed to [`Driver::set_rx_mode`] while the
+/// device's address lists are locked.
+pub struct RxMode<'a> {
+    dev: *mut bindings::net_device,
+    _p: PhantomData<&'a ()>,
+}
+
+impl RxMode<'_> {
+    fn flag(&self, flag: u32) -> bool {
+        // SAFETY: The device is valid for the callback.
+        unsafe { bindings::rnet_netdev_flags(self.dev) & flag != 0 }
+    }
+
+    /// Receive every frame (`IFF_PROMISC`).
+    pub fn promisc(&self) -> bool {
+        self.flag(bindings::net_device_flags_IFF_PROMISC)
+    }
+
+    /// Receive all multicast frames (`IFF_ALLMULTI`).
+    pub fn allmulti(&self) -> bool {
+        self.flag(bindings::net_device_flags_IFF_ALLMULTI)
+    }
+
+    /// Number of multicast addresses subscribed to.
+    pub fn mc_count(&self) -> usize {
+        // SAFETY: The device is valid and its address lists locked for the callback.
+        unsafe { bindings::rnet_netdev_mc_count(self.dev) as usize }
+    }
+
+    /// Number of secondary unicast addresses (macvlan, `bridge fdb add ... self`).
+    pub fn uc_count(&self) -> usize {
+        // SAFETY: As in `mc_count`.
+        unsafe { bindings::rnet_netdev_uc_count(self.dev) as usize }
+    }
+
+    fn each<F: FnMut(&[u8; 6])>(&self, mc: bool, mut f: F) {
+        /// # Safety
+        ///
+        /// `ctx` must be a valid `&mut F` and `addr` point to 6 readable bytes.
+        unsafe extern "C" fn call<F: FnMut(&[u8; 6])>(ctx: *mut c_void, addr: *const u8) {
+            // SAFETY: `ctx` is the `&mut F` passed below, `addr` an Ethernet address of the
+            // list, both valid for the call.
+            unsafe { (*ctx.cast::<F>())(&*addr.cast::<[u8; 6]>()) }
+        }
+        let ctx: *mut c_void = (&mut f as *mut F).cast();
+        // SAFETY: The lists are locked for the callback; `call::<F>` matches `ctx`.
+        unsafe { bindings::rnet_netdev_for_each_addr(self.dev, mc, Some(call::<F>), ctx) }
+    }
+
+    /// Calls `f` for each multicast address.
+    pub fn for_each_mc(&self, f: impl FnMut(&[u8; 6])) {
+        self.each(true, f)
+    }
+
+    /// Calls `f` for each secondary unicast address.
+    pub fn for_each_uc(&self, f: impl FnMut(&[u8; 6])) {
+        self.each(false, f)
+    }
 }
 
 /// Proof that the caller holds the RTNL lock, handed to callbacks the core calls under it.
@@ -497,6 +663,90 @@ impl<T: Driver> Device<T> {
         unsafe { bindings::netif_tx_disable(self.as_raw()) }
     }
 
+    /// Stops transmit queue `queue` (`netif_tx_stop_queue`); out-of-range queues are ignored.
+    pub fn stop_subqueue(&self, queue: u32) {
+        // SAFETY: The net_device is valid; the helper checks the index.
+        unsafe { bindings::rnet_netif_stop_subqueue(self.as_raw(), queue) }
+    }
+
+    /// Wakes transmit queue `queue` (`netif_tx_wake_queue`); out-of-range queues are ignored.
+    pub fn wake_subqueue(&self, queue: u32) {
+        // SAFETY: The net_device is valid; the helper checks the index.
+        unsafe { bindings::rnet_netif_wake_subqueue(self.as_raw(), queue) }
+    }
+
+    /// Whether transmit queue `queue` is stopped (out-of-range queues count as stopped).
+    pub fn subqueue_stopped(&self, queue: u32) -> bool {
+        // SAFETY: The net_device is valid; the helper checks the index.
+        unsafe { bindings::rnet_netif_subqueue_stopped(self.as_raw(), queue) }
+    }
+
+    /// Allows transmission on all queues (`netif_tx_start_all_queues`).
+    pub fn start_all_queues(&self) {
+        // SAFETY: The net_device is valid.
+        unsafe { bindings::rnet_netif_tx_start_all_queues(self.as_raw()) }
+    }
+
+    /// Wakes all transmit queues (`netif_tx_wake_all_queues`).
+    pub fn wake_all_queues(&self) {
+        // SAFETY: The net_device is valid.
+        unsafe { bindings::rnet_netif_tx_wake_all_queues(self.as_raw()) }
+    }
+
+    /// Byte queue limits: `bytes` were handed to the device on transmit queue `queue`
+    /// (`netdev_tx_sent_queue`); may stop the queue until completions catch up.
+    pub fn tx_sent_queue(&self, queue: u32, bytes: u32) {
+        // SAFETY: The net_device is valid; the helper checks the index.
+        unsafe { bindings::rnet_netdev_tx_sent_queue(self.as_raw(), queue, bytes) }
+    }
+
+    /// Byte queue limits: the device completed `packets`/`bytes` on `queue`
+    /// (`netdev_tx_completed_queue`); may wake the queue.
+    pub fn tx_completed_queue(&self, queue: u32, packets: u32, bytes: u32) {
+        // SAFETY: The net_device is valid; the helper checks the index.
+        unsafe { bindings::rnet_netdev_tx_completed_queue(self.as_raw(), queue, packets, bytes) }
+    }
+
+    /// Byte queue limits: forgets what is in flight on `queue` (`netdev_tx_reset_queue`),
+    /// after the ring was cleaned without completions.
+    pub fn tx_reset_queue(&self, queue: u32) {
+        // SAFETY: The net_device is valid; the helper checks the index.
+        unsafe { bindings::rnet_netdev_tx_reset_queue(self.as_raw(), queue) }
+    }
+
+    /// Queues deferred work item `id` (`0..WORKS`) to run [`Driver::run_work`] after
+    /// `delay_ms` on the system workqueue; no-op if already queued. Returns whether it was
+    /// queued now. Pending work is cancelled before the device's data is dropped.
+    pub fn queue_work(&self, id: u32, delay_ms: u32) -> bool {
+        self.work(id).is_some_and(|w| {
+            // SAFETY: The work was initialised in `Priv::init_header`.
+            unsafe { bindings::rnet_queue_delayed_work(w, delay_ms) }
+        })
+    }
+
+    /// Like [`Device::queue_work`], but moves the timer of an already queued item.
+    pub fn mod_work(&self, id: u32, delay_ms: u32) -> bool {
+        self.work(id).is_some_and(|w| {
+            // SAFETY: The work was initialised in `Priv::init_header`.
+            unsafe { bindings::rnet_mod_delayed_work(w, delay_ms) }
+        })
+    }
+
+    /// Cancels work item `id` and waits for a running instance to finish
+    /// (`cancel_delayed_work_sync`). Must not be called from that work item itself.
+    pub fn cancel_work_sync(&self, id: u32) -> bool {
+        self.work(id).is_some_and(|w| {
+            // SAFETY: The work was initialised in `Priv::init_header`.
+            unsafe { bindings::cancel_delayed_work_sync(w) }
+        })
+    }
+
+    fn work(&self, id: u32) -> Option<*mut bindings::delayed_work> {
+        // SAFETY: The private area holds an initialised `Priv<T>`.
+        let works = unsafe { &(*Priv::<T>::from_dev(self.as_raw())).works };
+        works.get(id as usize).map(|w| w.dw.get())
+    }
+
     /// Adds one packet of `len` bytes to this CPU's `pcpu_lstats` (`dev_lstats_add`).
     ///
     /// Only available to drivers with [`Driver::PCPU_STATS`] = [`PcpuStats::Lstats`]; using it
@@ -651,6 +901,15 @@ impl DeviceSetup<'_> {
         self
     }
 
+    /// How long a stopped transmit queue may make no progress before
+    /// [`Driver::tx_timeout`] is called.
+    pub fn set_watchdog_timeo_ms(&mut self, ms: u32) -> &mut Self {
+        // SAFETY: The conversion has no preconditions.
+        let jiffies = unsafe { bindings::__msecs_to_jiffies(ms) };
+        self.raw().watchdog_timeo = jiffies as c_int;
+        self
+    }
+
     /// Starts the device without carrier (`netif_carrier_off`), as drivers do before
     /// registration: `open` then turns it on once the link is really up, which makes the
     /// core report the operational state as `UP` rather than `UNKNOWN`.
@@ -699,12 +958,27 @@ pub trait Driver: Sized + 'static {
     fn setup(_dev: &mut DeviceSetup<'_>) {}
 
     /// The interface is brought up (`ndo_open`).
-    fn open(_dev: &Device<Self>) -> Result {
+    fn open(_dev: &Device<Self>, _rtnl: &Rtnl) -> Result {
         crate::build_error(VTABLE_DEFAULT_ERROR)
     }
 
     /// The interface is brought down (`ndo_stop`).
-    fn stop(_dev: &Device<Self>) -> Result {
+    fn stop(_dev: &Device<Self>, _rtnl: &Rtnl) -> Result {
+        crate::build_error(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Runs deferred work item `id`, queued with [`Device::queue_work`], in process context.
+    fn run_work(_dev: &Device<Self>, _id: u32) {}
+
+    /// Transmit queue `queue` made no progress for the watchdog timeout (`ndo_tx_timeout`),
+    /// called from a timer: schedule a reset (e.g. with [`Device::queue_work`]).
+    fn tx_timeout(_dev: &Device<Self>, _queue: u32) {
+        crate::build_error(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Programs the receive filter: promiscuous/all-multicast flags and the address lists
+    /// (`ndo_set_rx_mode`). Called in atomic context with the address lists locked.
+    fn set_rx_mode(_dev: &Device<Self>, _mode: &RxMode<'_>) {
         crate::build_error(VTABLE_DEFAULT_ERROR)
     }
 
@@ -724,7 +998,7 @@ pub trait Driver: Sized + 'static {
 
     /// Changes the MTU (`ndo_change_mtu`). `new_mtu` is already within the device's range.
     /// On success the abstraction stores the new MTU in the device.
-    fn change_mtu(_dev: &Device<Self>, _new_mtu: u32) -> Result {
+    fn change_mtu(_dev: &Device<Self>, _rtnl: &Rtnl, _new_mtu: u32) -> Result {
         crate::build_error(VTABLE_DEFAULT_ERROR)
     }
 
@@ -795,6 +1069,16 @@ impl<T: Driver + ethtool::Operations> Adapter<T> {
             None
         },
         ndo_get_iflink: Some(Self::get_iflink_callback),
+        ndo_tx_timeout: if T::HAS_TX_TIMEOUT {
+            Some(Self::tx_timeout_callback)
+        } else {
+            None
+        },
+        ndo_set_rx_mode: if T::HAS_SET_RX_MODE {
+            Some(Self::set_rx_mode_callback)
+        } else {
+            None
+        },
         // SAFETY: All-zeroes is a valid `net_device_ops`: every other callback is NULL.
         ..unsafe { core::mem::MaybeUninit::zeroed().assume_init() }
     };
@@ -853,6 +1137,27 @@ impl<T: Driver + ethtool::Operations> Adapter<T> {
         let rtnl = unsafe { Rtnl::assume_held() };
         // SAFETY: Called by the core on a device of this driver.
         from_result(|| T::set_features(unsafe { Self::device(dev) }, &rtnl, features).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// Called by the core as `ndo_tx_timeout` on a device of driver `T`.
+    unsafe extern "C" fn tx_timeout_callback(dev: *mut bindings::net_device, txqueue: u32) {
+        // SAFETY: Called by the core on a device of this driver.
+        T::tx_timeout(unsafe { Self::device(dev) }, txqueue)
+    }
+
+    /// # Safety
+    ///
+    /// Called by the core as `ndo_set_rx_mode`, with the address lists locked, on a device of
+    /// driver `T`.
+    unsafe extern "C" fn set_rx_mode_callback(dev: *mut bindings::net_device) {
+        let mode = RxMode {
+            dev,
+            _p: PhantomData,
+        };
+        // SAFETY: Called by the core on a device of this driver.
+        T::set_rx_mode(unsafe { Self::device(dev) }, &mode)
     }
 
     /// # Safety
@@ -921,16 +1226,22 @@ impl<T: Driver + ethtool::Operations> Adapter<T> {
     ///
     /// Called by the core through `T`'s `net_device_ops` on a device of driver `T`.
     unsafe extern "C" fn open_callback(dev: *mut bindings::net_device) -> c_int {
+        // SAFETY: The core calls `ndo_open` under RTNL.
+        let rtnl = unsafe { Rtnl::assume_held() };
         // SAFETY: Called by the core on a registered device of this driver.
-        from_result(|| T::open(unsafe { Self::device(dev) }).map(|()| 0))
+        let device = unsafe { Self::device(dev) };
+        from_result(|| T::open(device, &rtnl).map(|()| 0))
     }
 
     /// # Safety
     ///
     /// Called by the core through `T`'s `net_device_ops` on a device of driver `T`.
     unsafe extern "C" fn stop_callback(dev: *mut bindings::net_device) -> c_int {
+        // SAFETY: The core calls `ndo_stop` under RTNL.
+        let rtnl = unsafe { Rtnl::assume_held() };
         // SAFETY: Called by the core on a registered device of this driver.
-        from_result(|| T::stop(unsafe { Self::device(dev) }).map(|()| 0))
+        let device = unsafe { Self::device(dev) };
+        from_result(|| T::stop(device, &rtnl).map(|()| 0))
     }
 
     /// # Safety
@@ -978,7 +1289,9 @@ impl<T: Driver + ethtool::Operations> Adapter<T> {
             let new_mtu = u32::try_from(new_mtu).map_err(|_| EINVAL)?;
             // SAFETY: Called by the core on a registered device of this driver.
             let device = unsafe { Self::device(dev) };
-            T::change_mtu(device, new_mtu)?;
+            // SAFETY: The core calls `ndo_change_mtu` under RTNL.
+            let rtnl = unsafe { Rtnl::assume_held() };
+            T::change_mtu(device, &rtnl, new_mtu)?;
             // SAFETY: Called under RTNL; readers use READ_ONCE semantics on `mtu`.
             unsafe { core::ptr::write_volatile(&mut (*dev).mtu, new_mtu) };
             Ok(0)
@@ -1077,10 +1390,8 @@ impl<T: Driver + ethtool::Operations> Registration<T> {
         // SAFETY: The private area is `size_of::<Priv<T>>()` bytes, `NETDEV_ALIGN`-aligned
         // (checked against its alignment above), and never moves while the device lives.
         let priv_ = unsafe { Priv::<T>::from_dev(dev.as_ptr()) };
-        // SAFETY: `priv_` is valid for writes.
-        unsafe {
-            core::ptr::addr_of_mut!((*priv_).peer).write(AtomicPtr::new(core::ptr::null_mut()))
-        };
+        // SAFETY: As above; the area is not in use yet.
+        unsafe { Priv::<T>::init_header(dev.as_ptr()) };
         // SAFETY: `priv_` is valid; only the field's address is computed.
         let slot = unsafe { core::ptr::addr_of_mut!((*priv_).data) };
         // SAFETY: `slot` is valid for writes; on error nothing was initialised.
@@ -1089,8 +1400,9 @@ impl<T: Driver + ethtool::Operations> Registration<T> {
         // SAFETY: The device is fully set up; its data is initialised.
         let ret = unsafe { bindings::register_netdev(dev.as_ptr()) };
         if ret != 0 {
-            // SAFETY: The data was initialised above and the device never became visible.
-            unsafe { core::ptr::drop_in_place(slot) };
+            // SAFETY: The data was initialised above and the device never became visible, so
+            // no work was queued.
+            unsafe { core::ptr::drop_in_place(priv_) };
             return Err(Error::from_errno(ret));
         }
         core::mem::forget(alloc);

@@ -7,7 +7,7 @@
 use crate::{
     bindings,
     error::{from_result, VTABLE_DEFAULT_ERROR},
-    ffi::{c_char, c_int},
+    ffi::{c_char, c_int, c_void},
     net::dev::{Device, Driver, Rtnl},
     prelude::*,
     str::CStr,
@@ -19,6 +19,116 @@ pub mod sset {
     use crate::bindings;
     /// Names of the statistics of `ethtool -S`.
     pub const STATS: u32 = bindings::ethtool_stringset_ETH_SS_STATS;
+    /// Names of the self-tests of `ethtool -t`.
+    pub const TEST: u32 = bindings::ethtool_stringset_ETH_SS_TEST;
+}
+
+/// Coalescing parameters (`ETHTOOL_COALESCE_*`) a driver supports, for
+/// [`Operations::SUPPORTED_COALESCE_PARAMS`]; the core rejects the others with `EOPNOTSUPP`.
+pub mod coalesce {
+    use crate::bindings;
+    /// `rx-usecs`.
+    pub const RX_USECS: u32 = bindings::ETHTOOL_COALESCE_RX_USECS;
+    /// `tx-usecs`.
+    pub const TX_USECS: u32 = bindings::ETHTOOL_COALESCE_TX_USECS;
+}
+
+/// Ring sizes (`ethtool -g/-G`, `struct ethtool_ringparam`).
+#[repr(transparent)]
+pub struct Ringparam(bindings::ethtool_ringparam);
+
+impl Ringparam {
+    /// Sets the largest receive and transmit ring sizes; the core rejects larger requests.
+    pub fn set_max(&mut self, rx: u32, tx: u32) -> &mut Self {
+        self.0.rx_max_pending = rx;
+        self.0.tx_max_pending = tx;
+        self
+    }
+
+    /// Sets the current receive and transmit ring sizes.
+    pub fn set_pending(&mut self, rx: u32, tx: u32) -> &mut Self {
+        self.0.rx_pending = rx;
+        self.0.tx_pending = tx;
+        self
+    }
+
+    /// Requested receive ring size.
+    pub fn rx_pending(&self) -> u32 {
+        self.0.rx_pending
+    }
+
+    /// Requested transmit ring size.
+    pub fn tx_pending(&self) -> u32 {
+        self.0.tx_pending
+    }
+}
+
+/// Interrupt coalescing (`ethtool -c/-C`, `struct ethtool_coalesce`).
+#[repr(transparent)]
+pub struct Coalesce(bindings::ethtool_coalesce);
+
+impl Coalesce {
+    /// Microseconds to delay a receive interrupt.
+    pub fn rx_usecs(&self) -> u32 {
+        self.0.rx_coalesce_usecs
+    }
+
+    /// Microseconds to delay a transmit interrupt.
+    pub fn tx_usecs(&self) -> u32 {
+        self.0.tx_coalesce_usecs
+    }
+
+    /// Sets the receive delay in microseconds.
+    pub fn set_rx_usecs(&mut self, usecs: u32) -> &mut Self {
+        self.0.rx_coalesce_usecs = usecs;
+        self
+    }
+
+    /// Sets the transmit delay in microseconds.
+    pub fn set_tx_usecs(&mut self, usecs: u32) -> &mut Self {
+        self.0.tx_coalesce_usecs = usecs;
+        self
+    }
+}
+
+/// Flow control settings (`ethtool -a/-A`, `struct ethtool_pauseparam`).
+#[repr(transparent)]
+pub struct Pauseparam(bindings::ethtool_pauseparam);
+
+impl Pauseparam {
+    /// Whether pause is autonegotiated.
+    pub fn autoneg(&self) -> bool {
+        self.0.autoneg != 0
+    }
+
+    /// Whether received pause frames are honoured.
+    pub fn rx(&self) -> bool {
+        self.0.rx_pause != 0
+    }
+
+    /// Whether pause frames are sent.
+    pub fn tx(&self) -> bool {
+        self.0.tx_pause != 0
+    }
+
+    /// Sets all three settings.
+    pub fn set(&mut self, autoneg: bool, rx: bool, tx: bool) -> &mut Self {
+        self.0.autoneg = autoneg.into();
+        self.0.rx_pause = rx.into();
+        self.0.tx_pause = tx.into();
+        self
+    }
+}
+
+/// Pause frame counters (`ethtool -I -a`, `struct ethtool_pause_stats`).
+pub struct PauseStats(*mut bindings::ethtool_pause_stats);
+
+impl PauseStats {
+    /// Sets the numbers of pause frames sent and received.
+    pub fn set(&mut self, tx_frames: u64, rx_frames: u64) {
+        // SAFETY: The pointer is valid for the callback this object lives in.
+        unsafe { bindings::rnet_pause_stats_set(self.0, tx_frames, rx_frames) }
+    }
 }
 
 /// Length of one ethtool string (`ETH_GSTRING_LEN`).
@@ -133,6 +243,25 @@ impl LinkKsettings {
         self
     }
 
+    /// The speed in Mb/s (`SPEED_UNKNOWN` is `u32::MAX`).
+    pub fn speed(&self) -> u32 {
+        self.0.base.speed
+    }
+
+    /// Whether full duplex is requested (`None` if neither full nor half).
+    pub fn full_duplex(&self) -> Option<bool> {
+        match u32::from(self.0.base.duplex) {
+            bindings::DUPLEX_FULL => Some(true),
+            bindings::DUPLEX_HALF => Some(false),
+            _ => None,
+        }
+    }
+
+    /// Whether autonegotiation is on.
+    pub fn autoneg(&self) -> bool {
+        u32::from(self.0.base.autoneg) == bindings::AUTONEG_ENABLE
+    }
+
     /// Sets whether autonegotiation is on.
     pub fn set_autoneg(&mut self, on: bool) -> &mut Self {
         self.0.base.autoneg = if on {
@@ -237,6 +366,89 @@ pub trait Operations: Driver {
     fn get_link_ksettings(_dev: &Device<Self>, _ks: &mut LinkKsettings) -> Result {
         crate::build_error(VTABLE_DEFAULT_ERROR)
     }
+
+    /// Changes speed, duplex or autonegotiation (`ethtool -s`, `set_link_ksettings`), under
+    /// RTNL.
+    fn set_link_ksettings(_dev: &Device<Self>, _rtnl: &Rtnl, _ks: &LinkKsettings) -> Result {
+        crate::build_error(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Which coalescing parameters `set_coalesce` accepts (see [`coalesce`]).
+    const SUPPORTED_COALESCE_PARAMS: u32 = 0;
+
+    /// Reports ring sizes and their maxima (`ethtool -g`).
+    fn get_ringparam(_dev: &Device<Self>, _ring: &mut Ringparam) {
+        crate::build_error(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Resizes the rings (`ethtool -G`), under RTNL, after the core checked the request
+    /// against the maxima.
+    fn set_ringparam(_dev: &Device<Self>, _rtnl: &Rtnl, _ring: &Ringparam) -> Result {
+        crate::build_error(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reports interrupt coalescing (`ethtool -c`).
+    fn get_coalesce(_dev: &Device<Self>, _c: &mut Coalesce) -> Result {
+        crate::build_error(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Changes interrupt coalescing (`ethtool -C`), under RTNL.
+    fn set_coalesce(_dev: &Device<Self>, _rtnl: &Rtnl, _c: &Coalesce) -> Result {
+        crate::build_error(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Size in bytes of the register dump (`ethtool -d`).
+    fn get_regs_len(_dev: &Device<Self>) -> usize {
+        crate::build_error(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Fills the register dump; returns its layout version. `buf` has `get_regs_len` bytes.
+    fn get_regs(_dev: &Device<Self>, _buf: &mut [u8]) -> u32 {
+        crate::build_error(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Size in bytes of the NVM/EEPROM (`ethtool -e`).
+    fn get_eeprom_len(_dev: &Device<Self>) -> u32 {
+        crate::build_error(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reads `buf.len()` bytes of NVM starting at byte `offset` (the core keeps the range
+    /// within `get_eeprom_len`); returns the magic number identifying the device.
+    fn get_eeprom(_dev: &Device<Self>, _offset: u32, _buf: &mut [u8]) -> Result<u32> {
+        crate::build_error(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Runs the self-tests (`ethtool -t`), under RTNL: the offline ones too if `offline`.
+    /// Writes one result per test (0 = pass) into `results`, sized by the `TEST` string set;
+    /// returns whether any test failed.
+    fn self_test(_dev: &Device<Self>, _rtnl: &Rtnl, _offline: bool, _results: &mut [u64]) -> bool {
+        crate::build_error(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reports flow control settings (`ethtool -a`).
+    fn get_pauseparam(_dev: &Device<Self>, _p: &mut Pauseparam) {
+        crate::build_error(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Changes flow control settings (`ethtool -A`), under RTNL.
+    fn set_pauseparam(_dev: &Device<Self>, _rtnl: &Rtnl, _p: &Pauseparam) -> Result {
+        crate::build_error(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reports pause frame counters (`ethtool -I -a`).
+    fn get_pause_stats(_dev: &Device<Self>, _stats: &mut PauseStats) {
+        crate::build_error(VTABLE_DEFAULT_ERROR)
+    }
+}
+
+macro_rules! opt {
+    ($has:expr, $f:expr) => {
+        if $has {
+            Some($f)
+        } else {
+            None
+        }
+    };
 }
 
 struct Adapter<T>(PhantomData<T>);
@@ -283,9 +495,217 @@ impl<T: Operations> Adapter<T> {
         } else {
             None
         },
+        set_link_ksettings: opt!(T::HAS_SET_LINK_KSETTINGS, Self::set_link_ksettings_callback),
+        supported_coalesce_params: T::SUPPORTED_COALESCE_PARAMS,
+        get_ringparam: opt!(T::HAS_GET_RINGPARAM, Self::get_ringparam_callback),
+        set_ringparam: opt!(T::HAS_SET_RINGPARAM, Self::set_ringparam_callback),
+        get_coalesce: opt!(T::HAS_GET_COALESCE, Self::get_coalesce_callback),
+        set_coalesce: opt!(T::HAS_SET_COALESCE, Self::set_coalesce_callback),
+        get_regs_len: opt!(T::HAS_GET_REGS_LEN, Self::get_regs_len_callback),
+        get_regs: opt!(T::HAS_GET_REGS, Self::get_regs_callback),
+        get_eeprom_len: opt!(T::HAS_GET_EEPROM_LEN, Self::get_eeprom_len_callback),
+        get_eeprom: opt!(T::HAS_GET_EEPROM, Self::get_eeprom_callback),
+        self_test: opt!(T::HAS_SELF_TEST, Self::self_test_callback),
+        get_pauseparam: opt!(T::HAS_GET_PAUSEPARAM, Self::get_pauseparam_callback),
+        set_pauseparam: opt!(T::HAS_SET_PAUSEPARAM, Self::set_pauseparam_callback),
+        get_pause_stats: opt!(T::HAS_GET_PAUSE_STATS, Self::get_pause_stats_callback),
         // SAFETY: All-zeroes is a valid `ethtool_ops`: every other callback is NULL.
         ..unsafe { core::mem::MaybeUninit::zeroed().assume_init() }
     };
+
+    /// # Safety
+    ///
+    /// Called by the ethtool core on a device of driver `T` (see `dev::Registration`).
+    unsafe fn dev<'a>(dev: *mut bindings::net_device) -> &'a Device<T> {
+        // SAFETY: The ops table of `T` is only installed on registered devices of `T`.
+        unsafe { Device::<T>::from_raw(dev) }
+    }
+
+    /// # Safety
+    ///
+    /// Called by the ethtool core under RTNL; `ks` is valid for the call.
+    unsafe extern "C" fn set_link_ksettings_callback(
+        dev: *mut bindings::net_device,
+        ks: *const bindings::ethtool_link_ksettings,
+    ) -> c_int {
+        // SAFETY: The ethtool core holds RTNL around `set_link_ksettings`.
+        let rtnl = unsafe { Rtnl::assume_held() };
+        // SAFETY: As documented; `LinkKsettings` is transparent.
+        let (dev, ks) = unsafe { (Self::dev(dev), &*ks.cast::<LinkKsettings>()) };
+        from_result(|| T::set_link_ksettings(dev, &rtnl, ks).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// Called by the ethtool core; `ring` is valid for the call.
+    unsafe extern "C" fn get_ringparam_callback(
+        dev: *mut bindings::net_device,
+        ring: *mut bindings::ethtool_ringparam,
+        _kring: *mut bindings::kernel_ethtool_ringparam,
+        _extack: *mut bindings::netlink_ext_ack,
+    ) {
+        // SAFETY: As documented; `Ringparam` is transparent.
+        T::get_ringparam(unsafe { Self::dev(dev) }, unsafe { &mut *ring.cast() })
+    }
+
+    /// # Safety
+    ///
+    /// Called by the ethtool core under RTNL; `ring` is valid for the call.
+    unsafe extern "C" fn set_ringparam_callback(
+        dev: *mut bindings::net_device,
+        ring: *mut bindings::ethtool_ringparam,
+        _kring: *mut bindings::kernel_ethtool_ringparam,
+        _extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int {
+        // SAFETY: The ethtool core holds RTNL around `set_ringparam`.
+        let rtnl = unsafe { Rtnl::assume_held() };
+        // SAFETY: As documented; `Ringparam` is transparent.
+        let (dev, ring) = unsafe { (Self::dev(dev), &*ring.cast::<Ringparam>()) };
+        from_result(|| T::set_ringparam(dev, &rtnl, ring).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// Called by the ethtool core; `c` is valid for the call.
+    unsafe extern "C" fn get_coalesce_callback(
+        dev: *mut bindings::net_device,
+        c: *mut bindings::ethtool_coalesce,
+        _kc: *mut bindings::kernel_ethtool_coalesce,
+        _extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int {
+        // SAFETY: As documented; `Coalesce` is transparent.
+        let (dev, c) = unsafe { (Self::dev(dev), &mut *c.cast::<Coalesce>()) };
+        from_result(|| T::get_coalesce(dev, c).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// Called by the ethtool core under RTNL; `c` is valid for the call.
+    unsafe extern "C" fn set_coalesce_callback(
+        dev: *mut bindings::net_device,
+        c: *mut bindings::ethtool_coalesce,
+        _kc: *mut bindings::kernel_ethtool_coalesce,
+        _extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int {
+        // SAFETY: The ethtool core holds RTNL around `set_coalesce`.
+        let rtnl = unsafe { Rtnl::assume_held() };
+        // SAFETY: As documented; `Coalesce` is transparent.
+        let (dev, c) = unsafe { (Self::dev(dev), &*c.cast::<Coalesce>()) };
+        from_result(|| T::set_coalesce(dev, &rtnl, c).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// Called by the ethtool core.
+    unsafe extern "C" fn get_regs_len_callback(dev: *mut bindings::net_device) -> c_int {
+        // SAFETY: As documented.
+        T::get_regs_len(unsafe { Self::dev(dev) }).min(i32::MAX as usize) as c_int
+    }
+
+    /// # Safety
+    ///
+    /// Called by the ethtool core with `buf` sized by `get_regs_len` (`regs->len`).
+    unsafe extern "C" fn get_regs_callback(
+        dev: *mut bindings::net_device,
+        regs: *mut bindings::ethtool_regs,
+        buf: *mut c_void,
+    ) {
+        // SAFETY: As documented: `buf` has `regs->len` bytes, zeroed by the core.
+        unsafe {
+            let buf = core::slice::from_raw_parts_mut(buf.cast::<u8>(), (*regs).len as usize);
+            (*regs).version = T::get_regs(Self::dev(dev), buf);
+        }
+    }
+
+    /// # Safety
+    ///
+    /// Called by the ethtool core.
+    unsafe extern "C" fn get_eeprom_len_callback(dev: *mut bindings::net_device) -> c_int {
+        // SAFETY: As documented.
+        T::get_eeprom_len(unsafe { Self::dev(dev) }).min(i32::MAX as u32) as c_int
+    }
+
+    /// # Safety
+    ///
+    /// Called by the ethtool core with `data` valid for `eeprom->len` bytes.
+    unsafe extern "C" fn get_eeprom_callback(
+        dev: *mut bindings::net_device,
+        eeprom: *mut bindings::ethtool_eeprom,
+        data: *mut u8,
+    ) -> c_int {
+        // SAFETY: As documented.
+        let (dev, eeprom, buf) = unsafe {
+            (
+                Self::dev(dev),
+                &mut *eeprom,
+                core::slice::from_raw_parts_mut(data, (*eeprom).len as usize),
+            )
+        };
+        from_result(|| {
+            eeprom.magic = T::get_eeprom(dev, eeprom.offset, buf)?;
+            Ok(0)
+        })
+    }
+
+    /// # Safety
+    ///
+    /// Called by the ethtool core under RTNL with `data` sized by the `TEST` string count.
+    unsafe extern "C" fn self_test_callback(
+        dev: *mut bindings::net_device,
+        test: *mut bindings::ethtool_test,
+        data: *mut u64,
+    ) {
+        // SAFETY: The ethtool core holds RTNL around `self_test`.
+        let rtnl = unsafe { Rtnl::assume_held() };
+        // SAFETY: As documented: `test->len` results.
+        let (dev, test, results) = unsafe {
+            (
+                Self::dev(dev),
+                &mut *test,
+                core::slice::from_raw_parts_mut(data, (*test).len as usize),
+            )
+        };
+        let offline = test.flags & bindings::ethtool_test_flags_ETH_TEST_FL_OFFLINE != 0;
+        if T::self_test(dev, &rtnl, offline, results) {
+            test.flags |= bindings::ethtool_test_flags_ETH_TEST_FL_FAILED;
+        }
+    }
+
+    /// # Safety
+    ///
+    /// Called by the ethtool core; `p` is valid for the call.
+    unsafe extern "C" fn get_pauseparam_callback(
+        dev: *mut bindings::net_device,
+        p: *mut bindings::ethtool_pauseparam,
+    ) {
+        // SAFETY: As documented; `Pauseparam` is transparent.
+        T::get_pauseparam(unsafe { Self::dev(dev) }, unsafe { &mut *p.cast() })
+    }
+
+    /// # Safety
+    ///
+    /// Called by the ethtool core under RTNL; `p` is valid for the call.
+    unsafe extern "C" fn set_pauseparam_callback(
+        dev: *mut bindings::net_device,
+        p: *mut bindings::ethtool_pauseparam,
+    ) -> c_int {
+        // SAFETY: The ethtool core holds RTNL around `set_pauseparam`.
+        let rtnl = unsafe { Rtnl::assume_held() };
+        // SAFETY: As documented; `Pauseparam` is transparent.
+        let (dev, p) = unsafe { (Self::dev(dev), &*p.cast::<Pauseparam>()) };
+        from_result(|| T::set_pauseparam(dev, &rtnl, p).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// Called by the ethtool core; `stats` is valid for the call.
+    unsafe extern "C" fn get_pause_stats_callback(
+        dev: *mut bindings::net_device,
+        stats: *mut bindings::ethtool_pause_stats,
+    ) {
+        // SAFETY: As documented.
+        T::get_pause_stats(unsafe { Self::dev(dev) }, &mut PauseStats(stats))
+    }
 
     /// # Safety
     ///

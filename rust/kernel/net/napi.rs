@@ -14,13 +14,13 @@ use crate::{
     ffi::c_int,
     init::PinInit,
     net::{
-        dev::{Device, Driver},
+        dev::{Device, Driver, Rtnl},
         skbuff::SkBuff,
     },
     prelude::*,
     types::Opaque,
 };
-use core::sync::atomic::{AtomicBool, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// The poll routine of a NAPI instance and the state it works on.
 pub trait Poll: Send + Sync + Sized {
@@ -31,6 +31,24 @@ pub trait Poll: Send + Sync + Sized {
     /// than `budget` means the work is done: the implementation must then call
     /// [`Napi::complete_done`]. Returning more than `budget` is treated as `budget`.
     fn poll(napi: &Napi<Self>, budget: u32) -> u32;
+}
+
+/// A device queue's direction, for [`Napi::link_queue`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueueKind {
+    /// A receive queue.
+    Rx = 0,
+    /// A transmit queue.
+    Tx = 1,
+}
+
+impl QueueKind {
+    fn raw(self) -> bindings::netdev_queue_type {
+        match self {
+            QueueKind::Rx => bindings::netdev_queue_type_NETDEV_QUEUE_TYPE_RX,
+            QueueKind::Tx => bindings::netdev_queue_type_NETDEV_QUEUE_TYPE_TX,
+        }
+    }
 }
 
 /// A NAPI instance attached to a network device, with the poller state `P` beside it.
@@ -48,6 +66,9 @@ pub struct Napi<P: Poll> {
     #[pin]
     napi: Opaque<bindings::napi_struct>,
     enabled: AtomicBool,
+    /// Queues (bit = index, receive and transmit) linked to this instance with
+    /// [`Napi::link_queue`], unlinked again on drop at the latest.
+    linked: [AtomicU64; 2],
     #[pin]
     poller: P,
 }
@@ -74,6 +95,7 @@ impl<P: Poll> Napi<P> {
                 unsafe { slot.write_bytes(0, 1) }
             }),
             enabled: AtomicBool::new(false),
+            linked: [AtomicU64::new(0), AtomicU64::new(0)],
             poller <- poller,
         }? Error);
         let dev = dev.as_raw();
@@ -145,6 +167,43 @@ impl<P: Poll> Napi<P> {
         unsafe { bindings::napi_complete_done(self.raw(), work_done as c_int) }
     }
 
+    /// Links device queue `queue` of `kind` to this instance (`netif_queue_set_napi`), so
+    /// netlink queue queries report which NAPI serves it; [`Napi::unlink_queue`] undoes it.
+    /// `EINVAL` for a queue the device does not have (or beyond 64).
+    pub fn link_queue(&self, _rtnl: &Rtnl, kind: QueueKind, queue: u32) -> Result {
+        self.set_queue(kind, queue, self.raw())
+    }
+
+    /// Removes the link made by [`Napi::link_queue`].
+    pub fn unlink_queue(&self, _rtnl: &Rtnl, kind: QueueKind, queue: u32) {
+        let _ = self.set_queue(kind, queue, core::ptr::null_mut());
+    }
+
+    fn set_queue(&self, kind: QueueKind, queue: u32, napi: *mut bindings::napi_struct) -> Result {
+        let dev = self.device();
+        let count = match kind {
+            QueueKind::Rx => dev.num_rx_queues(),
+            QueueKind::Tx => dev.num_tx_queues(),
+        };
+        if queue >= count.min(64) {
+            return Err(EINVAL);
+        }
+        let bit = 1u64 << queue;
+        let linked = &self.linked[kind as usize];
+        if napi.is_null() {
+            if linked.fetch_and(!bit, Ordering::AcqRel) & bit == 0 {
+                // Not ours (any more): leave whatever is linked alone.
+                return Ok(());
+            }
+        } else {
+            linked.fetch_or(bit, Ordering::AcqRel);
+        }
+        // SAFETY: The queue exists (checked above); RTNL is held (token) for a registered
+        // device, and the instance stays added while linked (drop unlinks).
+        unsafe { bindings::netif_queue_set_napi(dev.as_raw(), queue, kind.raw(), napi) };
+        Ok(())
+    }
+
     /// Hands a received frame to GRO, which merges it with others of its flow or passes it up
     /// (`napi_gro_receive`). `skb->protocol` must be set (`eth_type_trans`).
     pub fn gro_receive(&self, skb: SkBuff) {
@@ -168,6 +227,18 @@ impl<P: Poll> Napi<P> {
 impl<P: Poll> PinnedDrop for Napi<P> {
     fn drop(self: Pin<&mut Self>) {
         self.disable();
+        let dev = self.device().as_raw();
+        for kind in [QueueKind::Rx, QueueKind::Tx] {
+            let mut linked = self.linked[kind as usize].swap(0, Ordering::AcqRel);
+            while linked != 0 {
+                let queue = linked.trailing_zeros();
+                linked &= linked - 1;
+                // SAFETY: The queue exists (checked when linked) and still points here; the
+                // device is being torn down or RTNL is held by whoever drops a live instance,
+                // so no netlink reader can follow the pointer concurrently.
+                unsafe { bindings::rnet_queue_clear_napi(dev, queue, kind.raw()) };
+            }
+        }
         // SAFETY: The instance was added and is now disabled; deleting it unlinks it from the
         // device and waits for an RCU grace period (`netif_napi_del`).
         unsafe { bindings::netif_napi_del(self.raw()) };

@@ -29,7 +29,7 @@ use crate::{
 use core::{
     marker::PhantomData,
     ptr::{null_mut, NonNull},
-    sync::atomic::{AtomicPtr, Ordering},
+    sync::atomic::Ordering,
 };
 
 /// `IFLA_*` attribute types of a link request (`include/uapi/linux/if_link.h`).
@@ -420,10 +420,8 @@ where
             Adapter::<T>::install(dev);
             (*dev).needs_free_netdev = true;
             (*dev).priv_destructor = Some(Self::priv_destructor);
-            Priv::<T>::from_dev(dev).write(Priv {
-                peer: AtomicPtr::new(null_mut()),
-                data: T::Data::default(),
-            });
+            Priv::<T>::init_header(dev);
+            core::ptr::addr_of_mut!((*Priv::<T>::from_dev(dev)).data).write(T::Data::default());
             T::setup(&mut DeviceSetup::new(NonNull::new_unchecked(dev)));
         }
     }

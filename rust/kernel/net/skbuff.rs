@@ -6,7 +6,11 @@
 
 use crate::bindings;
 use crate::net::dev::{Device, Driver};
-use crate::{init::PinInit, prelude::*, types::Opaque};
+use crate::{
+    init::PinInit,
+    prelude::*,
+    types::{ARef, Opaque},
+};
 use core::ptr::NonNull;
 
 /// An owned socket buffer (`struct sk_buff`).
@@ -116,19 +120,28 @@ impl SkBuff {
         Ok(())
     }
 
+    /// Appends `bytes` to the linear data (`skb_put_data`), e.g. to build a test frame;
+    /// `EINVAL` if they do not fit the tailroom.
+    pub fn put_slice(&mut self, bytes: &[u8]) -> crate::error::Result {
+        let len = u32::try_from(bytes.len()).map_err(|_| EINVAL)?;
+        if len > self.tailroom() || self.inner().data_len != 0 {
+            return Err(EINVAL);
+        }
+        // SAFETY: Checked to fit the linear tailroom; `bytes` is valid for reads.
+        unsafe { bindings::skb_put_data(self.as_raw(), bytes.as_ptr().cast(), len) };
+        Ok(())
+    }
+
     /// Makes the data linear (`skb_linearize`), e.g. for a device without scatter/gather.
     pub fn linearize(&mut self) -> crate::error::Result {
         // SAFETY: By the type invariant the buffer is valid and owned by us.
         crate::error::to_result(unsafe { bindings::rnet_skb_linearize(self.as_raw()) })
     }
 
-    /// Maps the linear data for the device to read (transmit): `EINVAL` if the buffer has
-    /// fragments (linearize first).
+    /// Maps the linear part (`skb_headlen` bytes) for the device to read (transmit); the
+    /// page fragments are mapped one by one with [`MappedSkBuff::map_frag`].
     pub fn map_tx(self, dev: &crate::device::Device) -> Result<MappedSkBuff, (SkBuff, Error)> {
-        if self.inner().data_len != 0 {
-            return Err((self, EINVAL));
-        }
-        let (ptr, len) = (self.inner().data, self.inner().len as usize);
+        let (ptr, len) = (self.inner().data, self.headlen() as usize);
         // SAFETY: The linear data of a buffer we own, kept alive next to the mapping.
         match unsafe {
             crate::dma::SingleMapping::new(dev, ptr, len, crate::dma::Direction::ToDevice)
@@ -160,6 +173,103 @@ impl SkBuff {
             Ok(map) => Ok(MappedSkBuff { map, skb: self }),
             Err(e) => Err((self, e)),
         }
+    }
+
+    /// Bytes in the linear part (`skb_headlen`).
+    pub fn headlen(&self) -> u32 {
+        // SAFETY: By the type invariant the buffer is valid and owned by us.
+        unsafe { bindings::rnet_skb_headlen(self.as_raw()) }
+    }
+
+    /// Number of page fragments (`skb_shinfo(skb)->nr_frags`).
+    pub fn nr_frags(&self) -> u32 {
+        // SAFETY: By the type invariant the buffer is valid and owned by us.
+        unsafe { bindings::rnet_skb_nr_frags(self.as_raw()) }
+    }
+
+    /// For a buffer whose checksum the device must insert (`CHECKSUM_PARTIAL`): the offset
+    /// from the data of where checksumming starts and the offset of the checksum field from
+    /// there (`csum_start`, `csum_offset`).
+    pub fn checksum_partial(&self) -> Option<(u32, u32)> {
+        // SAFETY: By the type invariant the buffer is valid and owned by us.
+        unsafe {
+            bindings::rnet_skb_csum_partial(self.as_raw()).then(|| {
+                (
+                    bindings::rnet_skb_csum_start_offset(self.as_raw()),
+                    bindings::rnet_skb_csum_offset(self.as_raw()),
+                )
+            })
+        }
+    }
+
+    /// Offset of the network header from the data (`skb_network_offset`), i.e. the length
+    /// of the link-layer header(s).
+    pub fn network_offset(&self) -> u32 {
+        // SAFETY: By the type invariant the buffer is valid and owned by us.
+        unsafe { bindings::rnet_skb_network_offset(self.as_raw()) as u32 }
+    }
+
+    /// Whether the network protocol (looking through a VLAN tag) is IPv4.
+    pub fn is_ipv4(&self) -> bool {
+        // SAFETY: By the type invariant the buffer is valid and owned by us.
+        unsafe { bindings::rnet_skb_is_ipv4(self.as_raw()) }
+    }
+
+    /// Computes a pending checksum in software (`skb_checksum_help`), for offloads the
+    /// device cannot do.
+    pub fn checksum_help(&mut self) -> crate::error::Result {
+        // SAFETY: By the type invariant the buffer is valid and owned by us.
+        crate::error::to_result(unsafe { bindings::rnet_skb_checksum_help(self.as_raw()) })
+    }
+
+    /// Whether the buffer is a GSO super-frame to be segmented (`skb_is_gso`).
+    pub fn is_gso(&self) -> bool {
+        // SAFETY: By the type invariant the buffer is valid and owned by us.
+        unsafe { bindings::rnet_skb_is_gso(self.as_raw()) }
+    }
+
+    /// Number of segments a GSO frame becomes (`gso_segs`).
+    pub fn gso_segs(&self) -> u32 {
+        // SAFETY: By the type invariant the buffer is valid and owned by us.
+        unsafe { bindings::rnet_skb_gso_segs(self.as_raw()) }
+    }
+
+    /// Prepares a TCP GSO frame for segmentation by the device (TSO): unshares the headers
+    /// and clears the per-segment IP length fields, leaving the pseudo-header checksum
+    /// without length in the TCP checksum field, as TSO hardware expects. `EPROTONOSUPPORT`
+    /// for other GSO types.
+    pub fn tso_prepare(&mut self) -> crate::error::Result<Tso> {
+        let mut tso = Tso::default();
+        // SAFETY: By the type invariant the buffer is valid and owned by us; the out
+        // pointers are valid.
+        crate::error::to_result(unsafe {
+            bindings::rnet_skb_tso_prepare(
+                self.as_raw(),
+                &mut tso.l4_offset,
+                &mut tso.l4_len,
+                &mut tso.mss,
+                &mut tso.ipv4,
+            )
+        })?;
+        Ok(tso)
+    }
+
+    /// Marks a received frame's checksum as verified by the device (`CHECKSUM_UNNECESSARY`).
+    pub fn set_csum_unnecessary(&mut self) {
+        // SAFETY: By the type invariant the buffer is valid and owned by us.
+        unsafe { bindings::rnet_skb_csum_unnecessary(self.as_raw()) }
+    }
+
+    /// Records the device's flow hash (`skb_set_hash`); `l4` if it covered the ports.
+    pub fn set_hash(&mut self, hash: u32, l4: bool) {
+        // SAFETY: By the type invariant the buffer is valid and owned by us.
+        unsafe { bindings::rnet_skb_set_hash(self.as_raw(), hash, l4) }
+    }
+
+    /// Records the receive queue (`skb_record_rx_queue`).
+    pub fn record_rx_queue(&mut self, queue: u16) {
+        // SAFETY: By the type invariant the buffer is valid and owned by us.
+        unsafe { bindings::rnet_skb_record_rx_queue(self.as_raw(), queue) }
     }
 
     /// The transmit queue the stack picked for the buffer (`skb_get_queue_mapping`).
@@ -298,11 +408,86 @@ impl MappedSkBuff {
         self.skb.len()
     }
 
+    /// Number of page fragments of the mapped buffer.
+    pub fn nr_frags(&self) -> u32 {
+        self.skb.nr_frags()
+    }
+
+    /// Maps page fragment `index` for the device to read (`skb_frag_dma_map`). The mapping
+    /// must be dropped before the buffer is (the driver keeps both until the device is done).
+    pub fn map_frag(&self, dev: &crate::device::Device, index: u32) -> Result<FragMapping> {
+        if index >= self.skb.nr_frags() {
+            return Err(EINVAL);
+        }
+        let raw = self.skb.as_raw();
+        // SAFETY: `index` is a valid fragment of the buffer we own; the device is valid.
+        let (addr, len) = unsafe {
+            (
+                bindings::rnet_skb_frag_dma_map(dev.as_raw(), raw, index),
+                bindings::rnet_skb_frag_size(raw, index),
+            )
+        };
+        // SAFETY: The device is valid; `addr` came from the mapping call above.
+        if unsafe { bindings::rnet_dma_mapping_error(dev.as_raw(), addr) } != 0 {
+            return Err(ENOMEM);
+        }
+        Ok(FragMapping {
+            dev: ARef::from(dev),
+            addr,
+            len,
+        })
+    }
+
     /// Unmaps and returns the buffer.
     pub fn unmap(self) -> SkBuff {
         let MappedSkBuff { map, skb } = self;
         drop(map);
         skb
+    }
+}
+
+/// How a TCP GSO frame is laid out, from [`SkBuff::tso_prepare`].
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Tso {
+    /// Offset of the TCP header from the data.
+    pub l4_offset: u32,
+    /// Length of the TCP header with options.
+    pub l4_len: u32,
+    /// Segment payload size (`gso_size`).
+    pub mss: u32,
+    /// IPv4 (else IPv6).
+    pub ipv4: bool,
+}
+
+/// A page fragment of a transmit buffer mapped for the device ([`MappedSkBuff::map_frag`]);
+/// unmapped (`dma_unmap_page`) on drop.
+pub struct FragMapping {
+    dev: ARef<crate::device::Device>,
+    addr: crate::dma::DmaAddr,
+    len: u32,
+}
+
+impl FragMapping {
+    /// Bus address of the fragment.
+    pub fn dma_handle(&self) -> crate::dma::DmaAddr {
+        self.addr
+    }
+
+    /// Length of the fragment in bytes.
+    pub fn len(&self) -> u32 {
+        self.len
+    }
+
+    /// Whether the fragment is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+impl Drop for FragMapping {
+    fn drop(&mut self) {
+        // SAFETY: Mapped in `map_frag` on this device with this length, unmapped once.
+        unsafe { bindings::rnet_dma_unmap_page(self.dev.as_raw(), self.addr, self.len as usize) }
     }
 }
 

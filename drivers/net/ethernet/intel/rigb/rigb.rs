@@ -3,8 +3,13 @@
 //! rigb: an igb-style driver for the Intel 82576 (PCI 8086:10c9), as QEMU emulates it with
 //! `-device igb`.
 
-// igb_main.c's counterpart; `main` itself is a reserved-looking module name.
+// The driver data has many fields; `try_pin_init!` recurses once per field.
+#![recursion_limit = "256"]
+
+// igb_ethtool.c's counterpart.
+mod ethtool;
 mod regs;
+// igb_main.c's counterpart; `main` itself is a reserved-looking module name.
 #[path = "main.rs"]
 mod rigb_main;
 

@@ -1,0 +1,653 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! rigb's ethtool operations (igb_ethtool.c's counterpart): statistics, channels, rings,
+//! coalescing, register and NVM dumps, flow control and the self-tests.
+
+use crate::regs::{self, Hw, Reg};
+use crate::rigb_main::{
+    self as m, get, Rigb, HW_STATS, HW_XON_TX, MAX_ITR_USECS, MAX_RING, MIN_RING, RING_MULTIPLE,
+};
+use core::sync::atomic::Ordering;
+use kernel::net::dev::{Device, Rtnl, TxOutcome};
+use kernel::net::ethtool::{
+    self, coalesce, sset, Channels, Coalesce, DrvInfo, LinkKsettings, PauseStats, Pauseparam,
+    Ringparam, Strings,
+};
+use kernel::net::skbuff::SkBuff;
+use kernel::{c_str, prelude::*};
+
+/// Per-queue counters of `ethtool -S`, as `rx_queue_<n>_<name>` / `tx_queue_<n>_<name>`.
+const RX_QUEUE_STATS: [&str; 5] = ["packets", "bytes", "errors", "csum_err", "alloc_failed"];
+const TX_QUEUE_STATS: [&str; 7] = [
+    "packets", "bytes", "dropped", "busy", "restart", "tso", "csum",
+];
+/// Driver counters.
+const DRIVER_STATS: [&str; 2] = ["tx_timeout_count", "reset_count"];
+
+/// The self-tests, in igb's order and with its names.
+const TESTS: [&str; 5] = [
+    "Register test  (offline)",
+    "Eeprom test    (offline)",
+    "Interrupt test (offline)",
+    "Loopback test  (offline)",
+    "Link test   (on/offline)",
+];
+
+/// NVM size of the 82576 in 16-bit words (QEMU's model has the full 1024).
+const NVM_WORDS: u32 = 1024;
+/// Version of the register dump layout (see Documentation/rigb.rst).
+const REGS_VERSION: u32 = 1;
+
+/// The registers `ethtool -d` dumps, in order. Clear-on-read registers (causes, statistics)
+/// are left out: reading them would lose events.
+fn for_each_dump_reg(mut f: impl FnMut(Reg)) {
+    for r in [
+        regs::CTRL,
+        regs::STATUS,
+        regs::CTRL_EXT,
+        regs::RCTL,
+        regs::TCTL,
+        regs::RXCSUM,
+        regs::RLPML,
+        regs::MRQC,
+        regs::GPIE,
+        regs::EIMS,
+        regs::IMS,
+        regs::IVAR_MISC,
+        regs::FCRTL,
+        regs::FCRTH,
+        regs::FCTTV,
+    ] {
+        f(r);
+    }
+    for q in 0..8 {
+        f(regs::ivar(q));
+    }
+    for v in 0..=m::MAX_QUEUES {
+        f(regs::eitr(v));
+    }
+    for q in 0..m::MAX_QUEUES {
+        for r in [
+            regs::RDBAL,
+            regs::RDBAH,
+            regs::RDLEN,
+            regs::SRRCTL,
+            regs::RDH,
+            regs::RDT,
+            regs::RXDCTL,
+            regs::TDBAL,
+            regs::TDBAH,
+            regs::TDLEN,
+            regs::TDH,
+            regs::TDT,
+            regs::TXDCTL,
+        ] {
+            f(r.at(q));
+        }
+    }
+    for i in 0..regs::RAR_ENTRIES {
+        f(regs::ral(i));
+        f(regs::rah(i));
+    }
+    for i in 0..regs::RETA_REGS {
+        f(regs::reta(i));
+    }
+    for i in 0..regs::RSS_KEY_LEN / 4 {
+        f(regs::rssrk(i));
+    }
+    for i in 0..regs::MTA_ENTRIES {
+        f(Reg(regs::MTA.0 + 4 * i));
+    }
+}
+
+fn dump_len() -> usize {
+    let mut n = 0;
+    for_each_dump_reg(|_| n += 1);
+    n * 4
+}
+
+/// The self-test's loopback frame: to and from ourselves (the address is not checked; the
+/// filter did that), a local experimental EtherType, a counting payload.
+const LOOPBACK_LEN: usize = 256;
+const LOOPBACK_ETHERTYPE: [u8; 2] = [0x88, 0xB5];
+
+fn loopback_byte(i: usize) -> u8 {
+    (i as u8).wrapping_mul(7) ^ 0xA5
+}
+
+/// Whether a received frame is the self-test's loopback frame, intact.
+pub(crate) fn is_loopback_frame(frame: &[u8]) -> bool {
+    frame.len() == LOOPBACK_LEN
+        && frame[12..14] == LOOPBACK_ETHERTYPE
+        && frame[14..]
+            .iter()
+            .enumerate()
+            .all(|(i, b)| *b == loopback_byte(i + 14))
+}
+
+/// Writes `patterns` (masked) to a read/write register and reads them back; restores it.
+fn reg_pattern_test(hw: &Hw, r: Reg, mask: u32) -> bool {
+    let saved = hw.rd(r);
+    let mut ok = true;
+    for p in [0x5A5A_5A5A, 0xA5A5_A5A5, 0x0000_0000, 0xFFFF_FFFF] {
+        hw.wr(r, p & mask);
+        if hw.rd(r) & mask != p & mask {
+            ok = false;
+        }
+    }
+    hw.wr(r, saved);
+    ok
+}
+
+/// igb's register test, for the registers rigb programs: the ring registers of every queue
+/// and the address registers.
+fn test_registers(dev: &Device<Rigb>) -> bool {
+    let hw = &dev.data().hw;
+    let mut ok = true;
+    for q in 0..m::MAX_QUEUES {
+        ok &= reg_pattern_test(hw, regs::RDBAL.at(q), 0xFFFF_FF80);
+        ok &= reg_pattern_test(hw, regs::RDBAH.at(q), 0xFFFF_FFFF);
+        ok &= reg_pattern_test(hw, regs::RDLEN.at(q), 0x000F_FF80);
+        ok &= reg_pattern_test(hw, regs::RDT.at(q), 0x0000_FFFF);
+        ok &= reg_pattern_test(hw, regs::TDBAL.at(q), 0xFFFF_FF80);
+        ok &= reg_pattern_test(hw, regs::TDBAH.at(q), 0xFFFF_FFFF);
+        ok &= reg_pattern_test(hw, regs::TDLEN.at(q), 0x000F_FF80);
+    }
+    ok &= reg_pattern_test(hw, regs::FCTTV, 0x0000_FFFF);
+    for i in 1..regs::RAR_ENTRIES {
+        ok &= reg_pattern_test(hw, regs::ral(i), 0xFFFF_FFFF);
+        ok &= reg_pattern_test(hw, regs::rah(i), 0x8003_FFFF);
+    }
+    if !ok {
+        pr_err!("{}: register test failed\n", dev.name());
+    }
+    ok
+}
+
+/// The NVM checksum: words 0..0x3F sum to 0xBABA.
+fn test_nvm(dev: &Device<Rigb>) -> bool {
+    let hw = &dev.data().hw;
+    let mut sum: u16 = 0;
+    for w in 0..0x40 {
+        match hw.nvm_read(w) {
+            Ok(v) => sum = sum.wrapping_add(v),
+            Err(_) => return false,
+        }
+    }
+    if sum != regs::NVM_SUM {
+        pr_err!(
+            "{}: NVM checksum {:#06x}, expected {:#06x}\n",
+            dev.name(),
+            sum,
+            regs::NVM_SUM
+        );
+    }
+    sum == regs::NVM_SUM
+}
+
+/// Raises a link-change cause with ICS and checks the interrupt handler saw it (on the
+/// "other" MSI-X vector, or the one MSI/INTx vector).
+fn test_interrupt(dev: &Device<Rigb>) -> bool {
+    let data = dev.data();
+    let hw = &data.hw;
+    m::configure_interrupts(data, 1);
+    if m::request_irqs(dev, 0).is_err() {
+        return false;
+    }
+    data.test_icr.store(0, Ordering::Relaxed);
+    if data.msix {
+        hw.wr(regs::EIMS, 1);
+    }
+    hw.wr(regs::IMS, regs::ICR_LSC);
+    hw.wr(regs::ICS, regs::ICR_LSC);
+    let mut seen = false;
+    for _ in 0..100 {
+        kernel::delay::msleep(2);
+        if data.test_icr.load(Ordering::Relaxed) & regs::ICR_LSC != 0 {
+            seen = true;
+            break;
+        }
+    }
+    hw.wr(regs::IMC, u32::MAX);
+    hw.wr(regs::EIMC, u32::MAX);
+    hw.flush();
+    *data.irqs.lock() = KVec::new();
+    if !seen {
+        pr_err!("{}: interrupt test: no interrupt for ICS\n", dev.name());
+    }
+    seen
+}
+
+/// MAC loopback: brings one queue pair up with RCTL.LBM set, sends frames to ourselves and
+/// counts the intact ones that come back.
+fn test_loopback(dev: &Device<Rigb>, rtnl: &Rtnl) -> bool {
+    const FRAMES: u32 = 32;
+    let data = dev.data();
+    let queues = data.num_queues.load(Ordering::Relaxed);
+    data.num_queues.store(1, Ordering::Relaxed);
+    data.loopback.store(true, Ordering::Relaxed);
+    data.loopback_ok.store(0, Ordering::Relaxed);
+    let mut ok = m::up(dev, rtnl).is_ok();
+    if ok {
+        let mac = dev.dev_addr();
+        for _ in 0..FRAMES {
+            let Some(mut skb) = SkBuff::alloc_rx(dev, LOOPBACK_LEN as u32) else {
+                ok = false;
+                break;
+            };
+            let mut frame = [0u8; LOOPBACK_LEN];
+            frame[0..6].copy_from_slice(&mac);
+            frame[6..12].copy_from_slice(&mac);
+            frame[12..14].copy_from_slice(&LOOPBACK_ETHERTYPE);
+            for (i, b) in frame.iter_mut().enumerate().skip(14) {
+                *b = loopback_byte(i);
+            }
+            if skb.put_slice(&frame).is_err() {
+                ok = false;
+                break;
+            }
+            // The transmit path runs with bottom halves disabled, as the stack calls it.
+            let bh = kernel::sync::bh::disable();
+            let outcome = m::xmit(skb, dev);
+            drop(bh);
+            if let TxOutcome::Busy(_) = outcome {
+                ok = false;
+                break;
+            }
+        }
+        let mut waited = 0;
+        while data.loopback_ok.load(Ordering::Relaxed) < FRAMES && waited < 2000 {
+            kernel::delay::msleep(10);
+            waited += 10;
+        }
+        let got = data.loopback_ok.load(Ordering::Relaxed);
+        if got != FRAMES {
+            pr_err!(
+                "{}: loopback test: {} of {} frames back\n",
+                dev.name(),
+                got,
+                FRAMES
+            );
+            ok = false;
+        }
+        m::down(dev, rtnl);
+    }
+    data.loopback.store(false, Ordering::Relaxed);
+    data.num_queues.store(queues, Ordering::Relaxed);
+    ok
+}
+
+fn test_link(dev: &Device<Rigb>) -> bool {
+    let up = dev.data().hw.rd(regs::STATUS) & regs::STATUS_LU != 0;
+    if !up {
+        pr_err!("{}: link test: no link\n", dev.name());
+    }
+    up
+}
+
+/// Validates a ring size request: within limits and a multiple of 8.
+fn check_ring(dev: &Device<Rigb>, what: &str, n: u32) -> Result {
+    if !(MIN_RING..=MAX_RING).contains(&n) || n % RING_MULTIPLE != 0 {
+        pr_err!(
+            "{}: {} ring size {} invalid: must be {}..={} and a multiple of {}\n",
+            dev.name(),
+            what,
+            n,
+            MIN_RING,
+            MAX_RING,
+            RING_MULTIPLE
+        );
+        return Err(EINVAL);
+    }
+    Ok(())
+}
+
+#[vtable]
+impl ethtool::Operations for Rigb {
+    fn get_drvinfo(dev: &Device<Self>, info: &mut DrvInfo) {
+        info.set_driver(c_str!("rigb"))
+            .set_version(c_str!("0.2"))
+            .set_bus_info(&dev.data().pci_name);
+    }
+
+    fn get_link_ksettings(dev: &Device<Self>, ks: &mut LinkKsettings) -> Result {
+        let status = dev.data().hw.rd(regs::STATUS);
+        if status & regs::STATUS_LU != 0 {
+            let speed = match (status >> regs::STATUS_SPEED_SHIFT) & 3 {
+                0 => 10,
+                1 => 100,
+                _ => 1000,
+            };
+            ks.set_speed(speed)
+                .set_full_duplex(status & regs::STATUS_FD != 0);
+        }
+        let forced = dev.data().hw.rd(regs::CTRL) & regs::CTRL_FRCSPD != 0;
+        ks.set_port_tp().set_autoneg(!forced);
+        Ok(())
+    }
+
+    fn set_link_ksettings(dev: &Device<Self>, _rtnl: &Rtnl, ks: &LinkKsettings) -> Result {
+        let hw = &dev.data().hw;
+        let ctrl = hw.rd(regs::CTRL)
+            & !(regs::CTRL_FRCSPD | regs::CTRL_FRCDPX | regs::CTRL_SPEED_MASK | regs::CTRL_FD);
+        if ks.autoneg() {
+            // Back to autonegotiation: the link drops and comes back when it completes.
+            hw.wr(regs::CTRL, ctrl | regs::CTRL_SLU);
+            let bmcr = regs::BMCR_ANENABLE
+                | regs::BMCR_ANRESTART
+                | regs::BMCR_SPEED1000
+                | regs::BMCR_FULLDPLX;
+            return hw.phy_write(regs::PHY_BMCR, bmcr as u16);
+        }
+        let full = ks.full_duplex();
+        let (speed, bmcr_speed) = match (ks.speed(), full) {
+            (10, Some(_)) => (0, 0),
+            (100, Some(_)) => (1, regs::BMCR_SPEED100),
+            // The 82576 does gigabit in full duplex only.
+            (1000, Some(true)) => (2, regs::BMCR_SPEED1000),
+            (s, _) => {
+                pr_err!(
+                    "{}: cannot force speed {} duplex {:?}: 10/100 half or full, 1000 full\n",
+                    dev.name(),
+                    s,
+                    full
+                );
+                return Err(EINVAL);
+            }
+        };
+        let full = full == Some(true);
+        let mut ctrl = ctrl
+            | regs::CTRL_FRCSPD
+            | regs::CTRL_FRCDPX
+            | regs::CTRL_SLU
+            | (speed << regs::CTRL_SPEED_SHIFT);
+        let mut bmcr = bmcr_speed;
+        if full {
+            ctrl |= regs::CTRL_FD;
+            bmcr |= regs::BMCR_FULLDPLX;
+        }
+        hw.phy_write(regs::PHY_BMCR, bmcr as u16)?;
+        hw.wr(regs::CTRL, ctrl);
+        Ok(())
+    }
+
+    fn get_sset_count(dev: &Device<Self>, set: u32) -> Result<u32> {
+        let n = dev.data().queues().len() as u32;
+        match set {
+            sset::STATS => Ok((HW_STATS.len()
+                + DRIVER_STATS.len()
+                + n as usize * (RX_QUEUE_STATS.len() + TX_QUEUE_STATS.len()))
+                as u32),
+            sset::TEST => Ok(TESTS.len() as u32),
+            _ => Err(EOPNOTSUPP),
+        }
+    }
+
+    fn get_strings(dev: &Device<Self>, set: u32, out: &mut Strings<'_>) {
+        match set {
+            sset::STATS => {
+                for (name, _, _) in HW_STATS {
+                    out.push(name);
+                }
+                for name in DRIVER_STATS {
+                    out.push(name);
+                }
+                for q in 0..dev.data().queues().len() {
+                    for name in RX_QUEUE_STATS {
+                        out.push_fmt(format_args!("rx_queue_{q}_{name}"));
+                    }
+                    for name in TX_QUEUE_STATS {
+                        out.push_fmt(format_args!("tx_queue_{q}_{name}"));
+                    }
+                }
+            }
+            sset::TEST => {
+                for name in TESTS {
+                    out.push(name);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn get_ethtool_stats(dev: &Device<Self>, out: &mut [u64]) {
+        let data = dev.data();
+        data.update_hw_stats();
+        let mut values = KVec::<u64>::new();
+        let mut push = |v: u64| {
+            let _ = values.push(v, GFP_KERNEL);
+        };
+        for s in &data.hw_stats {
+            push(get(s));
+        }
+        push(get(&data.tx_timeouts));
+        push(get(&data.resets));
+        for qv in data.queues() {
+            let s = &qv.poller().stats;
+            for v in [
+                &s.rx_packets,
+                &s.rx_bytes,
+                &s.rx_errors,
+                &s.rx_csum_err,
+                &s.rx_alloc_failed,
+            ] {
+                push(get(v));
+            }
+            for v in [
+                &s.tx_packets,
+                &s.tx_bytes,
+                &s.tx_dropped,
+                &s.tx_busy,
+                &s.tx_restart,
+                &s.tx_tso,
+                &s.tx_csum,
+            ] {
+                push(get(v));
+            }
+        }
+        for (o, v) in out.iter_mut().zip(values.iter()) {
+            *o = *v;
+        }
+    }
+
+    fn get_channels(dev: &Device<Self>, ch: &mut Channels) {
+        let data = dev.data();
+        ch.set_max(0, 0, data.max_queues)
+            .set_count(0, 0, data.num_queues.load(Ordering::Relaxed));
+    }
+
+    fn set_channels(dev: &Device<Self>, rtnl: &Rtnl, ch: &Channels) -> Result {
+        let data = dev.data();
+        let n = ch.combined_count();
+        if ch.rx_count() != 0 || ch.tx_count() != 0 || ch.other_count() != 0 {
+            pr_err!("{}: only combined channels are supported\n", dev.name());
+            return Err(EINVAL);
+        }
+        if n == 0 || n > data.max_queues {
+            pr_err!(
+                "{}: {} channels invalid: 1..={}\n",
+                dev.name(),
+                n,
+                data.max_queues
+            );
+            return Err(EINVAL);
+        }
+        let old = data.num_queues.load(Ordering::Relaxed);
+        m::reconfigure(
+            dev,
+            rtnl,
+            |d| d.num_queues.store(n, Ordering::Relaxed),
+            |d| d.num_queues.store(old, Ordering::Relaxed),
+        )
+    }
+
+    fn get_ringparam(dev: &Device<Self>, ring: &mut Ringparam) {
+        let data = dev.data();
+        ring.set_max(MAX_RING, MAX_RING).set_pending(
+            data.rx_ring_size.load(Ordering::Relaxed),
+            data.tx_ring_size.load(Ordering::Relaxed),
+        );
+    }
+
+    fn set_ringparam(dev: &Device<Self>, rtnl: &Rtnl, ring: &Ringparam) -> Result {
+        let data = dev.data();
+        let (rx, tx) = (ring.rx_pending(), ring.tx_pending());
+        check_ring(dev, "rx", rx)?;
+        check_ring(dev, "tx", tx)?;
+        let (old_rx, old_tx) = (
+            data.rx_ring_size.load(Ordering::Relaxed),
+            data.tx_ring_size.load(Ordering::Relaxed),
+        );
+        if (rx, tx) == (old_rx, old_tx) {
+            return Ok(());
+        }
+        m::reconfigure(
+            dev,
+            rtnl,
+            |d| {
+                d.rx_ring_size.store(rx, Ordering::Relaxed);
+                d.tx_ring_size.store(tx, Ordering::Relaxed);
+            },
+            |d| {
+                d.rx_ring_size.store(old_rx, Ordering::Relaxed);
+                d.tx_ring_size.store(old_tx, Ordering::Relaxed);
+            },
+        )
+    }
+
+    const SUPPORTED_COALESCE_PARAMS: u32 = coalesce::RX_USECS;
+
+    fn get_coalesce(dev: &Device<Self>, c: &mut Coalesce) -> Result {
+        c.set_rx_usecs(dev.data().itr_usecs.load(Ordering::Relaxed));
+        Ok(())
+    }
+
+    fn set_coalesce(dev: &Device<Self>, _rtnl: &Rtnl, c: &Coalesce) -> Result {
+        let data = dev.data();
+        let usecs = c.rx_usecs();
+        if usecs > MAX_ITR_USECS {
+            pr_err!(
+                "{}: rx-usecs {} out of range 0..={}\n",
+                dev.name(),
+                usecs,
+                MAX_ITR_USECS
+            );
+            return Err(EINVAL);
+        }
+        data.itr_usecs.store(usecs, Ordering::Relaxed);
+        if data.running.load(Ordering::Acquire) {
+            let itr = m::itr_value(usecs);
+            if data.msix {
+                for v in 1..=dev.real_num_rx_queues() {
+                    data.hw.wr(regs::eitr(v), itr);
+                }
+            } else {
+                data.hw.wr(regs::ITR, itr);
+            }
+        }
+        Ok(())
+    }
+
+    fn get_regs_len(_dev: &Device<Self>) -> usize {
+        dump_len()
+    }
+
+    fn get_regs(dev: &Device<Self>, buf: &mut [u8]) -> u32 {
+        let hw = &dev.data().hw;
+        let mut chunks = buf.chunks_exact_mut(4);
+        for_each_dump_reg(|r| {
+            if let Some(c) = chunks.next() {
+                c.copy_from_slice(&hw.rd(r).to_le_bytes());
+            }
+        });
+        REGS_VERSION
+    }
+
+    fn get_eeprom_len(_dev: &Device<Self>) -> u32 {
+        NVM_WORDS * 2
+    }
+
+    fn get_eeprom(dev: &Device<Self>, offset: u32, buf: &mut [u8]) -> Result<u32> {
+        let data = dev.data();
+        for (i, b) in buf.iter_mut().enumerate() {
+            let byte = offset + i as u32;
+            if byte >= NVM_WORDS * 2 {
+                return Err(EINVAL);
+            }
+            let word = data.hw.nvm_read(byte / 2)?;
+            *b = word.to_le_bytes()[(byte % 2) as usize];
+        }
+        Ok(0x8086 | (u32::from(data.device_id) << 16))
+    }
+
+    fn self_test(dev: &Device<Self>, rtnl: &Rtnl, offline: bool, results: &mut [u64]) -> bool {
+        let mut passed = [true; TESTS.len()];
+        // The link test first: the offline tests take the interface down.
+        passed[4] = test_link(dev);
+        if offline {
+            let running = dev.is_running();
+            if running {
+                m::down(dev, rtnl);
+            }
+            passed[0] = test_registers(dev);
+            passed[1] = test_nvm(dev);
+            passed[2] = test_interrupt(dev);
+            passed[3] = test_loopback(dev, rtnl);
+            if running {
+                if let Err(e) = m::up(dev, rtnl) {
+                    pr_err!(
+                        "{}: cannot bring up after the self-test: {:?}\n",
+                        dev.name(),
+                        e
+                    );
+                    passed[0] = false;
+                }
+            }
+        }
+        for (r, p) in results.iter_mut().zip(passed.iter()) {
+            *r = u64::from(!*p);
+        }
+        passed.iter().any(|p| !p)
+    }
+
+    fn get_pauseparam(dev: &Device<Self>, p: &mut Pauseparam) {
+        let ctrl = dev.data().hw.rd(regs::CTRL);
+        p.set(
+            true,
+            ctrl & regs::CTRL_RFCE != 0,
+            ctrl & regs::CTRL_TFCE != 0,
+        );
+    }
+
+    fn set_pauseparam(dev: &Device<Self>, _rtnl: &Rtnl, p: &Pauseparam) -> Result {
+        if !p.autoneg() {
+            pr_err!("{}: pause settings are always autonegotiated\n", dev.name());
+            return Err(EINVAL);
+        }
+        let hw = &dev.data().hw;
+        let mut ctrl = hw.rd(regs::CTRL) & !(regs::CTRL_RFCE | regs::CTRL_TFCE);
+        if p.rx() {
+            ctrl |= regs::CTRL_RFCE;
+        }
+        if p.tx() {
+            ctrl |= regs::CTRL_TFCE;
+            // Thresholds and pause time as igb programs them for a 64 KiB packet buffer.
+            hw.wr(regs::FCRTH, 0xE000);
+            hw.wr(regs::FCRTL, 0xD000 | (1 << 31));
+            hw.wr(regs::FCTTV, 0xFFFF);
+        }
+        hw.wr(regs::CTRL, ctrl);
+        Ok(())
+    }
+
+    fn get_pause_stats(dev: &Device<Self>, stats: &mut PauseStats) {
+        let data = dev.data();
+        data.update_hw_stats();
+        let h = |i: usize| get(&data.hw_stats[i]);
+        // XON and XOFF frames, sent and received.
+        stats.set(
+            h(HW_XON_TX) + h(HW_XON_TX + 2),
+            h(HW_XON_TX + 1) + h(HW_XON_TX + 3),
+        );
+    }
+}
