@@ -130,27 +130,12 @@ bind_to() { # driver
 		echo $f >/sys/bus/pci/drivers/$1/bind
 	done
 }
-carrier_up() { # prefix dev
-	local i
-	for i in $(seq 50); do
-		[ "$($1 cat /sys/class/net/$2/carrier 2>/dev/null)" = 1 ] && return 0
-		sleep 0.2
-	done
-	return 1
-}
 A=10.6.0.1 B=10.6.0.2
 for round in $(seq "$ROUNDS"); do
 	for drv in igb rigb; do
 		bind_to $drv
 		na=$(ls /sys/bus/pci/devices/$PA/net/) nb=$(ls /sys/bus/pci/devices/$PB/net/)
-		ip netns add bn2
-		ip link set "$nb" netns bn2
-		ip addr add $A/24 dev "$na"
-		ip -n bn2 addr add $B/24 dev "$nb"
-		ip link set "$na" up
-		ip -n bn2 link set "$nb" up
-		carrier_up "" "$na"
-		carrier_up "ip netns exec bn2" "$nb"
+		nic_pair_up bn2 "$na" $A/24 "$nb" $B/24
 		s="ip netns exec bn2"
 		emit rigb/igb "$drv" tcp_1stream_mbps "$round" "$(tcp_mbps "$s" "" $B $A 1)"
 		emit rigb/igb "$drv" tcp_4stream_mbps "$round" "$(tcp_mbps "$s" "" $B $A 4)"

@@ -53,13 +53,7 @@ step "rigb: the two emulated 82576 on one hub (drivers/net/ethernet/intel/rigb)"
 run insmod "$RNET_MODDIR/drivers/net/ethernet/intel/rigb/rigb.ko"
 ea=$(ls /sys/bus/pci/devices/0000:01:00.0/net/)
 eb=$(ls /sys/bus/pci/devices/0000:02:00.0/net/)
-ip netns add demo3
-ip link set "$eb" netns demo3
-ip addr add 10.8.0.1/24 dev "$ea"
-ip -n demo3 addr add 10.8.0.2/24 dev "$eb"
-ip link set "$ea" up
-ip -n demo3 link set "$eb" up
-for i in $(seq 50); do [ "$(cat /sys/class/net/$ea/carrier)" = 1 ] && break; sleep 0.2; done
+nic_pair_up demo3 "$ea" 10.8.0.1/24 "$eb" 10.8.0.2/24
 run ethtool -i "$ea"
 run ethtool "$ea"
 run ping -c 3 -i 0.2 10.8.0.2

@@ -95,3 +95,27 @@ route_local_reset() {
 	ip rule del pref 1000 2>/dev/null || true
 	ip route flush table 100 2>/dev/null || true
 }
+
+# wait_carrier DEV [NETNS]: waits up to 10 s for DEV (in NETNS, if given) to have carrier.
+wait_carrier() {
+	local i
+	for i in $(seq 50); do
+		[ "$(ip ${2:+-n "$2"} link show "$1" 2>/dev/null | grep -c LOWER_UP)" = 1 ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+# nic_pair_up NETNS DEV_A ADDR_A DEV_B ADDR_B: the two-NIC topology of the PCI driver tests:
+# DEV_B moves into a new namespace NETNS, both get an address (with prefix) and go up; waits
+# for carrier on both ends.
+nic_pair_up() {
+	local ns=$1 a=$2 addr_a=$3 b=$4 addr_b=$5
+	ip netns add "$ns"
+	ip link set "$b" netns "$ns"
+	ip addr add "$addr_a" dev "$a"
+	ip -n "$ns" addr add "$addr_b" dev "$b"
+	ip link set "$a" up
+	ip -n "$ns" link set "$b" up
+	wait_carrier "$a" && wait_carrier "$b" "$ns"
+}

@@ -36,8 +36,6 @@ estat() { ethtool -S "$1" | awk -v k="$2:" '$1 == k {print $2}'; }
 nsestat() { ip netns exec rgb ethtool -S "$1" | awk -v k="$2:" '$1 == k {print $2}'; }
 # Sum of a per-queue ethtool -S counter over all queues.
 qsum() { ethtool -S "$1" | awk -v k="$2" '$1 ~ "^"k {s += $2} END {print s + 0}'; }
-wait_carrier() { wait_for 10 grep -qx 1 "/sys/class/net/$1/carrier"; }
-ns_wait_carrier() { ip netns exec rgb sh -c "for i in \$(seq 50); do [ \$(cat /sys/class/net/$1/carrier 2>/dev/null) = 1 ] && exit 0; sleep 0.2; done; exit 1"; }
 iperf_to() { # iperf_to SECONDS ARGS...: a TCP run to the namespace's server
 	local t=$1
 	shift
@@ -88,14 +86,9 @@ check "ethtool -k: checksum, SG, TSO and receive hashing on" sh -c "ethtool -k $
 	grep -q 'receive-hashing: on' /tmp/rigb.k"
 
 # --- rigb <-> rigb across the hub, one end in a namespace ---------------------------------------
-ip netns add rgb
-ip link set "$eb" netns rgb
-ip addr add 10.5.0.1/24 dev "$ea"
+nic_pair_up rgb "$ea" 10.5.0.1/24 "$eb" 10.5.0.2/24
 ip addr add fc00:5::1/64 dev "$ea" nodad
-ip -n rgb addr add 10.5.0.2/24 dev "$eb"
 ip -n rgb addr add fc00:5::2/64 dev "$eb" nodad
-ip -n rgb link set "$eb" up
-ns_wait_carrier "$eb"
 rx0=$(nsstat "$eb" rx_packets)
 check "ping rigb -> rigb across the hub" ping -q -c 10 -i 0.2 -W 5 10.5.0.2
 check "ping back from the namespace" ip netns exec rgb ping -q -c 5 -i 0.2 -W 5 10.5.0.1
@@ -209,7 +202,7 @@ wait_carrier "$ea"
 
 # --- jumbo frames ------------------------------------------------------------------------------
 check "MTU 9000 on both ends" sh -c "ip link set $ea mtu 9000 && ip -n rgb link set $eb mtu 9000"
-ns_wait_carrier "$eb"
+wait_carrier "$eb" rgb
 wait_carrier "$ea"
 check "8972-byte ping, do not fragment" ping -q -c 3 -i 0.2 -W 5 -M do -s 8972 10.5.0.2
 check "iperf3 TCP at MTU 9000" iperf_to 2
@@ -267,11 +260,8 @@ check "insmod the C igb" insmod "$RNET_KTREE/drivers/net/ethernet/intel/igb/igb.
 [ "$(driver_of $B)" = igb ] || echo $B >/sys/bus/pci/drivers/igb/bind 2>/dev/null
 check_eq "$B now on igb" igb "$(driver_of $B)"
 eb=$(netdev_of $B)
-ip netns add rgb
-ip link set "$eb" netns rgb
-ip -n rgb addr add 10.5.0.2/24 dev "$eb"
-ip -n rgb link set "$eb" up
-ns_wait_carrier "$eb"
+ip addr flush dev "$ea"
+nic_pair_up rgb "$ea" 10.5.0.1/24 "$eb" 10.5.0.2/24
 check "ping rigb -> C igb" ping -q -c 5 -i 0.2 -W 5 10.5.0.2
 check "iperf3 TCP rigb -> C igb" iperf_to 2
 check "iperf3 TCP C igb -> rigb (reverse)" iperf_to 2 -R
@@ -290,14 +280,7 @@ for mode in 1:MSI 0:INTx; do
 	ea=$(netdev_of $A)
 	eb=$(netdev_of $B)
 	check "int_mode=$n: $name with one queue pair" sh -c "dmesg | grep \"$ea: 82576 at $A\" | tail -n1 | grep -q '$name interrupts, 1 queue pairs'"
-	ip netns add rgb
-	ip link set "$eb" netns rgb
-	ip addr add 10.5.0.1/24 dev "$ea"
-	ip -n rgb addr add 10.5.0.2/24 dev "$eb"
-	ip link set "$ea" up
-	ip -n rgb link set "$eb" up
-	wait_carrier "$ea"
-	ns_wait_carrier "$eb"
+	nic_pair_up rgb "$ea" 10.5.0.1/24 "$eb" 10.5.0.2/24
 	check "$name: ping and TCP across the hub" sh -c "ping -q -c 3 -i 0.2 -W 5 10.5.0.2 >/dev/null && \
 		ip netns exec rgb iperf3 -s -1 -D -B 10.5.0.2 >/dev/null && sleep 1 && iperf3 -c 10.5.0.2 -t 2 >/dev/null"
 	check "$name: ethtool -t offline passes" sh -c "ethtool -t $ea offline | grep -q 'result is PASS'"

@@ -20,21 +20,14 @@ check "insmod rigb" insmod "$KO"
 ea=$(netdev_of $A)
 eb=$(netdev_of $B)
 check "fell back to INTx with one queue pair" sh -c "dmesg | grep -q \"$ea: 82576 at $A, .*INTx interrupts, 1 queue pairs\""
-ip netns add rgb
-ip link set "$eb" netns rgb
-ip addr add 10.5.0.1/24 dev "$ea"
-ip -n rgb addr add 10.5.0.2/24 dev "$eb"
-ip link set "$ea" up
-ip -n rgb link set "$eb" up
-wait_for 10 grep -qx 1 "/sys/class/net/$ea/carrier"
-ip netns exec rgb sh -c "for i in \$(seq 50); do [ \$(cat /sys/class/net/$eb/carrier) = 1 ] && exit 0; sleep 0.2; done"
+nic_pair_up rgb "$ea" 10.5.0.1/24 "$eb" 10.5.0.2/24
 check "the INTx line is shared-capable and named" grep -q "$ea-q0" /proc/interrupts
 check "ping over INTx" ping -q -c 5 -i 0.2 -W 5 10.5.0.2
 check "iperf3 TCP over INTx" sh -c "ip netns exec rgb iperf3 -s -1 -D -B 10.5.0.2 >/dev/null && sleep 1 && \
 	iperf3 -c 10.5.0.2 -t 2 >/dev/null"
 check "ethtool -t offline passes over INTx" sh -c "ethtool -t $ea offline | tee /dev/stderr | grep -q 'result is PASS'"
-check "traffic after the self-test" sh -c "for i in \$(seq 50); do [ \$(cat /sys/class/net/$ea/carrier) = 1 ] && break; sleep 0.2; done; \
-	ping -q -c 3 -i 0.2 -W 5 10.5.0.2"
+wait_carrier "$ea"
+check "traffic after the self-test" ping -q -c 3 -i 0.2 -W 5 10.5.0.2
 ip netns del rgb
 check "rmmod rigb" rmmod rigb
 
