@@ -536,14 +536,7 @@ impl ethtool::Operations for Rigb {
         }
         data.itr_usecs.store(usecs, Ordering::Relaxed);
         if data.running.load(Ordering::Acquire) {
-            let itr = m::itr_value(usecs);
-            if data.msix {
-                for v in 1..=dev.real_num_rx_queues() {
-                    data.hw.wr(regs::eitr(v), itr);
-                }
-            } else {
-                data.hw.wr(regs::ITR, itr);
-            }
+            m::apply_itr(data, dev.real_num_rx_queues());
         }
         Ok(())
     }

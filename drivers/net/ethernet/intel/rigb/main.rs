@@ -48,8 +48,15 @@ const MAX_PER_TXD: u32 = 1 << 15;
 /// Descriptors a worst-case frame needs (MAX_SKB_FRAGS + head + context + slack, as igb's
 /// DESC_NEEDED): stop the queue below this, wake it at twice this.
 const DESC_NEEDED: usize = 17 + 4;
-/// Interrupt moderation bound for `ethtool -C rx-usecs` (igb's).
+/// Interrupt moderation bound for `ethtool -C rx-usecs` (igb's). As in igb, 0 turns
+/// moderation off, 1 and 2 select adaptive moderation, 3 (the default) adaptive moderation
+/// that never goes below 50 µs, larger values a fixed interval.
 pub(crate) const MAX_ITR_USECS: u32 = 10000;
+pub(crate) const ITR_CONSERVATIVE: u32 = 3;
+/// EITR interval values (µs × 4): where adaptive moderation starts, and its floor in
+/// conservative mode (20000 interrupts/s).
+const EITR_START: u32 = 648;
+const EITR_20K: u32 = 196;
 
 /// Deferred work items (ids of `Device::queue_work`).
 pub(crate) const WORK_WATCHDOG: u32 = 0;
@@ -182,6 +189,18 @@ pub(crate) struct QVector {
     #[pin]
     rx: SpinLock<Option<RxRing>>,
     pub(crate) stats: QueueStats,
+    itr: ItrState,
+}
+
+/// What adaptive interrupt moderation works from: traffic since the last update (touched by
+/// the poll only) and the interval in force.
+#[derive(Default)]
+struct ItrState {
+    rx_packets: AtomicU32,
+    rx_bytes: AtomicU32,
+    tx_packets: AtomicU32,
+    tx_bytes: AtomicU32,
+    eitr: AtomicU32,
 }
 
 /// Hardware statistics registers (clear on read), accumulated by the watchdog and by
@@ -386,6 +405,8 @@ fn tx_clean(dev: &Device<Rigb>, qv: &QVector, budget: u32) -> bool {
     let done = tx.next_to_clean == tx.next_to_use || frames < budget;
     drop(guard);
     if packets > 0 {
+        qv.itr.tx_packets.fetch_add(packets, Ordering::Relaxed);
+        qv.itr.tx_bytes.fetch_add(bytes, Ordering::Relaxed);
         add(&qv.stats.tx_packets, packets.into());
         add(&qv.stats.tx_bytes, bytes.into());
         dev.tx_completed_queue(qv.index, packets, bytes);
@@ -480,7 +501,73 @@ fn rx_clean(napi: &Napi<QVector>, budget: u32) -> u32 {
     drop(guard);
     add(&qv.stats.rx_packets, packets);
     add(&qv.stats.rx_bytes, bytes);
+    qv.itr
+        .rx_packets
+        .fetch_add(packets as u32, Ordering::Relaxed);
+    qv.itr.rx_bytes.fetch_add(bytes as u32, Ordering::Relaxed);
     done
+}
+
+/// Adaptive interrupt moderation (igb_update_ring_itr): the larger the average frame since
+/// the last update, the longer the interval; conservative mode keeps it at 50 µs or more.
+fn update_itr(data: &RigbData, qv: &QVector) {
+    let setting = data.itr_usecs.load(Ordering::Relaxed);
+    if setting == 0 || setting > ITR_CONSERVATIVE {
+        return;
+    }
+    let it = &qv.itr;
+    let take = |a: &AtomicU32| a.swap(0, Ordering::Relaxed);
+    let (rp, rb, tp, tb) = (
+        take(&it.rx_packets),
+        take(&it.rx_bytes),
+        take(&it.tx_packets),
+        take(&it.tx_bytes),
+    );
+    let avg = |bytes: u32, packets: u32| bytes.checked_div(packets).unwrap_or(0);
+    if rp == 0 && tp == 0 {
+        return;
+    }
+    // Preamble, CRC and inter-frame gap; jumbo frames are not starved.
+    let wire = (avg(rb, rp).max(avg(tb, tp)) + 24).min(3000);
+    let mut new = if wire > 300 && wire < 1200 {
+        wire / 3
+    } else {
+        wire / 2
+    };
+    if setting == ITR_CONSERVATIVE {
+        new = new.max(EITR_20K);
+    }
+    if it.eitr.swap(new, Ordering::Relaxed) != new {
+        write_itr(data, qv.index, new);
+    }
+}
+
+/// Writes an interval (µs × 4) to the throttle register of queue vector `q`.
+fn write_itr(data: &RigbData, q: u32, eitr: u32) {
+    let value = (eitr & regs::EITR_INTERVAL_MASK) | regs::EITR_CNT_IGNR;
+    if data.msix {
+        data.hw.wr(regs::eitr(q + 1), value);
+    } else {
+        data.hw.wr(regs::ITR, value);
+    }
+}
+
+/// The interval a moderation setting starts with (µs × 4).
+fn initial_itr(setting: u32) -> u32 {
+    if (1..=ITR_CONSERVATIVE).contains(&setting) {
+        EITR_START
+    } else {
+        setting * 4
+    }
+}
+
+/// Applies a moderation setting to the first `n` queue vectors.
+pub(crate) fn apply_itr(data: &RigbData, n: u32) {
+    let eitr = initial_itr(data.itr_usecs.load(Ordering::Relaxed));
+    for qv in data.queues().iter().take(n as usize) {
+        qv.poller().itr.eitr.store(eitr, Ordering::Relaxed);
+        write_itr(data, qv.poller().index, eitr);
+    }
 }
 
 /// Unmasks the interrupt of queue vector `q`.
@@ -505,6 +592,7 @@ impl napi::Poll for QVector {
             return budget;
         }
         if done < budget && napi.complete_done(done) && dev.data().running.load(Ordering::Acquire) {
+            update_itr(dev.data(), qv);
             irq_enable_queue(dev.data(), qv.index);
         }
         done
@@ -573,16 +661,10 @@ fn rctl_value(data: &RigbData) -> u32 {
     rctl
 }
 
-/// Interrupt throttling register value for `usecs` (0 = off).
-pub(crate) fn itr_value(usecs: u32) -> u32 {
-    ((usecs * 4) & regs::EITR_INTERVAL_MASK) | regs::EITR_CNT_IGNR
-}
-
 /// Routes the causes to vectors: MSI-X vector 0 for link and other causes, vector q + 1 for
 /// queue pair q; without MSI-X everything on the one vector.
 pub(crate) fn configure_interrupts(data: &RigbData, n: u32) {
     let hw = &data.hw;
-    let itr = itr_value(data.itr_usecs.load(Ordering::Relaxed));
     if data.msix {
         // GPIE first: the extended registers are masked by the mode. NSICR makes an ICR
         // read clear the causes in MSI-X mode.
@@ -601,9 +683,7 @@ pub(crate) fn configure_interrupts(data: &RigbData, n: u32) {
         }
         // Vector 0.
         hw.wr(regs::IVAR_MISC, regs::IVAR_VALID << 8);
-        for v in 0..=n {
-            hw.wr(regs::eitr(v), if v == 0 { 0 } else { itr });
-        }
+        hw.wr(regs::eitr(0), 0);
         // Auto-clear each vector's cause bit when it fires.
         hw.wr(regs::EIAC, (1 << (n + 1)) - 1);
     } else {
@@ -611,8 +691,8 @@ pub(crate) fn configure_interrupts(data: &RigbData, n: u32) {
         // The 82576 uses IVAR in MSI and INTx mode too (as igb's igb_assign_vector does);
         // without a valid entry no TXDW cause is raised on completion.
         hw.wr(regs::IVAR0, regs::IVAR_VALID | (regs::IVAR_VALID << 8));
-        hw.wr(regs::ITR, itr);
     }
+    apply_itr(data, if data.msix { n } else { 1 });
 }
 
 pub(crate) fn irq_enable_all(data: &RigbData, n: u32) {
@@ -996,17 +1076,18 @@ pub(crate) fn xmit(mut skb: SkBuff, dev: &Device<Rigb>) -> TxOutcome {
     // PAYLEN: the payload the device sends, without the headers it repeats per segment.
     let olinfo = ((len - hdr_len) << regs::TXD_PAYLEN_SHIFT) | popts;
     let base_cmd = regs::TXD_DTYP_DATA | regs::TXD_DCMD_DEXT | regs::TXD_DCMD_IFCS | cmd_extra;
-    let mut last = i;
+    // Each descriptor is written once its successor is known, so the last one can carry EOP
+    // and RS from the start (values in CPU order until written).
+    let mut pending: Option<(usize, Desc)> = None;
     let mut write_buf = |tx: &mut TxRing, i: &mut usize, addr: u64, blen: u32| {
         let mut off = 0;
         while off < blen {
             let chunk = (blen - off).min(MAX_PER_TXD);
-            let desc = [
-                (addr + u64::from(off)).to_le(),
-                (u64::from(base_cmd | chunk) | (u64::from(olinfo) << 32)).to_le(),
-            ];
-            let _ = tx.desc.write(*i, desc);
-            last = *i;
+            if let Some((pi, [pa, pc])) = pending.take() {
+                let _ = tx.desc.write(pi, [pa.to_le(), pc.to_le()]);
+            }
+            let cmd_len = u64::from(base_cmd | chunk) | (u64::from(olinfo) << 32);
+            pending = Some((*i, [addr + u64::from(off), cmd_len]));
             *i = tx.next(*i);
             off += chunk;
         }
@@ -1025,7 +1106,7 @@ pub(crate) fn xmit(mut skb: SkBuff, dev: &Device<Rigb>) -> TxOutcome {
         write_buf(tx, &mut i, frag.dma_handle(), frag.len());
         tx.bufs[slot] = Some(TxBuf::Frag { _mapping: frag });
     }
-    if failed {
+    let Some((last, [addr, cmd_len])) = pending.filter(|_| !failed) else {
         // Undo: unmap the fragments mapped so far; nothing was handed to the device.
         let mut j = first;
         while j != i {
@@ -1036,12 +1117,10 @@ pub(crate) fn xmit(mut skb: SkBuff, dev: &Device<Rigb>) -> TxOutcome {
         add(&qv.stats.tx_dropped, 1);
         drop(mapped);
         return TxOutcome::Ok;
-    }
+    };
     // The last descriptor ends the frame and asks for a status write-back.
-    if let Some(mut d) = tx.desc.read(last) {
-        d[1] = (u64::from_le(d[1]) | u64::from(regs::TXD_DCMD_EOP | regs::TXD_DCMD_RS)).to_le();
-        let _ = tx.desc.write(last, d);
-    }
+    let eop = u64::from(regs::TXD_DCMD_EOP | regs::TXD_DCMD_RS);
+    let _ = tx.desc.write(last, [addr.to_le(), (cmd_len | eop).to_le()]);
     tx.bufs[first] = Some(TxBuf::Head {
         skb: mapped,
         eop: last,
@@ -1094,6 +1173,7 @@ impl dev::Driver for Rigb {
                 tx <- new_spinlock!(None),
                 rx <- new_spinlock!(None),
                 stats: QueueStats::default(),
+                itr: ItrState::default(),
             }? Error);
             qvs.push(KBox::pin_init(Napi::new(dev, qv), GFP_KERNEL)?, GFP_KERNEL)?;
         }
@@ -1400,7 +1480,7 @@ impl pci::Driver for RigbPci {
             num_queues: AtomicU32::new(queues),
             tx_ring_size: AtomicU32::new(DEFAULT_RING),
             rx_ring_size: AtomicU32::new(DEFAULT_RING),
-            itr_usecs: AtomicU32::new(0),
+            itr_usecs: AtomicU32::new(ITR_CONSERVATIVE),
             mtu: AtomicU32::new(1500),
             rx_filter: AtomicU32::new(0),
             running: AtomicBool::new(false),
