@@ -8,6 +8,8 @@ set -u
 ROUNDS=${RNET_BENCH_ROUNDS:-3}
 SECS=${RNET_BENCH_SECONDS:-3}
 SRC=10.99.0.1
+# Which pairs to measure (RNET_BENCH_PAIRS="rigb" for one).
+want() { [[ " ${RNET_BENCH_PAIRS:-rlo rveth rigb} " == *" $1 "* ]]; }
 
 emit() { # pair impl metric round value
 	printf '{"pair": "%s", "impl": "%s", "metric": "%s", "round": %s, "value": %s}\n' "$@"
@@ -58,6 +60,7 @@ print(" ".join(str(round(v[min(len(v) - 1, int(len(v) * p / 100))], 1)) for p in
 }
 
 # --- rlo vs lo: the same addresses, with and without the rule that sends them through rlo0.
+if want rlo; then
 insmod "$RNET_MODDIR/net/rlo.ko"
 ip link set rlo0 up
 ip addr add $SRC/24 dev rlo0
@@ -77,8 +80,10 @@ for round in $(seq "$ROUNDS"); do
 done
 route_local_reset
 rmmod rlo
+fi
 
 # --- rveth vs veth: a pair between two namespaces, created anew for each run.
+if want rveth; then
 insmod "$RNET_MODDIR/net/rveth.ko"
 insmod "$RNET_KTREE/drivers/net/veth.ko"
 export IP_LIB_DIR=$RNET_MODDIR/iproute2
@@ -115,10 +120,12 @@ for round in $(seq "$ROUNDS"); do
 done
 rmmod rveth
 rmmod veth
+fi
 
 # --- rigb vs igb: the two 82576 on one QEMU hub, one of them in a namespace; both functions
 # are rebound to the driver under test before each run.
 PA=0000:01:00.0 PB=0000:02:00.0
+if want rigb; then
 insmod "$RNET_MODDIR/drivers/net/ethernet/intel/rigb/rigb.ko"
 insmod "$RNET_KTREE/drivers/net/ethernet/intel/igb/igb.ko"
 bind_to() { # driver
@@ -152,3 +159,4 @@ for round in $(seq "$ROUNDS"); do
 done
 rmmod rigb
 rmmod igb
+fi
