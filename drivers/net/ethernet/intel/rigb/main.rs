@@ -111,11 +111,16 @@ impl TxRing {
 
     fn free_slots(&self) -> usize {
         let size = self.size();
-        size - 1 - (self.next_to_use + size - self.next_to_clean) % size
+        let used = if self.next_to_use >= self.next_to_clean {
+            self.next_to_use - self.next_to_clean
+        } else {
+            self.next_to_use + size - self.next_to_clean
+        };
+        size - 1 - used
     }
 
     fn next(&self, i: usize) -> usize {
-        (i + 1) % self.size()
+        ring_next(i, self.size())
     }
 }
 
@@ -143,6 +148,15 @@ impl RxRing {
 
     fn size(&self) -> usize {
         self.bufs.len()
+    }
+}
+
+/// The ring index after `i` (without a division: the poll routine keeps no panic paths).
+fn ring_next(i: usize, size: usize) -> usize {
+    if i + 1 >= size {
+        0
+    } else {
+        i + 1
     }
 }
 
@@ -317,7 +331,7 @@ fn rx_refill(dev: &Device<Rigb>, qv: &QVector, rx: &mut RxRing) {
     let size = rx.size();
     let mut filled = false;
     // One slot stays empty so that head == tail means "ring empty" to the device.
-    while (rx.next_to_use + 1) % size != rx.next_to_clean {
+    while ring_next(rx.next_to_use, size) != rx.next_to_clean {
         let i = rx.next_to_use;
         let Some(skb) = SkBuff::alloc_rx(dev, rx.buf_len) else {
             add(&qv.stats.rx_alloc_failed, 1);
@@ -333,7 +347,7 @@ fn rx_refill(dev: &Device<Rigb>, qv: &QVector, rx: &mut RxRing) {
         // Read format: packet buffer address, header buffer address (unused: one buffer).
         let _ = rx.desc.write(i, [mapped.dma_handle().to_le(), 0]);
         rx.bufs[i] = Some(mapped);
-        rx.next_to_use = (i + 1) % size;
+        rx.next_to_use = ring_next(i, size);
         filled = true;
     }
     if filled {
@@ -452,7 +466,7 @@ fn rx_clean(napi: &Napi<QVector>, budget: u32) -> u32 {
             pr_warn!("{}: receive descriptor done without a buffer\n", dev.name());
             break;
         };
-        rx.next_to_clean = (i + 1) % rx.size();
+        rx.next_to_clean = ring_next(i, rx.size());
         done += 1;
         let mut skb = mapped.unmap();
         // Never trust the device: frames spread over several buffers (we size buffers for
@@ -528,7 +542,8 @@ fn update_itr(data: &RigbData, qv: &QVector) {
         return;
     }
     // Preamble, CRC and inter-frame gap; jumbo frames are not starved.
-    let wire = (avg(rb, rp).max(avg(tb, tp)) + 24).min(3000);
+    // (Saturating: no overflow-panic path in the poll routine.)
+    let wire = avg(rb, rp).max(avg(tb, tp)).saturating_add(24).min(3000);
     let mut new = if wire > 300 && wire < 1200 {
         wire / 3
     } else {
@@ -546,7 +561,7 @@ fn update_itr(data: &RigbData, qv: &QVector) {
 fn write_itr(data: &RigbData, q: u32, eitr: u32) {
     let value = (eitr & regs::EITR_INTERVAL_MASK) | regs::EITR_CNT_IGNR;
     if data.msix {
-        data.hw.wr(regs::eitr(q + 1), value);
+        data.hw.wr(regs::eitr(q.saturating_add(1)), value);
     } else {
         data.hw.wr(regs::ITR, value);
     }
