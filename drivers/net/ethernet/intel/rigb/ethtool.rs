@@ -413,9 +413,12 @@ impl ethtool::Operations for Rigb {
     fn get_ethtool_stats(dev: &Device<Self>, out: &mut [u64]) {
         let data = dev.data();
         data.update_hw_stats();
-        let mut values = KVec::<u64>::new();
+        // Straight into the core's buffer (sized by `get_sset_count`); extra values are ignored.
+        let mut slots = out.iter_mut();
         let mut push = |v: u64| {
-            let _ = values.push(v, GFP_KERNEL);
+            if let Some(slot) = slots.next() {
+                *slot = v;
+            }
         };
         for s in &data.hw_stats {
             push(get(s));
@@ -444,9 +447,6 @@ impl ethtool::Operations for Rigb {
             ] {
                 push(get(v));
             }
-        }
-        for (o, v) in out.iter_mut().zip(values.iter()) {
-            *o = *v;
         }
     }
 
