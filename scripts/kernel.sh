@@ -13,14 +13,16 @@ set -euo pipefail
 flavour=${1:?usage: kernel.sh check|bench}
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${RNET_CACHE:-$HOME/.cache/rnet}
-tarball=/usr/src/linux-source-6.12.tar.xz
+# shellcheck source=scripts/toolchain.sh
+. "$top/scripts/toolchain.sh"
+tarball=$cache/src/linux-source.tar.xz
 jobs=$(nproc)
 
 log() { echo "kernel[$flavour]: $*" >&2; }
 
-pkgver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
+pkgver=$(cat "$cache/src/version")
 frags=("$top/qemu/kernel.config" "$top/qemu/kernel-$flavour.config")
-tree_key=$( { echo "$pkgver"; cat "${frags[@]}"; } | sha256sum | cut -c1-16)
+tree_key=$( { echo "$pkgver $LLVM"; cat "${frags[@]}"; } | sha256sum | cut -c1-16)
 overlay_key=$( { echo "$tree_key"; cd "$top" && find rust -type f | LC_ALL=C sort | xargs -r sha256sum; } | sha256sum | cut -c1-16)
 tree=$cache/linux-$flavour-$tree_key
 mkdir -p "$cache"
@@ -42,10 +44,7 @@ if [ ! -f "$tree/.rnet-extracted" ]; then
 	ls -1dt "$cache"/linux-"$flavour"-* 2>/dev/null | grep -v -e '\.tmp$' | tail -n +3 | xargs -r rm -rf
 fi
 
-# Overlay: copy only files whose content changed, so make sees minimal mtimes moving.
-rsync -rc --out-format='kernel: overlay %n' "$top/rust/" "$tree/rust/" >&2
-
-mk() { make -C "$tree" LLVM=1 -j"$jobs" "$@"; }
+mk() { make -C "$tree" LLVM="$LLVM" -j"$jobs" "$@"; }
 
 if [ ! -f "$tree/.config" ] || [ "$tree/.rnet-config-key" -ot "$tree/.rnet-extracted" ] ||
 	[ "$(cat "$tree/.rnet-config-key" 2>/dev/null)" != "$tree_key" ]; then
@@ -66,6 +65,19 @@ if [ ! -f "$tree/.config" ] || [ "$tree/.rnet-config-key" -ot "$tree/.rnet-extra
 	[ "$missing" = 0 ] || { log "kconfig fragment does not apply cleanly"; exit 1; }
 	echo "$tree_key" >"$tree/.rnet-config-key"
 fi
+# RNET_KERNEL_PRISTINE=1: build upstream's tree as configured, without rnet's overlay.
+if [ "${RNET_KERNEL_PRISTINE:-0}" = 1 ]; then
+	log "building bzImage and modules without the overlay"
+	mk -s bzImage modules >&2
+	echo "$tree"
+	exit 0
+fi
+
+# Overlay: rnet's own files are copied in, and rust/patches/*.patch (changes to upstream files:
+# module lists, bindings and helper includes) are applied to pristine copies of what they touch.
+# Only files whose content changed are written, so make sees minimal mtimes moving.
+rsync -rc --exclude=/patches --out-format='kernel: overlay %n' "$top/rust/" "$tree/rust/" >&2
+bash "$top/scripts/apply_patches.sh" "$tree" "$top"/rust/patches/*.patch >&2
 
 log "building bzImage and modules"
 mk -s bzImage modules >&2

@@ -6,6 +6,8 @@ set -euo pipefail
 
 flavour=${1:?usage: modules.sh check|bench}
 top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/toolchain.sh
+. "$top/scripts/toolchain.sh"
 cache=${RNET_CACHE:-$HOME/.cache/rnet}
 tree=$(bash "$top/scripts/kernel.sh" "$flavour" | tail -n1)
 out=$cache/modules-$flavour
@@ -17,7 +19,7 @@ rsync -rc --delete --exclude='*.o' --exclude='*.ko' --exclude='*.mod*' --exclude
 extra=()
 [ "${RNET_CLIPPY:-0}" = 1 ] && extra+=(CLIPPY=1)
 [ -n "${KBUILD_MODPOST_WARN:-}" ] && extra+=(KBUILD_MODPOST_WARN=1)
-make -C "$tree" M="$out" LLVM=1 -j"$(nproc)" "${extra[@]}" modules >&2
+make -C "$tree" M="$out" LLVM="$LLVM" -j"$(nproc)" "${extra[@]}" modules >&2
 # The iproute2 link plugin for rveth (`ip link add A type rveth peer name B`).
 mkdir -p "$out/iproute2"
 if [ "$top/net/iproute2/link_rveth.c" -nt "$out/iproute2/link_rveth.so" ]; then

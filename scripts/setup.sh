@@ -2,19 +2,23 @@
 # Install everything rnet needs on a fresh Debian bookworm machine.
 # Idempotent and quiet when already done; run by the make targets themselves.
 set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/toolchain.sh
+. "$top/scripts/toolchain.sh"
 
 BINDGEN_VERSION=0.73.2
-STAMP_DIR=${RNET_CACHE:-$HOME/.cache/rnet}
-mkdir -p "$STAMP_DIR"
+cache=${RNET_CACHE:-$HOME/.cache/rnet}
+mkdir -p "$cache"
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 
 need_pkgs=()
-pkgs=(linux-source-6.12 clang lld llvm libelf-dev libssl-dev bc flex bison cpio kmod
+pkgs=("clang-$RNET_LLVM_VERSION" "lld-$RNET_LLVM_VERSION" "llvm-$RNET_LLVM_VERSION"
+      "libclang-$RNET_LLVM_VERSION-dev" libelf-dev libssl-dev bc flex bison cpio kmod
       busybox-static iproute2 ethtool iperf3 tcpdump socat iputils-ping python3
       pahole dwarves rsync qemu-system-x86 procps psmisc pciutils gcc libc6-dev
-      python3-yaml python3-jsonschema)
+      python3-yaml python3-jsonschema xz-utils)
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need_pkgs+=("$p")
 done
@@ -32,10 +36,39 @@ if [ ${#need_pkgs[@]} -gt 0 ] || ! qemu_ok; then
 	fi
 	$SUDO apt-get update -qq
 	export DEBIAN_FRONTEND=noninteractive
-	# linux-source-6.12 and qemu >= 8 (with -device igb) come from backports.
-	$SUDO apt-get install -y -qq -t bookworm-backports linux-source-6.12 qemu-system-x86 >/dev/null
+	# qemu >= 8 (with -device igb) comes from backports.
+	$SUDO apt-get install -y -qq -t bookworm-backports qemu-system-x86 >/dev/null
 	$SUDO apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
 	qemu_ok || { echo "setup: qemu-system-x86_64 lacks -device igb" >&2; exit 1; }
+fi
+
+# The kernel source: Debian's linux-source-$RNET_KERNEL_SERIES from trixie-backports. The
+# package is architecture-independent, so it is downloaded and unpacked into the cache with a
+# private apt configuration instead of adding trixie to this bookworm system's sources.
+src=$cache/src
+if [ ! -f "$src/linux-source.tar.xz" ] || [ ! -f "$src/version" ]; then
+	echo "setup: downloading linux-source-$RNET_KERNEL_SERIES from trixie-backports"
+	apt_dir=$src/apt
+	rm -rf "$apt_dir"
+	mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$src"
+	echo "deb http://deb.debian.org/debian trixie-backports main" >"$apt_dir/sources.list"
+	apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
+		-o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache"
+		-o APT::Sandbox::User=root)
+	apt-get "${apt_opts[@]}" update -qq
+	ver=$(apt-cache "${apt_opts[@]}" show "linux-source-$RNET_KERNEL_SERIES" |
+		sed -n 's/^Version: //p' | head -n1)
+	[ -n "$ver" ] || { echo "setup: linux-source-$RNET_KERNEL_SERIES not found" >&2; exit 1; }
+	case "$ver" in
+	"$RNET_KERNEL_VERSION"-*) ;;
+	*) echo "setup: note: trixie-backports has linux-source $ver, rnet is tested on $RNET_KERNEL_VERSION" >&2 ;;
+	esac
+	(cd "$apt_dir" && apt-get "${apt_opts[@]}" download -qq "linux-source-$RNET_KERNEL_SERIES=$ver")
+	rm -rf "$apt_dir/x"
+	dpkg-deb -x "$apt_dir"/linux-source-*.deb "$apt_dir/x"
+	mv "$apt_dir/x/usr/src/linux-source-$RNET_KERNEL_SERIES.tar.xz" "$src/linux-source.tar.xz"
+	echo "$ver" >"$src/version"
+	rm -rf "$apt_dir"
 fi
 
 # Rust toolchain pieces the kernel needs.

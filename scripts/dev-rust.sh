@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Developer loop for the overlay: copy rust/ into the check tree, apply the patch series and
+# build only the Rust crates (`make rust/`), without relinking the kernel. Serialised with a lock
+# so that several people (or agents) can share one tree. `make kernel` does the full build.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/toolchain.sh
+. "$top/scripts/toolchain.sh"
+cache=${RNET_CACHE:-$HOME/.cache/rnet}
+tree=$(ls -1dt "$cache"/linux-check-* | grep -v '\.tmp$' | head -n1)
+exec 9>"$cache/.build.lock"
+flock 9
+rsync -rc --exclude=/patches --out-format='overlay %n' "$top/rust/" "$tree/rust/"
+bash "$top/scripts/apply_patches.sh" "$tree" "$top"/rust/patches/*.patch
+make -C "$tree" LLVM="$LLVM" -j"$(nproc)" -s rust/ "$@"
