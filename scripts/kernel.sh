@@ -26,6 +26,9 @@ tree_key=$( { echo "$pkgver $LLVM"; cat "${frags[@]}"; } | sha256sum | cut -c1-1
 overlay_key=$( { echo "$tree_key"; cd "$top" && find rust -type f | LC_ALL=C sort | xargs -r sha256sum; } | sha256sum | cut -c1-16)
 tree=$cache/linux-$flavour-$tree_key
 mkdir -p "$cache"
+# One build at a time per cache (make check, clippy and scripts/dev-rust.sh share the trees).
+exec 9>"$cache/.build.lock"
+flock 9
 
 if [ -f "$tree/.rnet-built" ] && [ "$(cat "$tree/.rnet-built")" = "$overlay_key" ]; then
 	echo "$tree"

@@ -12,6 +12,8 @@ cache=${RNET_CACHE:-$HOME/.cache/rnet}
 tree=$(bash "$top/scripts/kernel.sh" "$flavour" | tail -n1)
 out=$cache/modules-$flavour
 mkdir -p "$out"
+exec 9>"$cache/.build.lock"
+flock 9
 rsync -rc --delete --exclude='*.o' --exclude='*.ko' --exclude='*.mod*' --exclude='.*' \
 	--exclude='modules.order' --exclude='Module.symvers' \
 	--include='*/' --include='Kbuild' --include='*.rs' --include='*.c' --include='*.h' --exclude='*' \
