@@ -13,13 +13,11 @@
 
 use crate::{
     bindings,
-    error::{code::*, from_result, to_result, Error, Result, VTABLE_DEFAULT_ERROR},
-    ffi::{c_int, c_void},
-    init::PinInit,
+    error::{from_result, to_result, VTABLE_DEFAULT_ERROR},
     net::{ethtool, skbuff::SkBuff},
     prelude::*,
-    str::CStr,
     sync::rcu,
+    time::msecs_to_jiffies,
     types::Opaque,
 };
 use core::{
@@ -256,14 +254,9 @@ impl SockAddr {
     pub fn mac(&self) -> [u8; 6] {
         let mut mac = [0u8; 6];
         // SAFETY: `self` wraps a valid `sockaddr`, whose address data (after the 2-byte family)
-        // holds at least 14 bytes.
-        let data = unsafe { (*self.0.get()).__bindgen_anon_1.sa_data_min.as_ref() };
-        for (d, s) in mac.iter_mut().zip(data.iter()) {
-            #[allow(clippy::unnecessary_cast)] // `c_char` is signed on some architectures
-            {
-                *d = *s as u8;
-            }
-        }
+        // holds 14 bytes; the kernel's `c_char` is `u8`.
+        let data = unsafe { &(*self.0.get()).sa_data };
+        mac.copy_from_slice(&data[..6]);
         mac
     }
 }
@@ -332,7 +325,7 @@ impl<T: Driver> Priv<T> {
                 core::ptr::addr_of_mut!((*w).dev).write(dev);
                 core::ptr::addr_of_mut!((*w).id).write(id as u32);
                 bindings::rnet_init_delayed_work(
-                    Opaque::raw_get(core::ptr::addr_of!((*w).dw)),
+                    Opaque::cast_into(core::ptr::addr_of!((*w).dw)),
                     Some(work_callback::<T>),
                 );
             }
@@ -393,7 +386,9 @@ pub fn rss_key_fill(key: &mut [u8]) {
 /// The default number of RSS queues (`netif_get_num_default_rss_queues`).
 pub fn default_rss_queues() -> u32 {
     // SAFETY: No preconditions.
-    unsafe { bindings::rnet_netif_get_num_default_rss_queues() }
+    let queues = unsafe { bindings::netif_get_num_default_rss_queues() };
+    // The function returns at least 1.
+    u32::try_from(queues).unwrap_or(1)
 }
 
 /// The receive filter a driver must program, handed to [`Driver::set_rx_mode`] while the
@@ -405,8 +400,10 @@ pub struct RxMode<'a> {
 
 impl RxMode<'_> {
     fn flag(&self, flag: u32) -> bool {
-        // SAFETY: The device is valid for the callback.
-        unsafe { bindings::rnet_netdev_flags(self.dev) & flag != 0 }
+        // SAFETY: The device is valid for the callback; `flags` is a word the core changes
+        // under RTNL and readers elsewhere read with `READ_ONCE`.
+        let flags = unsafe { core::ptr::read_volatile(&raw const (*self.dev).flags) };
+        flags & flag != 0
     }
 
     /// Receive every frame (`IFF_PROMISC`).
@@ -421,28 +418,41 @@ impl RxMode<'_> {
 
     /// Number of multicast addresses subscribed to.
     pub fn mc_count(&self) -> usize {
-        // SAFETY: The device is valid and its address lists locked for the callback.
-        unsafe { bindings::rnet_netdev_mc_count(self.dev) as usize }
+        // SAFETY: The device is valid and its address lists locked for the callback
+        // (`netdev_mc_count`).
+        let count = unsafe { (*self.dev).mc.count };
+        usize::try_from(count).unwrap_or(0)
     }
 
     /// Number of secondary unicast addresses (macvlan, `bridge fdb add ... self`).
     pub fn uc_count(&self) -> usize {
-        // SAFETY: As in `mc_count`.
-        unsafe { bindings::rnet_netdev_uc_count(self.dev) as usize }
+        // SAFETY: As in `mc_count` (`netdev_uc_count`).
+        let count = unsafe { (*self.dev).uc.count };
+        usize::try_from(count).unwrap_or(0)
     }
 
+    /// Calls `f` with each address of the multicast (`mc`) or unicast list
+    /// (`netdev_for_each_mc_addr`/`netdev_for_each_uc_addr`).
     fn each<F: FnMut(&[u8; 6])>(&self, mc: bool, mut f: F) {
-        /// # Safety
-        ///
-        /// `ctx` must be a valid `&mut F` and `addr` point to 6 readable bytes.
-        unsafe extern "C" fn call<F: FnMut(&[u8; 6])>(ctx: *mut c_void, addr: *const u8) {
-            // SAFETY: `ctx` is the `&mut F` passed below, `addr` an Ethernet address of the
-            // list, both valid for the call.
-            unsafe { (*ctx.cast::<F>())(&*addr.cast::<[u8; 6]>()) }
+        // SAFETY: The device is valid; only the list head's address is computed.
+        let head = unsafe {
+            if mc {
+                &raw mut (*self.dev).mc.list
+            } else {
+                &raw mut (*self.dev).uc.list
+            }
+        };
+        // SAFETY: (for the whole block) The lists are locked (`netif_addr_lock`) for the
+        // callback, so they do not change while we walk them; each entry is the `list` member
+        // of a `netdev_hw_addr`, whose `addr` holds at least the 6 bytes of an Ethernet address.
+        unsafe {
+            let mut pos = (*head).next;
+            while pos != head {
+                let ha = crate::container_of!(pos, bindings::netdev_hw_addr, list);
+                f(&*(&raw const (*ha).addr).cast::<[u8; 6]>());
+                pos = (*pos).next;
+            }
         }
-        let ctx: *mut c_void = (&mut f as *mut F).cast();
-        // SAFETY: The lists are locked for the callback; `call::<F>` matches `ctx`.
-        unsafe { bindings::rnet_netdev_for_each_addr(self.dev, mc, Some(call::<F>), ctx) }
     }
 
     /// Calls `f` for each multicast address.
@@ -540,19 +550,20 @@ impl<T: Driver> Device<T> {
     /// Number of transmit queues allocated (`num_tx_queues`).
     pub fn num_tx_queues(&self) -> u32 {
         // SAFETY: The net_device is valid; the field is set at allocation.
-        unsafe { bindings::rnet_netdev_num_tx_queues(self.as_raw()) }
+        unsafe { (*self.as_raw()).num_tx_queues }
     }
 
     /// Number of receive queues in use (`real_num_rx_queues`).
     pub fn real_num_rx_queues(&self) -> u32 {
         // SAFETY: The net_device is valid; a word read of a field changed under RTNL.
-        unsafe { core::ptr::read_volatile(&(*self.as_raw()).real_num_rx_queues) }
+        unsafe { core::ptr::read_volatile(&raw const (*self.as_raw()).real_num_rx_queues) }
     }
 
     /// Number of transmit queues in use (`real_num_tx_queues`).
     pub fn real_num_tx_queues(&self) -> u32 {
-        // SAFETY: The net_device is valid.
-        unsafe { bindings::rnet_netdev_real_num_tx_queues(self.as_raw()) }
+        // SAFETY: The net_device is valid; a word read of a field changed under RTNL, read with
+        // `READ_ONCE` in C.
+        unsafe { core::ptr::read_volatile(&raw const (*self.as_raw()).real_num_tx_queues) }
     }
 
     /// Changes the number of receive queues in use (`netif_set_real_num_rx_queues`).
@@ -569,15 +580,21 @@ impl<T: Driver> Device<T> {
 
     /// The currently enabled features (see [`features`]).
     pub fn features(&self) -> u64 {
-        // SAFETY: The net_device is valid.
-        unsafe { bindings::rnet_netdev_features(self.as_raw()) }
+        // SAFETY: The net_device is valid; `features` changes under RTNL and is read with
+        // `READ_ONCE` elsewhere.
+        unsafe { core::ptr::read_volatile(&raw const (*self.as_raw()).features) }
     }
 
     /// Turns features off in both the active and the user-wanted sets and recomputes the
     /// active set (`netdev_update_features`), e.g. to start with GRO off as veth does.
     pub fn clear_wanted_features(&self, _rtnl: &Rtnl, features: u64) {
-        // SAFETY: The net_device is valid and RTNL is held.
-        unsafe { bindings::rnet_netdev_clear_wanted_features(self.as_raw(), features) }
+        let dev = self.as_raw();
+        // SAFETY: The net_device is valid and RTNL, which serialises feature changes, is held.
+        unsafe {
+            (*dev).features &= !features;
+            (*dev).wanted_features &= !features;
+            bindings::netdev_update_features(dev);
+        }
     }
 
     /// The interface name, e.g. `rlo0`.
@@ -596,7 +613,7 @@ impl<T: Driver> Device<T> {
     /// The current MTU.
     pub fn mtu(&self) -> u32 {
         // SAFETY: The net_device is valid; the MTU is a word the core updates atomically.
-        unsafe { core::ptr::read_volatile(&(*self.as_raw()).mtu) }
+        unsafe { core::ptr::read_volatile(&raw const (*self.as_raw()).mtu) }
     }
 
     /// The current hardware address.
@@ -663,55 +680,76 @@ impl<T: Driver> Device<T> {
         unsafe { bindings::netif_tx_disable(self.as_raw()) }
     }
 
+    /// Transmit queue `queue` (`netdev_get_tx_queue`), if the device has it.
+    fn txq(&self, queue: u32) -> Option<*mut bindings::netdev_queue> {
+        let dev = self.as_raw();
+        // SAFETY: The net_device is valid; `_tx` is an array of `num_tx_queues` queues allocated
+        // with the device, and `queue` is checked against that count.
+        unsafe { (queue < (*dev).num_tx_queues).then(|| (*dev)._tx.add(queue as usize)) }
+    }
+
     /// Stops transmit queue `queue` (`netif_tx_stop_queue`); out-of-range queues are ignored.
     pub fn stop_subqueue(&self, queue: u32) {
-        // SAFETY: The net_device is valid; the helper checks the index.
-        unsafe { bindings::rnet_netif_stop_subqueue(self.as_raw(), queue) }
+        if let Some(txq) = self.txq(queue) {
+            // SAFETY: `txq` is a queue of this valid device.
+            unsafe { bindings::netif_tx_stop_queue(txq) }
+        }
     }
 
     /// Wakes transmit queue `queue` (`netif_tx_wake_queue`); out-of-range queues are ignored.
     pub fn wake_subqueue(&self, queue: u32) {
-        // SAFETY: The net_device is valid; the helper checks the index.
-        unsafe { bindings::rnet_netif_wake_subqueue(self.as_raw(), queue) }
+        if let Some(txq) = self.txq(queue) {
+            // SAFETY: `txq` is a queue of this valid device.
+            unsafe { bindings::netif_tx_wake_queue(txq) }
+        }
     }
 
     /// Whether transmit queue `queue` is stopped (out-of-range queues count as stopped).
     pub fn subqueue_stopped(&self, queue: u32) -> bool {
-        // SAFETY: The net_device is valid; the helper checks the index.
-        unsafe { bindings::rnet_netif_subqueue_stopped(self.as_raw(), queue) }
+        self.txq(queue).is_none_or(|txq| {
+            // SAFETY: `txq` is a queue of this valid device.
+            unsafe { bindings::netif_tx_queue_stopped(txq) }
+        })
     }
 
     /// Allows transmission on all queues (`netif_tx_start_all_queues`).
     pub fn start_all_queues(&self) {
         // SAFETY: The net_device is valid.
-        unsafe { bindings::rnet_netif_tx_start_all_queues(self.as_raw()) }
+        unsafe { bindings::netif_tx_start_all_queues(self.as_raw()) }
     }
 
     /// Wakes all transmit queues (`netif_tx_wake_all_queues`).
     pub fn wake_all_queues(&self) {
         // SAFETY: The net_device is valid.
-        unsafe { bindings::rnet_netif_tx_wake_all_queues(self.as_raw()) }
+        unsafe { bindings::netif_tx_wake_all_queues(self.as_raw()) }
     }
 
     /// Byte queue limits: `bytes` were handed to the device on transmit queue `queue`
-    /// (`netdev_tx_sent_queue`); may stop the queue until completions catch up.
+    /// (`netdev_tx_sent_queue`); may stop the queue until completions catch up. Out-of-range
+    /// queues are ignored.
     pub fn tx_sent_queue(&self, queue: u32, bytes: u32) {
-        // SAFETY: The net_device is valid; the helper checks the index.
-        unsafe { bindings::rnet_netdev_tx_sent_queue(self.as_raw(), queue, bytes) }
+        if let Some(txq) = self.txq(queue) {
+            // SAFETY: `txq` is a queue of this valid device.
+            unsafe { bindings::netdev_tx_sent_queue(txq, bytes) }
+        }
     }
 
     /// Byte queue limits: the device completed `packets`/`bytes` on `queue`
-    /// (`netdev_tx_completed_queue`); may wake the queue.
+    /// (`netdev_tx_completed_queue`); may wake the queue. Out-of-range queues are ignored.
     pub fn tx_completed_queue(&self, queue: u32, packets: u32, bytes: u32) {
-        // SAFETY: The net_device is valid; the helper checks the index.
-        unsafe { bindings::rnet_netdev_tx_completed_queue(self.as_raw(), queue, packets, bytes) }
+        if let Some(txq) = self.txq(queue) {
+            // SAFETY: `txq` is a queue of this valid device.
+            unsafe { bindings::netdev_tx_completed_queue(txq, packets, bytes) }
+        }
     }
 
     /// Byte queue limits: forgets what is in flight on `queue` (`netdev_tx_reset_queue`),
-    /// after the ring was cleaned without completions.
+    /// after the ring was cleaned without completions. Out-of-range queues are ignored.
     pub fn tx_reset_queue(&self, queue: u32) {
-        // SAFETY: The net_device is valid; the helper checks the index.
-        unsafe { bindings::rnet_netdev_tx_reset_queue(self.as_raw(), queue) }
+        if let Some(txq) = self.txq(queue) {
+            // SAFETY: `txq` is a queue of this valid device.
+            unsafe { bindings::netdev_tx_reset_queue(txq) }
+        }
     }
 
     /// Queues deferred work item `id` (`0..WORKS`) to run [`Driver::run_work`] after
@@ -719,16 +757,31 @@ impl<T: Driver> Device<T> {
     /// queued now. Pending work is cancelled before the device's data is dropped.
     pub fn queue_work(&self, id: u32, delay_ms: u32) -> bool {
         self.work(id).is_some_and(|w| {
-            // SAFETY: The work was initialised in `Priv::init_header`.
-            unsafe { bindings::rnet_queue_delayed_work(w, delay_ms) }
+            // SAFETY: The work was initialised in `Priv::init_header`; `system_percpu_wq` (what
+            // `system_wq` was) exists from early boot on.
+            unsafe {
+                bindings::queue_delayed_work_on(
+                    bindings::wq_misc_consts_WORK_CPU_UNBOUND as c_int,
+                    bindings::system_percpu_wq,
+                    w,
+                    msecs_to_jiffies(delay_ms),
+                )
+            }
         })
     }
 
     /// Like [`Device::queue_work`], but moves the timer of an already queued item.
     pub fn mod_work(&self, id: u32, delay_ms: u32) -> bool {
         self.work(id).is_some_and(|w| {
-            // SAFETY: The work was initialised in `Priv::init_header`.
-            unsafe { bindings::rnet_mod_delayed_work(w, delay_ms) }
+            // SAFETY: As in `queue_work`.
+            unsafe {
+                bindings::mod_delayed_work_on(
+                    bindings::wq_misc_consts_WORK_CPU_UNBOUND as c_int,
+                    bindings::system_percpu_wq,
+                    w,
+                    msecs_to_jiffies(delay_ms),
+                )
+            }
         })
     }
 
@@ -844,16 +897,22 @@ impl DeviceSetup<'_> {
 
     /// Adds private flags (see [`priv_flags`]).
     pub fn add_priv_flags(&mut self, flags: u64) -> &mut Self {
-        // SAFETY: The device is valid, unregistered and exclusively ours.
-        unsafe { bindings::rnet_netdev_add_priv_flags(self.dev.as_ptr(), flags) };
+        let fast = self.priv_flags_fast();
+        fast.set_priv_flags(fast.priv_flags() | flags as c_ulong);
         self
     }
 
     /// Removes private flags (see [`priv_flags`]).
     pub fn clear_priv_flags(&mut self, flags: u64) -> &mut Self {
-        // SAFETY: The device is valid, unregistered and exclusively ours.
-        unsafe { bindings::rnet_netdev_clear_priv_flags(self.dev.as_ptr(), flags) };
+        let fast = self.priv_flags_fast();
+        fast.set_priv_flags(fast.priv_flags() & !(flags as c_ulong));
         self
+    }
+
+    /// The `priv_flags_fast` group (`priv_flags` and `lltx`).
+    fn priv_flags_fast(&mut self) -> &mut bindings::net_device__bindgen_ty_1__bindgen_ty_2 {
+        // SAFETY: Both members of the `struct_group()` union describe the same bits.
+        unsafe { &mut self.raw().__bindgen_anon_1.priv_flags_fast }
     }
 
     /// Sets the features of encapsulated traffic (`hw_enc_features`).
@@ -890,8 +949,7 @@ impl DeviceSetup<'_> {
     /// Declares lockless transmit (`lltx`): the core does not take the queue lock around
     /// `start_xmit`; software devices that keep per-CPU state use this.
     pub fn set_lltx(&mut self, lltx: bool) -> &mut Self {
-        // SAFETY: The device is valid, unregistered and exclusively ours.
-        unsafe { bindings::rnet_netdev_set_lltx(self.dev.as_ptr(), lltx) };
+        self.priv_flags_fast().set_lltx(lltx.into());
         self
     }
 
@@ -904,9 +962,7 @@ impl DeviceSetup<'_> {
     /// How long a stopped transmit queue may make no progress before
     /// [`Driver::tx_timeout`] is called.
     pub fn set_watchdog_timeo_ms(&mut self, ms: u32) -> &mut Self {
-        // SAFETY: The conversion has no preconditions.
-        let jiffies = unsafe { bindings::__msecs_to_jiffies(ms) };
-        self.raw().watchdog_timeo = jiffies as c_int;
+        self.raw().watchdog_timeo = msecs_to_jiffies(ms).try_into().unwrap_or(c_int::MAX);
         self
     }
 
@@ -922,7 +978,7 @@ impl DeviceSetup<'_> {
     /// Sets the permanent MAC address read from the hardware (`eth_hw_addr_set`).
     pub fn set_mac_address(&mut self, mac: &[u8; 6]) -> &mut Self {
         // SAFETY: The device is valid and not yet registered; `mac` has `ETH_ALEN` bytes.
-        unsafe { bindings::rnet_eth_hw_addr_set(self.dev.as_ptr(), mac.as_ptr()) };
+        unsafe { bindings::eth_hw_addr_set(self.dev.as_ptr(), mac.as_ptr()) };
         self
     }
 
@@ -959,12 +1015,12 @@ pub trait Driver: Sized + 'static {
 
     /// The interface is brought up (`ndo_open`).
     fn open(_dev: &Device<Self>, _rtnl: &Rtnl) -> Result {
-        crate::build_error(VTABLE_DEFAULT_ERROR)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// The interface is brought down (`ndo_stop`).
     fn stop(_dev: &Device<Self>, _rtnl: &Rtnl) -> Result {
-        crate::build_error(VTABLE_DEFAULT_ERROR)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Runs deferred work item `id`, queued with [`Device::queue_work`], in process context.
@@ -973,19 +1029,19 @@ pub trait Driver: Sized + 'static {
     /// Transmit queue `queue` made no progress for the watchdog timeout (`ndo_tx_timeout`),
     /// called from a timer: schedule a reset (e.g. with [`Device::queue_work`]).
     fn tx_timeout(_dev: &Device<Self>, _queue: u32) {
-        crate::build_error(VTABLE_DEFAULT_ERROR)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Programs the receive filter: promiscuous/all-multicast flags and the address lists
     /// (`ndo_set_rx_mode`). Called in atomic context with the address lists locked.
     fn set_rx_mode(_dev: &Device<Self>, _mode: &RxMode<'_>) {
-        crate::build_error(VTABLE_DEFAULT_ERROR)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Called once when the device is registered, before it can be opened (`ndo_init`): the
     /// place to allocate per-queue state, whose counts are known by then.
     fn init(_dev: &Device<Self>) -> Result {
-        crate::build_error(VTABLE_DEFAULT_ERROR)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Transmits a buffer (`ndo_start_xmit`). Called with bottom halves disabled.
@@ -993,36 +1049,36 @@ pub trait Driver: Sized + 'static {
 
     /// Reports statistics (`ndo_get_stats64`); `stats` starts zeroed.
     fn get_stats64(_dev: &Device<Self>, _stats: &mut Stats64) {
-        crate::build_error(VTABLE_DEFAULT_ERROR)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Changes the MTU (`ndo_change_mtu`). `new_mtu` is already within the device's range.
     /// On success the abstraction stores the new MTU in the device.
     fn change_mtu(_dev: &Device<Self>, _rtnl: &Rtnl, _new_mtu: u32) -> Result {
-        crate::build_error(VTABLE_DEFAULT_ERROR)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Changes the hardware address (`ndo_set_mac_address`), usually via
     /// [`Device::eth_mac_addr`].
     fn set_mac_address(_dev: &Device<Self>, _addr: &SockAddr) -> Result {
-        crate::build_error(VTABLE_DEFAULT_ERROR)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Applies a new feature set (`ndo_set_features`), e.g. GRO switched with `ethtool -K`.
     /// `features` becomes active when this returns `Ok`.
     fn set_features(_dev: &Device<Self>, _rtnl: &Rtnl, _features: u64) -> Result {
-        crate::build_error(VTABLE_DEFAULT_ERROR)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Per-queue receive statistics for the netdev netlink family (`qstats`,
     /// `netdev_stat_ops.get_queue_stats_rx`). Implementing it enables all of `netdev_stat_ops`.
     fn queue_stats_rx(_dev: &Device<Self>, _queue: u32, _stats: &mut QueueStatsRx) {
-        crate::build_error(VTABLE_DEFAULT_ERROR)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Per-queue transmit statistics (`netdev_stat_ops.get_queue_stats_tx`).
     fn queue_stats_tx(_dev: &Device<Self>, _queue: u32, _stats: &mut QueueStatsTx) {
-        crate::build_error(VTABLE_DEFAULT_ERROR)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 }
 
@@ -1103,8 +1159,7 @@ impl<T: Driver + ethtool::Operations> Adapter<T> {
             netdev.set_pcpu_stat_type(bindings::netdev_stat_type_NETDEV_PCPU_STAT_LSTATS);
         }
         if T::HAS_QUEUE_STATS_RX || T::HAS_QUEUE_STATS_TX {
-            // SAFETY: `dev` is valid; the table is static.
-            unsafe { bindings::rnet_netdev_set_stat_ops(dev, &Self::STAT_OPS) };
+            netdev.stat_ops = &Self::STAT_OPS;
         }
     }
 
@@ -1333,25 +1388,27 @@ unsafe impl<T: Driver + ethtool::Operations> Sync for Registration<T> {}
 impl<T: Driver + ethtool::Operations> Registration<T> {
     /// Allocates an Ethernet device named after `name` (a `%d` pattern such as `c"rlo%d"`
     /// picks the first free number), with `txqs`/`rxqs` queues, runs `ether_setup` and
-    /// [`Driver::setup`], initialises the private data from `data` and registers the device.
-    pub fn new(
-        name: &CStr,
-        txqs: u32,
-        rxqs: u32,
-        data: impl PinInit<T::Data, Error>,
-    ) -> Result<Self> {
+    /// [`Driver::setup`], initialises the private data from `data` (a value or a fallible or
+    /// infallible initialiser) and registers the device.
+    pub fn new<E>(name: &CStr, txqs: u32, rxqs: u32, data: impl PinInit<T::Data, E>) -> Result<Self>
+    where
+        Error: From<E>,
+    {
         Self::new_with_setup(name, txqs, rxqs, data, |_| {})
     }
 
     /// Like [`Registration::new`], with `setup` run after [`Driver::setup`] for what only the
     /// caller knows, such as the MAC address read from the hardware or the parent device.
-    pub fn new_with_setup(
+    pub fn new_with_setup<E>(
         name: &CStr,
         txqs: u32,
         rxqs: u32,
-        data: impl PinInit<T::Data, Error>,
+        data: impl PinInit<T::Data, E>,
         setup: impl FnOnce(&mut DeviceSetup<'_>),
-    ) -> Result<Self> {
+    ) -> Result<Self>
+    where
+        Error: From<E>,
+    {
         #[allow(clippy::let_unit_value)]
         let () = Priv::<T>::ALIGN_OK;
         if txqs == 0 || rxqs == 0 {
@@ -1395,7 +1452,7 @@ impl<T: Driver + ethtool::Operations> Registration<T> {
         // SAFETY: `priv_` is valid; only the field's address is computed.
         let slot = unsafe { core::ptr::addr_of_mut!((*priv_).data) };
         // SAFETY: `slot` is valid for writes; on error nothing was initialised.
-        unsafe { data.__pinned_init(slot)? };
+        unsafe { pin_init::raw_try_init(slot, data)? };
 
         // SAFETY: The device is fully set up; its data is initialised.
         let ret = unsafe { bindings::register_netdev(dev.as_ptr()) };
@@ -1433,145 +1490,5 @@ impl<T: Driver + ethtool::Operations> Drop for Registration<T> {
     }
 }
 
-/// What an interrupt handler reports (`irqreturn_t`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum IrqReturn {
-    /// The interrupt was not from this device (shared lines).
-    None,
-    /// The interrupt was handled.
-    Handled,
-}
-
-/// Hardware interrupt handling for a network driver (see [`Device::request_irq`]).
-pub trait IrqHandler: Driver {
-    /// Handles an interrupt of vector `vector` in hard-IRQ context: acknowledge the device
-    /// and schedule NAPI; the real work belongs in the poll routine.
-    fn handle_irq(dev: &Device<Self>, vector: u32) -> IrqReturn;
-}
-
-struct IrqCookie {
-    dev: NonNull<bindings::net_device>,
-    vector: u32,
-    name: [u8; 32],
-}
-
-/// A registered interrupt handler of a network device; freed (`free_irq`, which waits for a
-/// running handler) on drop.
-///
-/// It holds a reference on the device (`dev_hold`): drop it in `stop` (where `request_irq`
-/// usually happens in `open`), or unregistering the device waits for it.
-pub struct NetIrq<T: IrqHandler> {
-    irq: u32,
-    cookie: KBox<IrqCookie>,
-    _p: PhantomData<T>,
-}
-
-// SAFETY: Freeing an IRQ works from any process context.
-unsafe impl<T: IrqHandler> Send for NetIrq<T> {}
-// SAFETY: No shared access.
-unsafe impl<T: IrqHandler> Sync for NetIrq<T> {}
-
-impl<T: IrqHandler> NetIrq<T> {
-    /// The Linux IRQ number.
-    pub fn irq(&self) -> u32 {
-        self.irq
-    }
-
-    /// # Safety
-    ///
-    /// Called by the IRQ core with the cookie registered in `Device::request_irq`.
-    unsafe extern "C" fn handler(_irq: c_int, cookie: *mut c_void) -> bindings::irqreturn_t {
-        // SAFETY: The cookie lives until `free_irq` returned.
-        let cookie = unsafe { &*cookie.cast::<IrqCookie>() };
-        // SAFETY: The device is held (`dev_hold`) while the handler is registered, and its
-        // data is initialised (the handler was requested through a `Device<T>`).
-        let dev = unsafe { Device::<T>::from_raw(cookie.dev.as_ptr()) };
-        match T::handle_irq(dev, cookie.vector) {
-            IrqReturn::None => bindings::irqreturn_IRQ_NONE,
-            IrqReturn::Handled => bindings::irqreturn_IRQ_HANDLED,
-        }
-    }
-}
-
-impl<T: IrqHandler> Drop for NetIrq<T> {
-    fn drop(&mut self) {
-        let cookie: *mut IrqCookie = &mut *self.cookie;
-        // SAFETY: Registered with this cookie in `request_irq`; `free_irq` waits for a running
-        // handler, after which the cookie and the device reference can go.
-        unsafe {
-            bindings::free_irq(self.irq, cookie.cast());
-            bindings::dev_put(self.cookie.dev.as_ptr());
-        }
-    }
-}
-
-impl<T: IrqHandler> Device<T> {
-    /// Registers [`IrqHandler::handle_irq`] for Linux IRQ `irq` as vector `vector` of this
-    /// device, named `<ifname>-<suffix><vector>` in `/proc/interrupts`. `shared` allows a
-    /// shared (INTx) line.
-    pub fn request_irq(
-        &self,
-        irq: u32,
-        vector: u32,
-        suffix: &str,
-        shared: bool,
-    ) -> Result<NetIrq<T>> {
-        let mut name = [0u8; 32];
-        {
-            struct W<'b>(&'b mut [u8], usize);
-            impl core::fmt::Write for W<'_> {
-                fn write_str(&mut self, s: &str) -> core::fmt::Result {
-                    for b in s.bytes() {
-                        if self.1 + 1 < self.0.len() {
-                            self.0[self.1] = b;
-                            self.1 += 1;
-                        }
-                    }
-                    Ok(())
-                }
-            }
-            let ifname = core::str::from_utf8(self.name().as_bytes()).unwrap_or("?");
-            let _ = core::fmt::Write::write_fmt(
-                &mut W(&mut name, 0),
-                format_args!("{ifname}-{suffix}{vector}"),
-            );
-        }
-        let mut cookie = KBox::new(
-            IrqCookie {
-                dev: NonNull::new(self.as_raw()).ok_or(EINVAL)?,
-                vector,
-                name,
-            },
-            GFP_KERNEL,
-        )?;
-        // SAFETY: Keeps the device alive while the handler is registered.
-        unsafe { bindings::dev_hold(self.as_raw()) };
-        let cookie_ptr: *mut IrqCookie = &mut *cookie;
-        let flags = if shared {
-            bindings::IRQF_SHARED as _
-        } else {
-            0
-        };
-        // SAFETY: The cookie (and the name inside it) lives on the heap until `free_irq`.
-        let ret = unsafe {
-            bindings::request_threaded_irq(
-                irq,
-                Some(NetIrq::<T>::handler),
-                None,
-                flags,
-                (*cookie_ptr).name.as_ptr().cast(),
-                cookie_ptr.cast(),
-            )
-        };
-        if ret != 0 {
-            // SAFETY: Taken above.
-            unsafe { bindings::dev_put(self.as_raw()) };
-            return Err(Error::from_errno(ret));
-        }
-        Ok(NetIrq {
-            irq,
-            cookie,
-            _p: PhantomData,
-        })
-    }
-}
+// Interrupt handling (`IrqReturn`, `IrqHandler`, `NetIrq`, `Device::request_irq`) moves to
+// `dev/irq.rs`, on the upstream IRQ API.

@@ -7,10 +7,8 @@
 use crate::{
     bindings,
     error::{from_result, VTABLE_DEFAULT_ERROR},
-    ffi::{c_char, c_int, c_void},
     net::dev::{Device, Driver, Rtnl},
     prelude::*,
-    str::CStr,
 };
 use core::{fmt, marker::PhantomData};
 
@@ -126,8 +124,13 @@ pub struct PauseStats(*mut bindings::ethtool_pause_stats);
 impl PauseStats {
     /// Sets the numbers of pause frames sent and received.
     pub fn set(&mut self, tx_frames: u64, rx_frames: u64) {
-        // SAFETY: The pointer is valid for the callback this object lives in.
-        unsafe { bindings::rnet_pause_stats_set(self.0, tx_frames, rx_frames) }
+        // SAFETY: The pointer is valid for the callback this object lives in; `stats` is the
+        // named member of the counters' `struct_group()` union.
+        unsafe {
+            let stats = &mut (*self.0).__bindgen_anon_1.stats;
+            stats.tx_pause_frames = tx_frames;
+            stats.rx_pause_frames = rx_frames;
+        }
     }
 }
 
@@ -283,11 +286,9 @@ fn copy_cstr(dst: &mut [c_char], src: &CStr) {
     let Some(room) = dst.len().checked_sub(1) else {
         return;
     };
-    let bytes = src.as_bytes();
+    let bytes = src.to_bytes();
     let n = bytes.len().min(room);
-    for (d, s) in dst.iter_mut().zip(&bytes[..n]) {
-        *d = *s as c_char;
-    }
+    dst[..n].copy_from_slice(&bytes[..n]);
     dst[n] = 0;
 }
 
@@ -326,51 +327,51 @@ pub trait Operations: Driver {
     /// Fills in `ethtool -i` (`get_drvinfo`). The core fills in the counts of statistics,
     /// tests and registers afterwards.
     fn get_drvinfo(_dev: &Device<Self>, _info: &mut DrvInfo) {
-        crate::build_error(VTABLE_DEFAULT_ERROR)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Reports whether the link is up (`get_link`).
     fn get_link(_dev: &Device<Self>) -> bool {
-        crate::build_error(VTABLE_DEFAULT_ERROR)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Number of entries of string set `sset` (see [`sset`]), e.g. the number of `ethtool -S`
     /// statistics (`get_sset_count`). `EOPNOTSUPP` for sets the driver does not have.
     fn get_sset_count(_dev: &Device<Self>, _sset: u32) -> Result<u32> {
-        crate::build_error(VTABLE_DEFAULT_ERROR)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Names of string set `sset`, as many as `get_sset_count` announced (`get_strings`).
     fn get_strings(_dev: &Device<Self>, _sset: u32, _out: &mut Strings<'_>) {
-        crate::build_error(VTABLE_DEFAULT_ERROR)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Values of the `ethtool -S` statistics, in the order of their names
     /// (`get_ethtool_stats`); `data` has exactly the announced length.
     fn get_ethtool_stats(_dev: &Device<Self>, _data: &mut [u64]) {
-        crate::build_error(VTABLE_DEFAULT_ERROR)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Reports channel counts (`ethtool -l`, `get_channels`).
     fn get_channels(_dev: &Device<Self>, _ch: &mut Channels) {
-        crate::build_error(VTABLE_DEFAULT_ERROR)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Changes channel counts (`ethtool -L`, `set_channels`), called under RTNL after the core
     /// checked the request against the maxima from `get_channels`.
     fn set_channels(_dev: &Device<Self>, _rtnl: &Rtnl, _ch: &Channels) -> Result {
-        crate::build_error(VTABLE_DEFAULT_ERROR)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Reports speed, duplex and port (`get_link_ksettings`).
     fn get_link_ksettings(_dev: &Device<Self>, _ks: &mut LinkKsettings) -> Result {
-        crate::build_error(VTABLE_DEFAULT_ERROR)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Changes speed, duplex or autonegotiation (`ethtool -s`, `set_link_ksettings`), under
     /// RTNL.
     fn set_link_ksettings(_dev: &Device<Self>, _rtnl: &Rtnl, _ks: &LinkKsettings) -> Result {
-        crate::build_error(VTABLE_DEFAULT_ERROR)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Which coalescing parameters `set_coalesce` accepts (see [`coalesce`]).
@@ -378,66 +379,66 @@ pub trait Operations: Driver {
 
     /// Reports ring sizes and their maxima (`ethtool -g`).
     fn get_ringparam(_dev: &Device<Self>, _ring: &mut Ringparam) {
-        crate::build_error(VTABLE_DEFAULT_ERROR)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Resizes the rings (`ethtool -G`), under RTNL, after the core checked the request
     /// against the maxima.
     fn set_ringparam(_dev: &Device<Self>, _rtnl: &Rtnl, _ring: &Ringparam) -> Result {
-        crate::build_error(VTABLE_DEFAULT_ERROR)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Reports interrupt coalescing (`ethtool -c`).
     fn get_coalesce(_dev: &Device<Self>, _c: &mut Coalesce) -> Result {
-        crate::build_error(VTABLE_DEFAULT_ERROR)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Changes interrupt coalescing (`ethtool -C`), under RTNL.
     fn set_coalesce(_dev: &Device<Self>, _rtnl: &Rtnl, _c: &Coalesce) -> Result {
-        crate::build_error(VTABLE_DEFAULT_ERROR)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Size in bytes of the register dump (`ethtool -d`).
     fn get_regs_len(_dev: &Device<Self>) -> usize {
-        crate::build_error(VTABLE_DEFAULT_ERROR)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Fills the register dump; returns its layout version. `buf` has `get_regs_len` bytes.
     fn get_regs(_dev: &Device<Self>, _buf: &mut [u8]) -> u32 {
-        crate::build_error(VTABLE_DEFAULT_ERROR)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Size in bytes of the NVM/EEPROM (`ethtool -e`).
     fn get_eeprom_len(_dev: &Device<Self>) -> u32 {
-        crate::build_error(VTABLE_DEFAULT_ERROR)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Reads `buf.len()` bytes of NVM starting at byte `offset` (the core keeps the range
     /// within `get_eeprom_len`); returns the magic number identifying the device.
     fn get_eeprom(_dev: &Device<Self>, _offset: u32, _buf: &mut [u8]) -> Result<u32> {
-        crate::build_error(VTABLE_DEFAULT_ERROR)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Runs the self-tests (`ethtool -t`), under RTNL: the offline ones too if `offline`.
     /// Writes one result per test (0 = pass) into `results`, sized by the `TEST` string set;
     /// returns whether any test failed.
     fn self_test(_dev: &Device<Self>, _rtnl: &Rtnl, _offline: bool, _results: &mut [u64]) -> bool {
-        crate::build_error(VTABLE_DEFAULT_ERROR)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Reports flow control settings (`ethtool -a`).
     fn get_pauseparam(_dev: &Device<Self>, _p: &mut Pauseparam) {
-        crate::build_error(VTABLE_DEFAULT_ERROR)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Changes flow control settings (`ethtool -A`), under RTNL.
     fn set_pauseparam(_dev: &Device<Self>, _rtnl: &Rtnl, _p: &Pauseparam) -> Result {
-        crate::build_error(VTABLE_DEFAULT_ERROR)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Reports pause frame counters (`ethtool -I -a`).
     fn get_pause_stats(_dev: &Device<Self>, _stats: &mut PauseStats) {
-        crate::build_error(VTABLE_DEFAULT_ERROR)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 }
 
@@ -497,6 +498,10 @@ impl<T: Operations> Adapter<T> {
         },
         set_link_ksettings: opt!(T::HAS_SET_LINK_KSETTINGS, Self::set_link_ksettings_callback),
         supported_coalesce_params: T::SUPPORTED_COALESCE_PARAMS,
+        // The callbacks take the RTNL lock as given (`Rtnl`). The core holds it for every
+        // callback of devices that are not "ops locked", which devices of these abstractions
+        // never are; should that change, these bits keep RTNL held where drivers can opt in.
+        op_needs_rtnl: u32::MAX,
         get_ringparam: opt!(T::HAS_GET_RINGPARAM, Self::get_ringparam_callback),
         set_ringparam: opt!(T::HAS_SET_RINGPARAM, Self::set_ringparam_callback),
         get_coalesce: opt!(T::HAS_GET_COALESCE, Self::get_coalesce_callback),

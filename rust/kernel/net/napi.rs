@@ -11,8 +11,6 @@
 
 use crate::{
     bindings,
-    ffi::c_int,
-    init::PinInit,
     net::{
         dev::{Device, Driver, Rtnl},
         skbuff::SkBuff,
@@ -80,13 +78,15 @@ unsafe impl<P: Poll> Sync for Napi<P> {}
 unsafe impl<P: Poll> Send for Napi<P> {}
 
 impl<P: Poll> Napi<P> {
-    /// Initialises a NAPI instance for `dev` (default weight 64), disabled.
-    pub fn new<'a>(
+    /// Initialises a NAPI instance for `dev` (default weight 64), disabled. `poller` is a value
+    /// or a fallible or infallible initialiser of the poller state.
+    pub fn new<'a, E: 'a>(
         dev: &'a Device<P::Driver>,
-        poller: impl PinInit<P, Error> + 'a,
+        poller: impl PinInit<P, E> + 'a,
     ) -> impl PinInit<Self, Error> + 'a
     where
         P: 'a,
+        Error: From<E>,
     {
         let init = try_pin_init!(Self {
             napi <- Opaque::ffi_init(|slot: *mut bindings::napi_struct| {
@@ -102,8 +102,8 @@ impl<P: Poll> Napi<P> {
         // SAFETY: On success the instance is fully initialised at `slot`; adding it to the
         // device only records its address, which stays valid since it is pinned.
         unsafe {
-            crate::init::pin_init_from_closure(move |slot: *mut Self| {
-                init.__pinned_init(slot)?;
+            pin_init::pin_init_from_closure(move |slot: *mut Self| {
+                pin_init::raw_try_init(slot, init)?;
                 bindings::netif_napi_add_weight(
                     dev,
                     (*slot).napi.get(),
@@ -217,7 +217,9 @@ impl<P: Poll> Napi<P> {
     unsafe extern "C" fn poll_callback(napi: *mut bindings::napi_struct, budget: c_int) -> c_int {
         // SAFETY: `napi` is the `napi` field of a pinned `Napi<P>` (see `new`); `Opaque` is
         // transparent, so the field's address is the instance's address minus its offset.
-        let this = unsafe { &*crate::container_of!(napi, Self, napi) };
+        let this = unsafe {
+            &*crate::container_of!(napi.cast::<Opaque<bindings::napi_struct>>(), Self, napi)
+        };
         let budget = budget.max(0) as u32;
         P::poll(this, budget).min(budget) as c_int
     }
@@ -231,12 +233,25 @@ impl<P: Poll> PinnedDrop for Napi<P> {
         for kind in [QueueKind::Rx, QueueKind::Tx] {
             let mut linked = self.linked[kind as usize].swap(0, Ordering::AcqRel);
             while linked != 0 {
-                let queue = linked.trailing_zeros();
+                let queue = linked.trailing_zeros() as usize;
                 linked &= linked - 1;
-                // SAFETY: The queue exists (checked when linked) and still points here; the
-                // device is being torn down or RTNL is held by whoever drops a live instance,
-                // so no netlink reader can follow the pointer concurrently.
-                unsafe { bindings::rnet_queue_clear_napi(dev, queue, kind.raw()) };
+                // SAFETY: (for the whole block) The queue exists (checked against the allocated
+                // count when linked) and still points here. This unlinks it without
+                // `netif_queue_set_napi()`'s lock assertion: the device is being torn down or
+                // RTNL is held by whoever drops a live instance, so no netlink reader follows the
+                // pointer concurrently (`WRITE_ONCE` as in C).
+                unsafe {
+                    match kind {
+                        QueueKind::Rx => core::ptr::write_volatile(
+                            &raw mut (*(*dev)._rx.add(queue)).napi,
+                            core::ptr::null_mut(),
+                        ),
+                        QueueKind::Tx => core::ptr::write_volatile(
+                            &raw mut (*(*dev)._tx.add(queue)).napi,
+                            core::ptr::null_mut(),
+                        ),
+                    }
+                }
             }
         }
         // SAFETY: The instance was added and is now disabled; deleting it unlinks it from the

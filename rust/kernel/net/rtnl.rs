@@ -12,18 +12,18 @@
 //! device and drops its data after it is unregistered.
 //!
 //! Paired devices (veth-like) are built with [`NewLink::create_pair`]: the two ends point at
-//! each other (see [`Device::peer`]) until either is deleted, which deletes both.
+//! each other (see [`Device::peer`]) until either is deleted, which deletes both. Such kinds
+//! name the attribute that describes the peer in [`LinkOps::PEER_TYPE`], so that the core
+//! resolves (and checks the caller's rights on) the peer's namespace.
 
 use crate::{
     bindings,
-    error::{code::*, from_err_ptr, from_result, to_result, Result, VTABLE_DEFAULT_ERROR},
-    ffi::{c_int, c_uint},
+    error::{from_err_ptr, from_result, to_result, VTABLE_DEFAULT_ERROR},
     net::{
         dev::{features, Adapter, Device, DeviceSetup, Driver, Priv, Rtnl},
         ethtool,
     },
     prelude::*,
-    str::CStr,
     types::Opaque,
 };
 use core::{
@@ -161,7 +161,7 @@ impl Policy {
 /// The number of possible CPUs (`num_possible_cpus()`), veth's bound for queue counts.
 pub fn num_possible_cpus() -> u32 {
     // SAFETY: Reads a boot-time constant mask.
-    unsafe { bindings::rnet_num_possible_cpus() }
+    unsafe { bindings::num_possible_cpus() }
 }
 
 /// A link kind: how devices of driver `T` are created through rtnetlink.
@@ -173,15 +173,22 @@ pub trait LinkOps: Driver + ethtool::Operations {
     /// Policy of the kind's `IFLA_INFO_DATA` attributes, indexed by type (entry 0 unused).
     const DATA_POLICY: &'static [Policy] = &[];
 
+    /// The `IFLA_INFO_DATA` attribute that describes the peer of a paired kind (an
+    /// `ifinfomsg` followed by the peer's `IFLA_*` attributes, as [`VETH_INFO_PEER`]), or 0 for
+    /// kinds without a peer (`rtnl_link_ops.peer_type`). The core then resolves the namespace
+    /// the peer is created in, after checking the caller's rights on it; without it,
+    /// [`NewLink::create_pair`] creates the peer in the device's own namespace.
+    const PEER_TYPE: u16 = 0;
+
     /// Default and maximum number of queues of a new device when the request does not say
     /// (`get_num_tx_queues`/`get_num_rx_queues`); one if not implemented.
     fn max_queues() -> u32 {
-        crate::build_error(VTABLE_DEFAULT_ERROR)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Checks a request's attributes before anything is allocated (`validate`).
     fn validate(_tb: &Attrs<'_>, _data: Option<&Attrs<'_>>) -> Result {
-        crate::build_error(VTABLE_DEFAULT_ERROR)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Creates and registers the device (and its peer, for paired kinds) (`newlink`).
@@ -190,7 +197,9 @@ pub trait LinkOps: Driver + ethtool::Operations {
 
 /// A device creation request in progress, handed to [`LinkOps::newlink`] under RTNL.
 pub struct NewLink<'a, T: LinkOps> {
-    src_net: *mut bindings::net,
+    /// The namespace the peer is created in (`rtnl_newlink_peer_net`); the core holds a
+    /// reference for the duration of the request.
+    peer_net: *mut bindings::net,
     dev: NonNull<bindings::net_device>,
     tb: Attrs<'a>,
     data: Option<Attrs<'a>>,
@@ -201,7 +210,7 @@ pub struct NewLink<'a, T: LinkOps> {
 
 /// Name buffer for `KIND%d` / user names (`IFNAMSIZ`).
 fn name_pattern<T: LinkOps>(out: &mut [u8; bindings::IFNAMSIZ as usize]) {
-    let kind = T::KIND.as_bytes();
+    let kind = T::KIND.to_bytes();
     let n = kind.len().min(out.len() - 3);
     out[..n].copy_from_slice(&kind[..n]);
     out[n..n + 3].copy_from_slice(b"%d\0");
@@ -232,7 +241,8 @@ impl<'a, T: LinkOps> NewLink<'a, T> {
 
     /// Creates a pair, as veth does: the peer described by `peer` (an `ifinfomsg` followed by
     /// `IFLA_*` attributes: name, address, MTU, namespace, queue counts) or, without it, one
-    /// named `KIND%d` in the same namespace; then registers this device and links the two.
+    /// named `KIND%d`; then registers this device and links the two. The peer's namespace is
+    /// the one the core resolved from `peer` (see [`LinkOps::PEER_TYPE`]), else this device's.
     /// Both start without carrier and with GRO off. Every error leaves nothing registered.
     pub fn create_pair(&mut self, peer: Option<&NlAttr>) -> Result {
         let mut peer_tb = [null_mut::<bindings::nlattr>(); ifla::MAX as usize + 1];
@@ -280,31 +290,22 @@ impl<'a, T: LinkOps> NewLink<'a, T> {
             }
         };
 
-        // SAFETY: `src_net` is the requester's namespace; `tbp` is a valid `IFLA_MAX` table.
-        let net = from_err_ptr(unsafe { bindings::rtnl_link_get_net(self.src_net, tbp.as_ptr()) })?;
-        // SAFETY: `net` holds a reference (dropped below); the ops are this kind's
+        // SAFETY: `peer_net` is held by the core for the request; the ops are this kind's
         // (`rtnl_create_link` set them on `dev`); the name is NUL-terminated.
         let peer_dev = from_err_ptr(unsafe {
             bindings::rtnl_create_link(
-                net,
-                ifname.as_ptr().cast(),
+                self.peer_net,
+                ifname.as_ptr(),
                 name_assign_type as u8,
                 (*self.dev.as_ptr()).rtnl_link_ops,
                 tbp.as_ptr(),
                 self.extack,
             )
-        });
-        let peer_dev = match peer_dev {
-            Ok(p) => p,
-            Err(e) => {
-                // SAFETY: Drops the reference `rtnl_link_get_net` took.
-                unsafe { bindings::rnet_put_net(net) };
-                return Err(e);
-            }
-        };
+        })?;
         let dev = self.dev.as_ptr();
-        // SAFETY: (for the whole block) `peer_dev` is a freshly created, unregistered device of this
-        // kind (set up by `setup_callback`); `dev` is the device of this request; RTNL is held.
+        // SAFETY: (for the whole block) `peer_dev` is a freshly created, unregistered device of
+        // this kind (set up by `setup_callback`); `dev` is the device of this request; RTNL is
+        // held.
         unsafe {
             if ifmp.is_null() || !tbp.has(ifla::ADDRESS) {
                 bindings::eth_hw_addr_random(peer_dev);
@@ -314,8 +315,8 @@ impl<'a, T: LinkOps> NewLink<'a, T> {
             }
             bindings::netif_inherit_tso_max(peer_dev, dev);
             let err = bindings::register_netdevice(peer_dev);
-            bindings::rnet_put_net(net);
             if err < 0 {
+                drop_unregistered(peer_dev);
                 bindings::free_netdev(peer_dev);
                 return Err(Error::from_errno(err));
             }
@@ -342,13 +343,7 @@ impl<'a, T: LinkOps> NewLink<'a, T> {
                 Some(attr) => {
                     bindings::nla_strscpy(name.as_mut_ptr(), attr.raw(), name.len());
                 }
-                None => {
-                    let mut pattern = [0u8; bindings::IFNAMSIZ as usize];
-                    name_pattern::<T>(&mut pattern);
-                    for (d, s) in name.iter_mut().zip(pattern.iter()) {
-                        *d = *s as _;
-                    }
-                }
+                None => name_pattern::<T>(name),
             }
             let err = bindings::register_netdevice(dev);
             if err < 0 {
@@ -400,6 +395,25 @@ impl<'a, T: LinkOps> NewLink<'a, T> {
     }
 }
 
+/// Drops the private data of a device of a link kind that never became registered, unless
+/// the core already did (`register_netdevice` runs the destructor only when it fails after
+/// `ndo_init`); `free_netdev` alone would leak it.
+///
+/// # Safety
+///
+/// `dev` must be a device set up by `LinkAdapter::setup_callback`, unregistered and
+/// exclusively owned by the caller, about to be freed.
+unsafe fn drop_unregistered(dev: *mut bindings::net_device) {
+    // SAFETY: Guaranteed by the caller.
+    unsafe {
+        if u32::from((*dev).reg_state) == bindings::netdev_reg_state_NETREG_UNINITIALIZED {
+            if let Some(destructor) = (*dev).priv_destructor {
+                destructor(dev);
+            }
+        }
+    }
+}
+
 struct LinkAdapter<T>(PhantomData<T>);
 
 impl<T: LinkOps> LinkAdapter<T>
@@ -413,8 +427,8 @@ where
     unsafe extern "C" fn setup_callback(dev: *mut bindings::net_device) {
         #[allow(clippy::let_unit_value)]
         let () = Priv::<T>::ALIGN_OK;
-        // SAFETY: (for the whole block) `dev` is valid, unregistered and exclusively ours; its private
-        // area is `priv_size = size_of::<Priv<T>>()` bytes, `NETDEV_ALIGN`-aligned.
+        // SAFETY: (for the whole block) `dev` is valid, unregistered and exclusively ours; its
+        // private area is `priv_size = size_of::<Priv<T>>()` bytes, `NETDEV_ALIGN`-aligned.
         unsafe {
             bindings::ether_setup(dev);
             Adapter::<T>::install(dev);
@@ -428,11 +442,15 @@ where
 
     /// # Safety
     ///
-    /// Called by the core once, after unregistration (or a failed registration), right before
-    /// freeing the device.
+    /// Called by the core once, after unregistration (or a registration that failed after
+    /// `ndo_init`), right before freeing the device; or by `drop_unregistered`.
     unsafe extern "C" fn priv_destructor(dev: *mut bindings::net_device) {
         // SAFETY: The data was initialised in `setup_callback`; no callback can run any more.
-        unsafe { core::ptr::drop_in_place(Priv::<T>::from_dev(dev)) };
+        // Clearing the destructor records that the data is gone.
+        unsafe {
+            core::ptr::drop_in_place(Priv::<T>::from_dev(dev));
+            (*dev).priv_destructor = None;
+        }
     }
 
     /// # Safety
@@ -457,30 +475,45 @@ where
 
     /// # Safety
     ///
-    /// Called by the core under RTNL for a device created with this kind's ops.
+    /// Called by the core under RTNL for a device created with this kind's ops, with `params`
+    /// valid for the call.
     unsafe extern "C" fn newlink_callback(
-        src_net: *mut bindings::net,
         dev: *mut bindings::net_device,
-        tb: *mut *mut bindings::nlattr,
-        data: *mut *mut bindings::nlattr,
+        params: *mut bindings::rtnl_newlink_params,
         extack: *mut bindings::netlink_ext_ack,
     ) -> c_int {
         let Some(dev) = NonNull::new(dev) else {
             return EINVAL.to_errno();
         };
+        // SAFETY: The core passes valid parameters for the call.
+        let params = unsafe { &*params };
+        // `rtnl_newlink_peer_net()`: the peer's own namespace, else the link namespace, else
+        // the requester's.
+        let peer_net = [params.peer_net, params.link_net, params.src_net]
+            .into_iter()
+            .find(|net| !net.is_null())
+            .unwrap_or(null_mut());
         let mut link = NewLink::<T> {
-            src_net,
+            peer_net,
             dev,
             // SAFETY: `tb` has `IFLA_MAX + 1` entries valid for the call.
-            tb: unsafe { Attrs::from_raw(tb, ifla::MAX as usize + 1) },
+            tb: unsafe { Attrs::from_raw(params.tb, ifla::MAX as usize + 1) },
             // SAFETY: `data` is null or has `maxtype + 1` entries valid for the call.
-            data: (!data.is_null()).then(|| unsafe { Attrs::from_raw(data, Self::data_len()) }),
+            data: (!params.data.is_null())
+                .then(|| unsafe { Attrs::from_raw(params.data, Self::data_len()) }),
             extack,
             // SAFETY: `newlink` runs under RTNL.
             rtnl: unsafe { Rtnl::assume_held() },
             _p: PhantomData,
         };
-        from_result(|| T::newlink(&mut link).map(|()| 0))
+        let ret = from_result(|| T::newlink(&mut link).map(|()| 0));
+        if ret < 0 {
+            // The core frees the device after a failed `newlink`.
+            // SAFETY: `dev` was set up by `setup_callback`; RTNL is held and the core frees the
+            // device right after this returns.
+            unsafe { drop_unregistered(dev.as_ptr()) };
+        }
+        ret
     }
 
     /// # Safety
@@ -490,8 +523,8 @@ where
         dev: *mut bindings::net_device,
         head: *mut bindings::list_head,
     ) {
-        // SAFETY: (for the whole block) `dev` and its peer are registered devices of this kind; RTNL
-        // is held. Readers that fetched the peer under RCU keep a valid device until their
+        // SAFETY: (for the whole block) `dev` and its peer are registered devices of this kind;
+        // RTNL is held. Readers that fetched the peer under RCU keep a valid device until their
         // grace period ends, since unregistered devices are freed only after one.
         unsafe {
             let peer = (*Priv::<T>::from_dev(dev))
@@ -521,7 +554,7 @@ where
             .peer_rtnl(&rtnl)
             .map_or(dev.cast_mut(), |p| p.as_raw());
         // SAFETY: `target` is a registered device.
-        unsafe { bindings::rnet_dev_net(target) }
+        unsafe { bindings::dev_net(target) }
     }
 
     extern "C" fn num_queues_callback() -> c_uint {
@@ -566,6 +599,7 @@ where
             } else {
                 None
             },
+            peer_type: T::PEER_TYPE,
             newlink: Some(LinkAdapter::<T>::newlink_callback),
             dellink: Some(LinkAdapter::<T>::dellink_callback),
             get_link_net: Some(LinkAdapter::<T>::get_link_net_callback),

@@ -5,13 +5,14 @@
 //! C header: [`include/linux/skbuff.h`](srctree/include/linux/skbuff.h).
 
 use crate::bindings;
+use crate::error::to_result;
 use crate::net::dev::{Device, Driver};
-use crate::{
-    init::PinInit,
-    prelude::*,
-    types::{ARef, Opaque},
-};
+use crate::{prelude::*, types::Opaque};
 use core::ptr::NonNull;
+
+mod dma;
+
+pub use dma::{FragMapping, MappedSkBuff};
 
 /// An owned socket buffer (`struct sk_buff`).
 ///
@@ -64,6 +65,11 @@ impl SkBuff {
         self.0.as_ptr()
     }
 
+    /// The start of the data (`skb->data`).
+    pub(crate) fn data_ptr(&self) -> *mut u8 {
+        self.inner().data
+    }
+
     fn inner(&self) -> &bindings::sk_buff {
         // SAFETY: By the type invariant the buffer is valid and owned by us.
         unsafe { self.0.as_ref() }
@@ -98,7 +104,7 @@ impl SkBuff {
     /// (`netdev_alloc_skb_ip_align`, atomic).
     pub fn alloc_rx<T: Driver>(dev: &Device<T>, len: u32) -> Option<Self> {
         // SAFETY: `dev` is valid.
-        let skb = unsafe { bindings::rnet_netdev_alloc_skb_ip_align(dev.as_raw(), len) };
+        let skb = unsafe { bindings::netdev_alloc_skb_ip_align(dev.as_raw(), len) };
         // SAFETY: A fresh buffer, owned by us.
         (!skb.is_null()).then(|| unsafe { Self::from_raw(skb) })
     }
@@ -106,14 +112,14 @@ impl SkBuff {
     /// Bytes available after the data (`skb_tailroom`).
     pub fn tailroom(&self) -> u32 {
         // SAFETY: By the type invariant the buffer is valid and owned by us.
-        unsafe { bindings::rnet_skb_tailroom(self.as_raw()) as u32 }
+        unsafe { bindings::skb_tailroom(self.as_raw()) as u32 }
     }
 
     /// Extends the data by `len` bytes the device wrote (`skb_put`); `EINVAL` if they do not
     /// fit the buffer or the buffer is not linear.
-    pub fn put(&mut self, len: u32) -> crate::error::Result {
+    pub fn put(&mut self, len: u32) -> Result {
         if len > self.tailroom() || self.inner().data_len != 0 {
-            return Err(crate::error::code::EINVAL);
+            return Err(EINVAL);
         }
         // SAFETY: Checked to fit the linear tailroom.
         unsafe { bindings::skb_put(self.as_raw(), len) };
@@ -122,7 +128,7 @@ impl SkBuff {
 
     /// Appends `bytes` to the linear data (`skb_put_data`), e.g. to build a test frame;
     /// `EINVAL` if they do not fit the tailroom.
-    pub fn put_slice(&mut self, bytes: &[u8]) -> crate::error::Result {
+    pub fn put_slice(&mut self, bytes: &[u8]) -> Result {
         let len = u32::try_from(bytes.len()).map_err(|_| EINVAL)?;
         if len > self.tailroom() || self.inner().data_len != 0 {
             return Err(EINVAL);
@@ -133,149 +139,212 @@ impl SkBuff {
     }
 
     /// Makes the data linear (`skb_linearize`), e.g. for a device without scatter/gather.
-    pub fn linearize(&mut self) -> crate::error::Result {
+    pub fn linearize(&mut self) -> Result {
         // SAFETY: By the type invariant the buffer is valid and owned by us.
-        crate::error::to_result(unsafe { bindings::rnet_skb_linearize(self.as_raw()) })
+        to_result(unsafe { bindings::skb_linearize(self.as_raw()) })
     }
 
-    /// Maps the linear part (`skb_headlen` bytes) for the device to read (transmit); the
-    /// page fragments are mapped one by one with [`MappedSkBuff::map_frag`].
-    pub fn map_tx(self, dev: &crate::device::Device) -> Result<MappedSkBuff, (SkBuff, Error)> {
-        let (ptr, len) = (self.inner().data, self.headlen() as usize);
-        // SAFETY: The linear data of a buffer we own, kept alive next to the mapping.
-        match unsafe {
-            crate::dma::SingleMapping::new(dev, ptr, len, crate::dma::Direction::ToDevice)
-        } {
-            Ok(map) => Ok(MappedSkBuff { map, skb: self }),
-            Err(e) => Err((self, e)),
-        }
-    }
-
-    /// Maps `len` bytes of tailroom for the device to write (receive).
-    pub fn map_rx(
-        self,
-        dev: &crate::device::Device,
-        len: u32,
-    ) -> Result<MappedSkBuff, (SkBuff, Error)> {
-        if len > self.tailroom() {
-            return Err((self, EINVAL));
-        }
-        let ptr = self.inner().data;
-        // SAFETY: `len` bytes of tailroom of a buffer we own, kept alive next to the mapping.
-        match unsafe {
-            crate::dma::SingleMapping::new(
-                dev,
-                ptr,
-                len as usize,
-                crate::dma::Direction::FromDevice,
-            )
-        } {
-            Ok(map) => Ok(MappedSkBuff { map, skb: self }),
-            Err(e) => Err((self, e)),
-        }
-    }
+    // DMA mapping (`map_tx`, `map_rx`) lives in `skbuff/dma.rs`, on the upstream DMA API.
 
     /// Bytes in the linear part (`skb_headlen`).
     pub fn headlen(&self) -> u32 {
         // SAFETY: By the type invariant the buffer is valid and owned by us.
-        unsafe { bindings::rnet_skb_headlen(self.as_raw()) }
+        unsafe { bindings::skb_headlen(self.as_raw()) }
+    }
+
+    /// The shared info area after the data (`skb_shinfo`).
+    fn shinfo(&self) -> &bindings::skb_shared_info {
+        // SAFETY: By the type invariant the buffer is valid and owned by us; its shared info
+        // lives at `skb_end_pointer` as long as the buffer does.
+        unsafe { &*bindings::skb_shinfo(self.as_raw()) }
     }
 
     /// Number of page fragments (`skb_shinfo(skb)->nr_frags`).
     pub fn nr_frags(&self) -> u32 {
-        // SAFETY: By the type invariant the buffer is valid and owned by us.
-        unsafe { bindings::rnet_skb_nr_frags(self.as_raw()) }
+        self.shinfo().nr_frags.into()
     }
 
     /// For a buffer whose checksum the device must insert (`CHECKSUM_PARTIAL`): the offset
     /// from the data of where checksumming starts and the offset of the checksum field from
     /// there (`csum_start`, `csum_offset`).
     pub fn checksum_partial(&self) -> Option<(u32, u32)> {
-        // SAFETY: By the type invariant the buffer is valid and owned by us.
-        unsafe {
-            bindings::rnet_skb_csum_partial(self.as_raw()).then(|| {
-                (
-                    bindings::rnet_skb_csum_start_offset(self.as_raw()),
-                    bindings::rnet_skb_csum_offset(self.as_raw()),
-                )
-            })
+        if !self.is_csum_partial() {
+            return None;
         }
+        // SAFETY: By the type invariant the buffer is valid and owned by us.
+        let (start, offset) = unsafe {
+            (
+                bindings::skb_checksum_start_offset(self.as_raw()),
+                bindings::rnet_skb_csum_offset(self.as_raw()),
+            )
+        };
+        // A `CHECKSUM_PARTIAL` buffer's checksum starts within its data.
+        Some((u32::try_from(start).ok()?, offset.into()))
+    }
+
+    /// Whether the device must insert the checksum (`ip_summed == CHECKSUM_PARTIAL`).
+    fn is_csum_partial(&self) -> bool {
+        // SAFETY: By the type invariant the buffer is valid and owned by us.
+        let ip_summed = unsafe { bindings::rnet_skb_ip_summed(self.as_raw()) };
+        u32::from(ip_summed) == bindings::CHECKSUM_PARTIAL
     }
 
     /// Offset of the network header from the data (`skb_network_offset`), i.e. the length
     /// of the link-layer header(s).
     pub fn network_offset(&self) -> u32 {
         // SAFETY: By the type invariant the buffer is valid and owned by us.
-        unsafe { bindings::rnet_skb_network_offset(self.as_raw()) as u32 }
+        unsafe { bindings::skb_network_offset(self.as_raw()) as u32 }
     }
 
     /// Whether the network protocol (looking through a VLAN tag) is IPv4.
     pub fn is_ipv4(&self) -> bool {
         // SAFETY: By the type invariant the buffer is valid and owned by us.
-        unsafe { bindings::rnet_skb_is_ipv4(self.as_raw()) }
+        let proto = unsafe { bindings::vlan_get_protocol(self.as_raw()) };
+        proto == (bindings::ETH_P_IP as u16).to_be()
     }
 
     /// Computes a pending checksum in software (`skb_checksum_help`), for offloads the
     /// device cannot do.
-    pub fn checksum_help(&mut self) -> crate::error::Result {
+    pub fn checksum_help(&mut self) -> Result {
         // SAFETY: By the type invariant the buffer is valid and owned by us.
-        crate::error::to_result(unsafe { bindings::rnet_skb_checksum_help(self.as_raw()) })
+        to_result(unsafe { bindings::skb_checksum_help(self.as_raw()) })
     }
 
     /// Whether the buffer is a GSO super-frame to be segmented (`skb_is_gso`).
     pub fn is_gso(&self) -> bool {
         // SAFETY: By the type invariant the buffer is valid and owned by us.
-        unsafe { bindings::rnet_skb_is_gso(self.as_raw()) }
+        unsafe { bindings::skb_is_gso(self.as_raw()) }
     }
 
     /// Number of segments a GSO frame becomes (`gso_segs`).
     pub fn gso_segs(&self) -> u32 {
-        // SAFETY: By the type invariant the buffer is valid and owned by us.
-        unsafe { bindings::rnet_skb_gso_segs(self.as_raw()) }
+        self.shinfo().gso_segs.into()
     }
 
-    /// Prepares a TCP GSO frame for segmentation by the device (TSO): unshares the headers
-    /// and clears the per-segment IP length fields, leaving the pseudo-header checksum
-    /// without length in the TCP checksum field, as TSO hardware expects. `EPROTONOSUPPORT`
-    /// for other GSO types.
-    pub fn tso_prepare(&mut self) -> crate::error::Result<Tso> {
-        let mut tso = Tso::default();
-        // SAFETY: By the type invariant the buffer is valid and owned by us; the out
-        // pointers are valid.
-        crate::error::to_result(unsafe {
-            bindings::rnet_skb_tso_prepare(
-                self.as_raw(),
-                &mut tso.l4_offset,
-                &mut tso.l4_len,
-                &mut tso.mss,
-                &mut tso.ipv4,
+    /// Prepares a TCP GSO frame for segmentation by the device (TSO), as `igb_tso` does:
+    /// unshares the headers, clears the per-segment IP length fields (and the IPv4 header
+    /// checksum), which the device fills in per segment, and leaves the pseudo-header checksum
+    /// without length in the TCP checksum field. `EPROTONOSUPPORT` for other GSO types,
+    /// `EINVAL` for a frame without checksum offload or whose headers are not in the linear part.
+    pub fn tso_prepare(&mut self) -> Result<Tso> {
+        const TCP_GSO: u32 = (bindings::SKB_GSO_TCPV4 | bindings::SKB_GSO_TCPV6) as u32;
+        let shinfo = self.shinfo();
+        let (gso_type, mss) = (shinfo.gso_type, u32::from(shinfo.gso_size));
+        if !self.is_gso() || gso_type & TCP_GSO == 0 {
+            return Err(EPROTONOSUPPORT);
+        }
+        if !self.is_csum_partial() {
+            return Err(EINVAL);
+        }
+        let skb = self.as_raw();
+        // SAFETY: By the type invariant the buffer is valid and owned by us.
+        let (network, l4_offset) = unsafe {
+            (
+                bindings::skb_network_offset(skb),
+                bindings::skb_transport_offset(skb),
             )
-        })?;
-        Ok(tso)
+        };
+        let headlen = self.headlen();
+        let (Ok(network), Ok(l4_offset)) = (u32::try_from(network), u32::try_from(l4_offset))
+        else {
+            return Err(EINVAL);
+        };
+        let tcphdr_len = size_of::<bindings::tcphdr>() as u32;
+        if network >= l4_offset || l4_offset + tcphdr_len > headlen {
+            return Err(EINVAL);
+        }
+        // SAFETY: The buffer is valid and owned by us; the TCP header's fixed part is in the
+        // linear data (checked above).
+        let l4_len = unsafe { bindings::tcp_hdrlen(skb) };
+        if l4_len < tcphdr_len || l4_offset + l4_len > headlen {
+            return Err(EINVAL);
+        }
+        // The headers are rewritten below: make sure they are ours alone.
+        // SAFETY: The buffer is valid and owned by us.
+        to_result(unsafe { bindings::skb_cow_head(skb, 0) })?;
+        // SAFETY: The buffer is valid and owned by us; `skb_cow_head` may have moved the head, so
+        // the header pointers are taken afterwards. The offsets are unchanged.
+        let (ip, th) = unsafe {
+            (
+                bindings::skb_network_header(skb),
+                bindings::skb_transport_header(skb).cast::<bindings::tcphdr>(),
+            )
+        };
+        // SAFETY: The network header starts in the linear data, before the transport header.
+        let version = unsafe { ip.read() } >> 4;
+        let ip_len = l4_offset - network;
+        let check = match version {
+            4 if ip_len >= size_of::<bindings::iphdr>() as u32 => {
+                let iph = ip.cast::<bindings::iphdr>();
+                // SAFETY: (for the whole block) The IPv4 header lies in the linear data, which is
+                // private to this buffer after `skb_cow_head` (checked above); packet headers
+                // may be unaligned, so they are accessed with unaligned reads and writes through
+                // raw pointers.
+                unsafe {
+                    (&raw mut (*iph).tot_len).write_unaligned(0);
+                    (&raw mut (*iph).check).write_unaligned(0);
+                    let saddr = (&raw const (*iph).__bindgen_anon_1.addrs.saddr).read_unaligned();
+                    let daddr = (&raw const (*iph).__bindgen_anon_1.addrs.daddr).read_unaligned();
+                    bindings::csum_tcpudp_magic(saddr, daddr, 0, bindings::IPPROTO_TCP as u8, 0)
+                }
+            }
+            6 if ip_len >= size_of::<bindings::ipv6hdr>() as u32 => {
+                let ip6h = ip.cast::<bindings::ipv6hdr>();
+                // SAFETY: (for the whole block) As above, for the IPv6 header; the addresses are
+                // only read by the C function.
+                unsafe {
+                    (&raw mut (*ip6h).payload_len).write_unaligned(0);
+                    bindings::rnet_csum_ipv6_magic(
+                        &raw const (*ip6h).__bindgen_anon_1.addrs.saddr,
+                        &raw const (*ip6h).__bindgen_anon_1.addrs.daddr,
+                        0,
+                        bindings::IPPROTO_TCP as u8,
+                        0,
+                    )
+                }
+            }
+            _ => return Err(EINVAL),
+        };
+        // The device adds each segment's length to the pseudo-header sum.
+        // SAFETY: The TCP header lies in the private linear data (checked above).
+        unsafe { (&raw mut (*th).check).write_unaligned(!check) };
+        Ok(Tso {
+            l4_offset,
+            l4_len,
+            mss,
+            ipv4: version == 4,
+        })
     }
 
     /// Marks a received frame's checksum as verified by the device (`CHECKSUM_UNNECESSARY`).
     pub fn set_csum_unnecessary(&mut self) {
         // SAFETY: By the type invariant the buffer is valid and owned by us.
-        unsafe { bindings::rnet_skb_csum_unnecessary(self.as_raw()) }
+        unsafe {
+            bindings::rnet_skb_set_ip_summed(self.as_raw(), bindings::CHECKSUM_UNNECESSARY as u8)
+        }
     }
 
     /// Records the device's flow hash (`skb_set_hash`); `l4` if it covered the ports.
     pub fn set_hash(&mut self, hash: u32, l4: bool) {
+        let kind = if l4 {
+            bindings::pkt_hash_types_PKT_HASH_TYPE_L4
+        } else {
+            bindings::pkt_hash_types_PKT_HASH_TYPE_L3
+        };
         // SAFETY: By the type invariant the buffer is valid and owned by us.
-        unsafe { bindings::rnet_skb_set_hash(self.as_raw(), hash, l4) }
+        unsafe { bindings::skb_set_hash(self.as_raw(), hash, kind) }
     }
 
     /// Records the receive queue (`skb_record_rx_queue`).
     pub fn record_rx_queue(&mut self, queue: u16) {
         // SAFETY: By the type invariant the buffer is valid and owned by us.
-        unsafe { bindings::rnet_skb_record_rx_queue(self.as_raw(), queue) }
+        unsafe { bindings::skb_record_rx_queue(self.as_raw(), queue) }
     }
 
     /// The transmit queue the stack picked for the buffer (`skb_get_queue_mapping`).
     pub fn queue_mapping(&self) -> u16 {
         // SAFETY: By the type invariant the buffer is valid and owned by us.
-        unsafe { bindings::rnet_skb_get_queue_mapping(self.as_raw()) }
+        unsafe { bindings::skb_get_queue_mapping(self.as_raw()) }
     }
 
     /// Prepares the buffer to be received by `dev` as if it had arrived on its wire
@@ -336,11 +405,11 @@ impl SkBuff {
     /// the packet type (host/broadcast/multicast/other host), pulls the Ethernet header and
     /// stores the protocol in `skb->protocol`.
     ///
-    /// Returns [`crate::error::code::EINVAL`] (and leaves the buffer alone) if it is shorter
+    /// Returns [`EINVAL`] (and leaves the buffer alone) if it is shorter
     /// than an Ethernet header.
-    pub fn eth_type_trans<T: Driver>(&mut self, dev: &Device<T>) -> crate::error::Result {
+    pub fn eth_type_trans<T: Driver>(&mut self, dev: &Device<T>) -> Result {
         if self.inner().len < bindings::ETH_HLEN {
-            return Err(crate::error::code::EINVAL);
+            return Err(EINVAL);
         }
         // SAFETY: The buffer is valid, owned, and holds at least `ETH_HLEN` bytes; `dev` is a
         // valid net_device by its type invariant.
@@ -378,73 +447,7 @@ impl Drop for SkBuff {
     }
 }
 
-/// A buffer mapped for DMA. Dropping it unmaps and then frees the buffer; the buffer itself
-/// is only reachable again after unmapping ([`MappedSkBuff::unmap`]), so the CPU never
-/// touches it while the device may.
-pub struct MappedSkBuff {
-    // Field order: the mapping is dropped (unmapped) before the buffer is freed.
-    map: crate::dma::SingleMapping,
-    skb: SkBuff,
-}
-
-impl MappedSkBuff {
-    /// The bus address of the mapped data.
-    pub fn dma_handle(&self) -> crate::dma::DmaAddr {
-        self.map.dma_handle()
-    }
-
-    /// Mapped length.
-    pub fn len(&self) -> usize {
-        self.map.len()
-    }
-
-    /// Whether the mapping is empty.
-    pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
-    }
-
-    /// Length of the buffer's data (`skb->len`), readable while mapped.
-    pub fn skb_len(&self) -> u32 {
-        self.skb.len()
-    }
-
-    /// Number of page fragments of the mapped buffer.
-    pub fn nr_frags(&self) -> u32 {
-        self.skb.nr_frags()
-    }
-
-    /// Maps page fragment `index` for the device to read (`skb_frag_dma_map`). The mapping
-    /// must be dropped before the buffer is (the driver keeps both until the device is done).
-    pub fn map_frag(&self, dev: &crate::device::Device, index: u32) -> Result<FragMapping> {
-        if index >= self.skb.nr_frags() {
-            return Err(EINVAL);
-        }
-        let raw = self.skb.as_raw();
-        // SAFETY: `index` is a valid fragment of the buffer we own; the device is valid.
-        let (addr, len) = unsafe {
-            (
-                bindings::rnet_skb_frag_dma_map(dev.as_raw(), raw, index),
-                bindings::rnet_skb_frag_size(raw, index),
-            )
-        };
-        // SAFETY: The device is valid; `addr` came from the mapping call above.
-        if unsafe { bindings::rnet_dma_mapping_error(dev.as_raw(), addr) } != 0 {
-            return Err(ENOMEM);
-        }
-        Ok(FragMapping {
-            dev: ARef::from(dev),
-            addr,
-            len,
-        })
-    }
-
-    /// Unmaps and returns the buffer.
-    pub fn unmap(self) -> SkBuff {
-        let MappedSkBuff { map, skb } = self;
-        drop(map);
-        skb
-    }
-}
+// `MappedSkBuff` (and its `map_frag`) lives in `skbuff/dma.rs`, on the upstream DMA API.
 
 /// How a TCP GSO frame is laid out, from [`SkBuff::tso_prepare`].
 #[derive(Debug, Default, Clone, Copy)]
@@ -459,37 +462,7 @@ pub struct Tso {
     pub ipv4: bool,
 }
 
-/// A page fragment of a transmit buffer mapped for the device ([`MappedSkBuff::map_frag`]);
-/// unmapped (`dma_unmap_page`) on drop.
-pub struct FragMapping {
-    dev: ARef<crate::device::Device>,
-    addr: crate::dma::DmaAddr,
-    len: u32,
-}
-
-impl FragMapping {
-    /// Bus address of the fragment.
-    pub fn dma_handle(&self) -> crate::dma::DmaAddr {
-        self.addr
-    }
-
-    /// Length of the fragment in bytes.
-    pub fn len(&self) -> u32 {
-        self.len
-    }
-
-    /// Whether the fragment is empty.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-}
-
-impl Drop for FragMapping {
-    fn drop(&mut self) {
-        // SAFETY: Mapped in `map_frag` on this device with this length, unmapped once.
-        unsafe { bindings::rnet_dma_unmap_page(self.dev.as_raw(), self.addr, self.len as usize) }
-    }
-}
+// `FragMapping` lives in `skbuff/dma.rs`, on the upstream DMA API.
 
 /// A queue of buffers with its own lock (`struct sk_buff_head`), usable from any context.
 ///
