@@ -19,23 +19,21 @@ use kernel::net::dev::{
 };
 use kernel::net::ethtool::{self, DrvInfo};
 use kernel::net::skbuff::{RxResult, SkBuff};
-use kernel::{c_str, prelude::*};
+use kernel::prelude::*;
 
 module! {
     type: RloModule,
     name: "rlo",
-    author: "rnet developers",
+    authors: ["rnet developers"],
     description: "Ethernet-type loopback devices (loopback_xmit in Rust)",
     license: "GPL",
+    params: {
+        numdevs: u32 {
+            default: 1,
+            description: "Number of rlo devices to create (1-64)",
+        },
+    },
 }
-
-kernel::module_param!(
-    NUMDEVS,
-    numdevs,
-    u32,
-    1,
-    "Number of rlo devices to create (1-64)"
-);
 
 /// Bounds for `numdevs`: at least one device, and few enough that a typo cannot exhaust memory.
 const MAX_DEVS: u32 = 64;
@@ -126,8 +124,7 @@ impl dev::Driver for Rlo {
 #[vtable]
 impl ethtool::Operations for Rlo {
     fn get_drvinfo(_dev: &Device<Self>, info: &mut DrvInfo) {
-        info.set_driver(c_str!("rlo"))
-            .set_bus_info(c_str!("virtual"));
+        info.set_driver(c"rlo").set_bus_info(c"virtual");
     }
 }
 
@@ -137,7 +134,7 @@ struct RloModule {
 
 impl kernel::Module for RloModule {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        let count = NUMDEVS.get();
+        let count = module_parameters::numdevs.value();
         if count == 0 || count > MAX_DEVS {
             pr_err!("numdevs={} out of range 1..={}\n", count, MAX_DEVS);
             return Err(EINVAL);
@@ -145,7 +142,7 @@ impl kernel::Module for RloModule {
         let mut devs = KVec::with_capacity(count as usize, GFP_KERNEL)?;
         for _ in 0..count {
             // On error the devices registered so far are unregistered as `devs` drops.
-            devs.push(Registration::new(c_str!("rlo%d"), 1, 1, ())?, GFP_KERNEL)?;
+            devs.push(Registration::new(c"rlo%d", 1, 1, ())?, GFP_KERNEL)?;
         }
         pr_info!("created {} device(s)\n", count);
         Ok(RloModule { _devs: devs })

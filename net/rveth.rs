@@ -23,13 +23,13 @@ use kernel::net::ethtool::{self, sset, Channels, DrvInfo, LinkKsettings, Strings
 use kernel::net::napi::{self, Napi};
 use kernel::net::rtnl::{self, ifla, Attrs, NewLink, Policy, VETH_INFO_PEER};
 use kernel::net::skbuff::{RxResult, SkBuff, SkbQueue};
+use kernel::prelude::*;
 use kernel::sync::{rcu, SetOnce};
-use kernel::{c_str, prelude::*};
 
 module! {
     type: RvethModule,
     name: "rveth",
-    author: "rnet developers",
+    authors: ["rnet developers"],
     description: "Virtual Ethernet pair (veth in Rust)",
     license: "GPL",
     alias: ["rtnl-link-rveth"],
@@ -158,7 +158,7 @@ fn napi_disable(dev: &Device<Rveth>) {
         rq.poller().active.store(false, Ordering::Release);
     }
     // Transmitters on the peer check `active` under RCU: after this, none can still be queueing.
-    rcu::synchronize();
+    rcu::synchronize_rcu();
     for rq in rxq {
         rq.disable();
         while let Some(skb) = rq.poller().backlog.pop_front() {
@@ -215,8 +215,10 @@ impl dev::Driver for Rveth {
         for _ in 0..dev.num_tx_queues() {
             txq.push(QueueStats::default(), GFP_KERNEL)?;
         }
-        dev.data().rxq.populate(rxq);
-        dev.data().txq.populate(txq);
+        // `ndo_init` runs once per device, so both are still empty.
+        if !dev.data().rxq.populate(rxq) || !dev.data().txq.populate(txq) {
+            return Err(EBUSY);
+        }
         Ok(())
     }
 
@@ -355,7 +357,7 @@ const TX_STATS: [&str; 3] = ["packets", "bytes", "drops"];
 #[vtable]
 impl ethtool::Operations for Rveth {
     fn get_drvinfo(_dev: &Device<Self>, info: &mut DrvInfo) {
-        info.set_driver(c_str!("rveth")).set_version(c_str!("1.0"));
+        info.set_driver(c"rveth").set_version(c"1.0");
     }
 
     fn get_sset_count(dev: &Device<Self>, set: u32) -> Result<u32> {
@@ -458,8 +460,9 @@ const _: () = assert!(VETH_INFO_PEER == 1);
 
 #[vtable]
 impl rtnl::LinkOps for Rveth {
-    const KIND: &'static CStr = c_str!("rveth");
+    const KIND: &'static CStr = c"rveth";
     const DATA_POLICY: &'static [Policy] = &POLICY;
+    const PEER_TYPE: u16 = VETH_INFO_PEER as u16;
 
     fn max_queues() -> u32 {
         rtnl::num_possible_cpus()
