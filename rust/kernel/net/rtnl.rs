@@ -175,9 +175,10 @@ pub trait LinkOps: Driver + ethtool::Operations {
 
     /// The `IFLA_INFO_DATA` attribute that describes the peer of a paired kind (an
     /// `ifinfomsg` followed by the peer's `IFLA_*` attributes, as [`VETH_INFO_PEER`]), or 0 for
-    /// kinds without a peer (`rtnl_link_ops.peer_type`). The core then resolves the namespace
-    /// the peer is created in, after checking the caller's rights on it; without it,
-    /// [`NewLink::create_pair`] creates the peer in the device's own namespace.
+    /// kinds without a peer (`rtnl_link_ops.peer_type`); it must have an entry in
+    /// [`LinkOps::DATA_POLICY`]. The core then resolves the namespace the peer is created in,
+    /// after checking the caller's rights on it; without it, [`NewLink::create_pair`] creates
+    /// the peer in the device's own namespace.
     const PEER_TYPE: u16 = 0;
 
     /// Default and maximum number of queues of a new device when the request does not say
@@ -584,6 +585,11 @@ where
     /// Registers the kind (`rtnl_link_register`).
     pub fn new() -> Result<Self> {
         let policy = T::DATA_POLICY;
+        // The core indexes the `IFLA_INFO_DATA` table (`maxtype + 1` entries) with `peer_type`.
+        if usize::from(T::PEER_TYPE) >= policy.len().max(1) {
+            pr_err!("{}: PEER_TYPE outside DATA_POLICY\n", T::KIND);
+            return Err(EINVAL);
+        }
         let ops = bindings::rtnl_link_ops {
             kind: T::KIND.as_char_ptr(),
             priv_size: core::mem::size_of::<Priv<T>>(),
