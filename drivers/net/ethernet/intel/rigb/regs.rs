@@ -1,300 +1,401 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! 82576 registers and descriptor bits used by rigb (see e1000_regs.h / e1000_defines.h of
-//! the C igb driver and the 82576 datasheet).
+//! 82576 registers used by rigb, as typed `register!` definitions (e1000_regs.h and
+//! e1000_defines.h of the C igb driver, and the 82576 datasheet).
+//!
+//! Registers whose value the driver composes from fields have those fields; registers that hold
+//! an address, a count, a hash or a bitmap of causes or vectors are left raw (`from_raw` /
+//! `into_raw`), with the bits as constants where they have names.
 
-use kernel::pci::Bar;
-use kernel::prelude::*;
+use kernel::io::register::{Array, Register, RegisterArray};
+use kernel::io::{register, Io};
+use kernel::num::Bounded;
+use kernel::pci;
 
-/// A 32-bit register at a fixed BAR0 offset.
-#[derive(Clone, Copy)]
-pub(crate) struct Reg(pub(crate) usize);
+/// BAR0 maps 128 KiB of registers.
+pub(crate) const BAR0_SIZE: usize = 0x20000;
 
-/// A per-queue register: base + 0x40 * queue (queues 0..4 at these offsets).
-#[derive(Clone, Copy)]
-pub(crate) struct QueueReg(usize);
+/// BAR0 with its size known at build time: fixed-register accesses are bounds-checked by the
+/// compiler, register-array accesses at a runtime index by [`read_at`] and [`write_at`].
+pub(crate) type Bar0<'a> = pci::Bar<'a, BAR0_SIZE>;
 
-impl QueueReg {
-    pub(crate) fn at(self, queue: u32) -> Reg {
-        Reg(self.0 + 0x40 * queue as usize)
+/// Queues of the 82576 (rigb uses at most `MAX_QUEUES` of them).
+pub(crate) const HW_QUEUES: usize = 16;
+/// Per-queue registers repeat every 0x40 bytes.
+const QUEUE_STRIDE: usize = 0x40;
+/// MSI-X vectors of the 82576, each with its throttle register.
+pub(crate) const HW_VECTORS: usize = 25;
+
+/// Link speed as encoded in `CTRL.SPEED` and `STATUS.SPEED`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Speed {
+    Mbps10,
+    Mbps100,
+    Mbps1000,
+}
+
+impl Speed {
+    pub(crate) fn mbps(self) -> u32 {
+        match self {
+            Self::Mbps10 => 10,
+            Self::Mbps100 => 100,
+            Self::Mbps1000 => 1000,
+        }
     }
 }
 
-pub(crate) const CTRL: Reg = Reg(0x0000);
-pub(crate) const STATUS: Reg = Reg(0x0008);
-pub(crate) const CTRL_EXT: Reg = Reg(0x0018);
-pub(crate) const MDIC: Reg = Reg(0x0020);
-// Interrupt cause/mask registers at their e1000-compatible aliases (the 82576 maps them at
-// both 0x00C0.. and 0x1500..). QEMU's igb model implements only the aliases for the
-// non-MSI-X (MSI and INTx) mode rigb uses.
-pub(crate) const ICR: Reg = Reg(0x00C0);
-pub(crate) const IMS: Reg = Reg(0x00D0);
-pub(crate) const IMC: Reg = Reg(0x00D8);
-pub(crate) const ICS: Reg = Reg(0x00C8);
-/// Interrupt throttling in non-MSI-X mode (same format as EITR).
-pub(crate) const ITR: Reg = Reg(0x00C4);
-pub(crate) const EERD: Reg = Reg(0x0014);
-pub(crate) const FCRTL: Reg = Reg(0x2160);
-pub(crate) const FCRTH: Reg = Reg(0x2168);
-pub(crate) const FCTTV: Reg = Reg(0x0170);
-// MSI-X mode ("extended") interrupt registers: one cause bit per vector.
-pub(crate) const GPIE: Reg = Reg(0x1514);
-pub(crate) const EICS: Reg = Reg(0x1520);
-pub(crate) const EIMS: Reg = Reg(0x1524);
-pub(crate) const EIMC: Reg = Reg(0x1528);
-pub(crate) const EIAC: Reg = Reg(0x152C);
-pub(crate) const GPIE_NSICR: u32 = 1 << 0;
-pub(crate) const GPIE_MSIX_MODE: u32 = 1 << 4;
-pub(crate) const GPIE_EIAME: u32 = 1 << 30;
-pub(crate) const GPIE_PBA: u32 = 1 << 31;
-
-/// Interrupt throttle of MSI-X vector `n` (EITR), also used by the self-test and ethtool -d.
-pub(crate) fn eitr(vector: u32) -> Reg {
-    Reg(0x1680 + 4 * vector as usize)
+impl From<Bounded<u32, 2>> for Speed {
+    fn from(v: Bounded<u32, 2>) -> Self {
+        match v.get() {
+            0 => Self::Mbps10,
+            1 => Self::Mbps100,
+            // 2, and 3 (which the datasheet also reads as 1000 Mb/s).
+            _ => Self::Mbps1000,
+        }
+    }
 }
-/// Interval field of EITR/ITR: microseconds * 4 in bits 14:2.
-pub(crate) const EITR_INTERVAL_MASK: u32 = 0x7FFC;
-/// Writing EITR does not reset its counter (82576 and later).
-pub(crate) const EITR_CNT_IGNR: u32 = 1 << 31;
 
-/// Interrupt vector allocation for queue `q` (82576: 8 rows, queues 8..15 in the upper half):
-/// bits 7:0 receive queue q, bits 15:8 transmit queue q.
-pub(crate) fn ivar(queue: u32) -> Reg {
-    Reg(0x1700 + 4 * (queue as usize & 7))
+impl From<Speed> for Bounded<u32, 2> {
+    fn from(s: Speed) -> Self {
+        match s {
+            Speed::Mbps10 => Bounded::<u32, 2>::new::<0>(),
+            Speed::Mbps100 => Bounded::<u32, 2>::new::<1>(),
+            Speed::Mbps1000 => Bounded::<u32, 2>::new::<2>(),
+        }
+    }
 }
-pub(crate) const IVAR0: Reg = Reg(0x1700);
-/// Vector of the "other" causes (link change) in bits 15:8.
-pub(crate) const IVAR_MISC: Reg = Reg(0x1740);
-pub(crate) const IVAR_VALID: u32 = 0x80;
-pub(crate) const RCTL: Reg = Reg(0x0100);
-pub(crate) const TCTL: Reg = Reg(0x0400);
-pub(crate) const RXCSUM: Reg = Reg(0x5000);
-pub(crate) const RLPML: Reg = Reg(0x5004);
-pub(crate) const MTA: Reg = Reg(0x5200);
-pub(crate) const MTA_ENTRIES: usize = 128;
-/// Receive address register pairs: 0 holds the device address, the rest secondary ones.
-pub(crate) fn ral(i: usize) -> Reg {
-    Reg(0x5400 + 8 * i)
-}
-pub(crate) fn rah(i: usize) -> Reg {
-    Reg(0x5404 + 8 * i)
-}
-pub(crate) const RAR_ENTRIES: usize = 16;
-pub(crate) const MRQC: Reg = Reg(0x5818);
-pub(crate) const MRQC_ENABLE_RSS: u32 = 0x2;
-pub(crate) const MRQC_RSS_FIELDS: u32 = 0x0001_0000 | 0x0002_0000 | 0x0010_0000 | 0x0020_0000;
-/// Redirection table: 128 one-byte queue indices in 32 registers.
-pub(crate) fn reta(i: usize) -> Reg {
-    Reg(0x5C00 + 4 * i)
-}
-pub(crate) const RETA_REGS: usize = 32;
-/// RSS hash key: 40 bytes in 10 registers.
-pub(crate) fn rssrk(i: usize) -> Reg {
-    Reg(0x5C80 + 4 * i)
-}
-pub(crate) const RSS_KEY_LEN: usize = 40;
 
-pub(crate) const RDBAL: QueueReg = QueueReg(0xC000);
-pub(crate) const RDBAH: QueueReg = QueueReg(0xC004);
-pub(crate) const RDLEN: QueueReg = QueueReg(0xC008);
-pub(crate) const SRRCTL: QueueReg = QueueReg(0xC00C);
-pub(crate) const RDH: QueueReg = QueueReg(0xC010);
-pub(crate) const RDT: QueueReg = QueueReg(0xC018);
-pub(crate) const RXDCTL: QueueReg = QueueReg(0xC028);
-pub(crate) const TDBAL: QueueReg = QueueReg(0xE000);
-pub(crate) const TDBAH: QueueReg = QueueReg(0xE004);
-pub(crate) const TDLEN: QueueReg = QueueReg(0xE008);
-pub(crate) const TDH: QueueReg = QueueReg(0xE010);
-pub(crate) const TDT: QueueReg = QueueReg(0xE018);
-pub(crate) const TXDCTL: QueueReg = QueueReg(0xE028);
+register! {
+    /// Device control.
+    pub(crate) CTRL(u32) @ 0x0000 {
+        /// Transmit flow control (pause frames) enabled.
+        28:28 tfce => bool;
+        /// Receive flow control enabled.
+        27:27 rfce => bool;
+        /// Device reset; self-clearing.
+        26:26 rst => bool;
+        /// Force duplex from `fd`.
+        12:12 frcdpx => bool;
+        /// Force speed from `speed`.
+        11:11 frcspd => bool;
+        9:8 speed => Speed;
+        /// Set link up.
+        6:6 slu => bool;
+        /// Full duplex.
+        0:0 fd => bool;
+    }
 
-// Statistics (clear on read).
-pub(crate) const CRCERRS: Reg = Reg(0x4000);
-pub(crate) const MPC: Reg = Reg(0x4010);
-pub(crate) const GPRC: Reg = Reg(0x4074);
-pub(crate) const GPTC: Reg = Reg(0x4080);
-pub(crate) const GORCL: Reg = Reg(0x4088);
-pub(crate) const GORCH: Reg = Reg(0x408C);
-pub(crate) const GOTCL: Reg = Reg(0x4090);
-pub(crate) const GOTCH: Reg = Reg(0x4094);
-pub(crate) const MPRC: Reg = Reg(0x407C);
-pub(crate) const BPRC: Reg = Reg(0x4078);
-pub(crate) const RLEC: Reg = Reg(0x4040);
-pub(crate) const XONRXC: Reg = Reg(0x4048);
-pub(crate) const XONTXC: Reg = Reg(0x404C);
-pub(crate) const XOFFRXC: Reg = Reg(0x4050);
-pub(crate) const XOFFTXC: Reg = Reg(0x4054);
-pub(crate) const RNBC: Reg = Reg(0x40A0);
-pub(crate) const RUC: Reg = Reg(0x40A4);
-pub(crate) const ROC: Reg = Reg(0x40AC);
-pub(crate) const TORL: Reg = Reg(0x40C0);
-pub(crate) const TORH: Reg = Reg(0x40C4);
-pub(crate) const TOTL: Reg = Reg(0x40C8);
-pub(crate) const TOTH: Reg = Reg(0x40CC);
-pub(crate) const TPR: Reg = Reg(0x40D0);
-pub(crate) const TPT: Reg = Reg(0x40D4);
-pub(crate) const MPTC: Reg = Reg(0x40F0);
-pub(crate) const BPTC: Reg = Reg(0x40F4);
+    /// Device status.
+    pub(crate) STATUS(u32) @ 0x0008 {
+        7:6 speed => Speed;
+        /// Link up.
+        1:1 lu => bool;
+        /// Full duplex.
+        0:0 fd => bool;
+    }
 
-pub(crate) const CTRL_FD: u32 = 1 << 0;
-pub(crate) const CTRL_SLU: u32 = 1 << 6;
-/// Speed selection (bits 9:8: 0 = 10, 1 = 100, 2 = 1000 Mb/s), used when forced.
-pub(crate) const CTRL_SPEED_SHIFT: u32 = 8;
-pub(crate) const CTRL_SPEED_MASK: u32 = 3 << 8;
-pub(crate) const CTRL_FRCSPD: u32 = 1 << 11;
-pub(crate) const CTRL_FRCDPX: u32 = 1 << 12;
-pub(crate) const CTRL_RFCE: u32 = 1 << 27;
-pub(crate) const CTRL_TFCE: u32 = 1 << 28;
-pub(crate) const EERD_START: u32 = 1 << 0;
-pub(crate) const EERD_DONE: u32 = 1 << 1;
-pub(crate) const EERD_ADDR_SHIFT: u32 = 2;
-pub(crate) const EERD_DATA_SHIFT: u32 = 16;
-/// The NVM words 0..0x3F sum to this when the checksum word is right.
-pub(crate) const NVM_SUM: u16 = 0xBABA;
-// MDI control: PHY register access.
-pub(crate) const MDIC_REG_SHIFT: u32 = 16;
-pub(crate) const MDIC_PHY_ADDR: u32 = 1 << 21;
-pub(crate) const MDIC_OP_WRITE: u32 = 1 << 26;
-pub(crate) const MDIC_READY: u32 = 1 << 28;
-pub(crate) const MDIC_ERROR: u32 = 1 << 30;
-/// PHY control register (MII BMCR) and its bits.
-pub(crate) const PHY_BMCR: u32 = 0;
-pub(crate) const BMCR_FULLDPLX: u32 = 0x0100;
-pub(crate) const BMCR_ANRESTART: u32 = 0x0200;
-pub(crate) const BMCR_ANENABLE: u32 = 0x1000;
-pub(crate) const BMCR_SPEED1000: u32 = 0x0040;
-pub(crate) const BMCR_SPEED100: u32 = 0x2000;
-pub(crate) const CTRL_RST: u32 = 1 << 26;
-pub(crate) const CTRL_EXT_DRV_LOAD: u32 = 1 << 28;
-pub(crate) const STATUS_LU: u32 = 1 << 1;
-pub(crate) const STATUS_FD: u32 = 1 << 0;
-pub(crate) const STATUS_SPEED_SHIFT: u32 = 6;
+    /// NVM (EEPROM) read.
+    pub(crate) EERD(u32) @ 0x0014 {
+        31:16 data => u16;
+        /// Word address.
+        15:2 addr;
+        1:1 done => bool;
+        0:0 start => bool;
+    }
 
+    /// Extended device control.
+    pub(crate) CTRL_EXT(u32) @ 0x0018 {
+        /// Tells the firmware that a driver is loaded.
+        28:28 drv_load => bool;
+    }
+
+    /// MDI control: PHY register access.
+    pub(crate) MDIC(u32) @ 0x0020 {
+        30:30 error => bool;
+        28:28 ready => bool;
+        /// 1: write, 2: read.
+        27:26 op;
+        25:21 phyadd;
+        20:16 regadd;
+        15:0 data => u16;
+    }
+
+    // Interrupt cause/mask registers at their e1000-compatible aliases (the 82576 maps them at
+    // both 0x00C0.. and 0x1500..). QEMU's igb model implements only the aliases for the
+    // non-MSI-X (MSI and INTx) mode rigb uses. Values are sets of `ICR_*` causes.
+
+    /// Interrupt cause read; reading acknowledges (clears) the causes.
+    pub(crate) ICR(u32) @ 0x00C0 {}
+    /// Interrupt throttling in non-MSI-X mode (same format as `EITR`).
+    pub(crate) ITR(u32) @ 0x00C4 {}
+    /// Interrupt cause set (raises causes by software).
+    pub(crate) ICS(u32) @ 0x00C8 {}
+    /// Interrupt mask set (enables causes).
+    pub(crate) IMS(u32) @ 0x00D0 {}
+    /// Interrupt mask clear (disables causes).
+    pub(crate) IMC(u32) @ 0x00D8 {}
+
+    /// Receive control.
+    pub(crate) RCTL(u32) @ 0x0100 {
+        /// Strip the Ethernet CRC.
+        26:26 secrc => bool;
+        /// Accept broadcast.
+        15:15 bam => bool;
+        /// Loopback mode (1: MAC loopback).
+        7:6 lbm;
+        /// Long packets (beyond 1522 bytes).
+        5:5 lpe => bool;
+        /// Multicast promiscuous.
+        4:4 mpe => bool;
+        /// Unicast promiscuous.
+        3:3 upe => bool;
+        1:1 en => bool;
+    }
+
+    /// Flow control transmit timer value.
+    pub(crate) FCTTV(u32) @ 0x0170 {}
+
+    /// Transmit control.
+    pub(crate) TCTL(u32) @ 0x0400 {
+        /// Collision distance.
+        21:12 cold;
+        /// Collision threshold.
+        11:4 ct;
+        /// Pad short packets.
+        3:3 psp => bool;
+        1:1 en => bool;
+    }
+
+    /// General purpose interrupt enable: the MSI-X mode switches.
+    pub(crate) GPIE(u32) @ 0x1514 {
+        /// Pending bit array support.
+        31:31 pba => bool;
+        /// Extended interrupt auto-mask enable.
+        30:30 eiame => bool;
+        4:4 msix_mode => bool;
+        /// Non-selective ICR clear on read (in MSI-X mode).
+        0:0 nsicr => bool;
+    }
+
+    // MSI-X mode ("extended") interrupt registers: one bit per vector.
+
+    /// Extended interrupt cause set.
+    pub(crate) EICS(u32) @ 0x1520 {}
+    /// Extended interrupt mask set.
+    pub(crate) EIMS(u32) @ 0x1524 {}
+    /// Extended interrupt mask clear.
+    pub(crate) EIMC(u32) @ 0x1528 {}
+    /// Extended interrupt auto-clear.
+    pub(crate) EIAC(u32) @ 0x152C {}
+
+    /// Interrupt throttle of each MSI-X vector: an interval in `EITR_INTERVAL_MASK` (µs × 4).
+    pub(crate) EITR(u32)[HW_VECTORS] @ 0x1680 {}
+
+    /// Interrupt vector allocation of queue pair `q` (82576: queues 8..15 in the upper half).
+    pub(crate) IVAR0(u32)[8] @ 0x1700 {
+        15:15 tx_valid => bool;
+        12:8 tx_vector;
+        7:7 rx_valid => bool;
+        4:0 rx_vector;
+    }
+
+    /// Vector of the "other" causes (link change).
+    pub(crate) IVAR_MISC(u32) @ 0x1740 {
+        15:15 other_valid => bool;
+        12:8 other_vector;
+    }
+
+    /// Flow control receive thresholds (low with `FCRTL_XONE`, high).
+    pub(crate) FCRTL(u32) @ 0x2160 {}
+    pub(crate) FCRTH(u32) @ 0x2168 {}
+
+    // Statistics (clear on read).
+    pub(crate) CRCERRS(u32) @ 0x4000 {}
+    pub(crate) MPC(u32) @ 0x4010 {}
+    pub(crate) RLEC(u32) @ 0x4040 {}
+    pub(crate) XONRXC(u32) @ 0x4048 {}
+    pub(crate) XONTXC(u32) @ 0x404C {}
+    pub(crate) XOFFRXC(u32) @ 0x4050 {}
+    pub(crate) XOFFTXC(u32) @ 0x4054 {}
+    pub(crate) GPRC(u32) @ 0x4074 {}
+    pub(crate) BPRC(u32) @ 0x4078 {}
+    pub(crate) MPRC(u32) @ 0x407C {}
+    pub(crate) GPTC(u32) @ 0x4080 {}
+    pub(crate) GORCL(u32) @ 0x4088 {}
+    pub(crate) GORCH(u32) @ 0x408C {}
+    pub(crate) GOTCL(u32) @ 0x4090 {}
+    pub(crate) GOTCH(u32) @ 0x4094 {}
+    pub(crate) RNBC(u32) @ 0x40A0 {}
+    pub(crate) RUC(u32) @ 0x40A4 {}
+    pub(crate) ROC(u32) @ 0x40AC {}
+    pub(crate) TORL(u32) @ 0x40C0 {}
+    pub(crate) TORH(u32) @ 0x40C4 {}
+    pub(crate) TOTL(u32) @ 0x40C8 {}
+    pub(crate) TOTH(u32) @ 0x40CC {}
+    pub(crate) TPR(u32) @ 0x40D0 {}
+    pub(crate) TPT(u32) @ 0x40D4 {}
+    pub(crate) MPTC(u32) @ 0x40F0 {}
+    pub(crate) BPTC(u32) @ 0x40F4 {}
+
+    /// Receive checksum control.
+    pub(crate) RXCSUM(u32) @ 0x5000 {
+        /// Packet checksum disabled: the descriptor carries the RSS hash instead.
+        13:13 pcsd => bool;
+        /// CRC offload.
+        11:11 crcofl => bool;
+        /// TCP/UDP checksum offload.
+        9:9 tuofld => bool;
+        /// IP checksum offload.
+        8:8 ipofld => bool;
+    }
+
+    /// Receive long packet maximal length.
+    pub(crate) RLPML(u32) @ 0x5004 {}
+
+    /// Multicast table: one bit per hash value (`RCTL.MO` = 0: address bits 47:36).
+    pub(crate) MTA(u32)[128] @ 0x5200 {}
+
+    /// Receive address low (bytes 0-3); entry 0 holds the device address.
+    pub(crate) RAL(u32)[16, stride = 8] @ 0x5400 {}
+
+    /// Receive address high (bytes 4-5).
+    pub(crate) RAH(u32)[16, stride = 8] @ 0x5404 {
+        /// Address valid.
+        31:31 av => bool;
+        15:0 addr => u16;
+    }
+
+    /// Multiple receive queues command.
+    pub(crate) MRQC(u32) @ 0x5818 {
+        /// Hash TCP over IPv6.
+        21:21 rss_ipv6_tcp => bool;
+        /// Hash IPv6 addresses.
+        20:20 rss_ipv6 => bool;
+        /// Hash IPv4 addresses.
+        17:17 rss_ipv4 => bool;
+        /// Hash TCP over IPv4.
+        16:16 rss_ipv4_tcp => bool;
+        /// Multiple receive queues enable (2: RSS).
+        2:0 mrqe;
+    }
+
+    /// Redirection table: 128 one-byte queue indices.
+    pub(crate) RETA(u32)[32] @ 0x5C00 {}
+
+    /// RSS hash key: 40 bytes.
+    pub(crate) RSSRK(u32)[10] @ 0x5C80 {}
+
+    // Receive queues.
+    pub(crate) RDBAL(u32)[HW_QUEUES, stride = QUEUE_STRIDE] @ 0xC000 {}
+    pub(crate) RDBAH(u32)[HW_QUEUES, stride = QUEUE_STRIDE] @ 0xC004 {}
+    /// Ring length in bytes.
+    pub(crate) RDLEN(u32)[HW_QUEUES, stride = QUEUE_STRIDE] @ 0xC008 {}
+
+    /// Split and replication receive control.
+    pub(crate) SRRCTL(u32)[HW_QUEUES, stride = QUEUE_STRIDE] @ 0xC00C {
+        /// Drop frames when no descriptor is available.
+        31:31 drop_en => bool;
+        /// Descriptor type (1: advanced, one buffer).
+        27:25 desctype;
+        /// Packet buffer size in KiB.
+        6:0 bsizepacket;
+    }
+
+    pub(crate) RDH(u32)[HW_QUEUES, stride = QUEUE_STRIDE] @ 0xC010 {}
+    pub(crate) RDT(u32)[HW_QUEUES, stride = QUEUE_STRIDE] @ 0xC018 {}
+
+    /// Receive descriptor control.
+    pub(crate) RXDCTL(u32)[HW_QUEUES, stride = QUEUE_STRIDE] @ 0xC028 {
+        25:25 enable => bool;
+    }
+
+    // Transmit queues.
+    pub(crate) TDBAL(u32)[HW_QUEUES, stride = QUEUE_STRIDE] @ 0xE000 {}
+    pub(crate) TDBAH(u32)[HW_QUEUES, stride = QUEUE_STRIDE] @ 0xE004 {}
+    /// Ring length in bytes.
+    pub(crate) TDLEN(u32)[HW_QUEUES, stride = QUEUE_STRIDE] @ 0xE008 {}
+    pub(crate) TDH(u32)[HW_QUEUES, stride = QUEUE_STRIDE] @ 0xE010 {}
+    pub(crate) TDT(u32)[HW_QUEUES, stride = QUEUE_STRIDE] @ 0xE018 {}
+
+    /// Transmit descriptor control.
+    pub(crate) TXDCTL(u32)[HW_QUEUES, stride = QUEUE_STRIDE] @ 0xE028 {
+        25:25 enable => bool;
+    }
+}
+
+/// Interrupt causes (`ICR`, `ICS`, `IMS`, `IMC`): transmit descriptor written back, link
+/// status change, receive descriptor minimum threshold, receive timer.
 pub(crate) const ICR_TXDW: u32 = 1 << 0;
 pub(crate) const ICR_LSC: u32 = 1 << 2;
 pub(crate) const ICR_RXDMT0: u32 = 1 << 4;
 pub(crate) const ICR_RXT0: u32 = 1 << 7;
-/// The causes rigb enables: transmit done, link change, receive.
+/// The causes rigb enables without MSI-X: transmit done, link change, receive.
 pub(crate) const IMS_ENABLE: u32 = ICR_TXDW | ICR_LSC | ICR_RXDMT0 | ICR_RXT0;
 
-pub(crate) const RCTL_EN: u32 = 1 << 1;
-pub(crate) const RCTL_UPE: u32 = 1 << 3;
-pub(crate) const RCTL_MPE: u32 = 1 << 4;
-pub(crate) const RCTL_LPE: u32 = 1 << 5;
-pub(crate) const RCTL_LBM_MAC: u32 = 1 << 6;
-pub(crate) const RCTL_BAM: u32 = 1 << 15;
-pub(crate) const RCTL_SECRC: u32 = 1 << 26;
-pub(crate) const TCTL_EN: u32 = 1 << 1;
-pub(crate) const TCTL_PSP: u32 = 1 << 3;
-pub(crate) const TCTL_CT_SHIFT: u32 = 4;
-pub(crate) const TCTL_COLD_SHIFT: u32 = 12;
-pub(crate) const RXCSUM_IPOFLD: u32 = 1 << 8;
-pub(crate) const RXCSUM_TUOFLD: u32 = 1 << 9;
-pub(crate) const RXCSUM_CRCOFL: u32 = 1 << 11;
-/// Packet checksum disabled: the descriptor carries the RSS hash instead.
-pub(crate) const RXCSUM_PCSD: u32 = 1 << 13;
+/// Interval field of `EITR`/`ITR`: microseconds × 4 in bits 14:2.
+pub(crate) const EITR_INTERVAL_MASK: u32 = 0x7FFC;
+/// Writing `EITR` does not reset its counter (82576 and later).
+pub(crate) const EITR_CNT_IGNR: u32 = 1 << 31;
 
-pub(crate) const SRRCTL_DESCTYPE_ADV_ONEBUF: u32 = 1 << 25;
-pub(crate) const SRRCTL_DROP_EN: u32 = 1 << 31;
-pub(crate) const XDCTL_ENABLE: u32 = 1 << 25;
-pub(crate) const RAH_AV: u32 = 1 << 31;
+/// `FCRTL`: send XON when the buffer drains below the low threshold.
+pub(crate) const FCRTL_XONE: u32 = 1 << 31;
 
-// Advanced descriptors.
-pub(crate) const TXD_DTYP_CTXT: u32 = 0x2 << 20;
-pub(crate) const TXD_DTYP_DATA: u32 = 0x3 << 20;
-pub(crate) const TXD_DCMD_TSE: u32 = 1 << 31;
-/// Context descriptor: MAC header length shift in vlan_macip_lens (IP length in bits 8:0).
-pub(crate) const TXD_MACLEN_SHIFT: u32 = 9;
-pub(crate) const TXD_TUCMD_IPV4: u32 = 0x400;
-pub(crate) const TXD_TUCMD_L4T_TCP: u32 = 0x800;
-pub(crate) const TXD_TUCMD_L4T_UDP: u32 = 0;
-pub(crate) const TXD_L4LEN_SHIFT: u32 = 8;
-pub(crate) const TXD_MSS_SHIFT: u32 = 16;
-/// Data descriptor olinfo: insert the IP (IXSM) and L4 (TXSM) checksums.
-pub(crate) const TXD_POPTS_IXSM: u32 = 1 << 8;
-pub(crate) const TXD_POPTS_TXSM: u32 = 2 << 8;
-pub(crate) const TXD_DCMD_EOP: u32 = 1 << 24;
-pub(crate) const TXD_DCMD_IFCS: u32 = 1 << 25;
-pub(crate) const TXD_DCMD_RS: u32 = 1 << 27;
-pub(crate) const TXD_DCMD_DEXT: u32 = 1 << 29;
-pub(crate) const TXD_PAYLEN_SHIFT: u32 = 14;
-pub(crate) const TXD_STAT_DD: u32 = 1 << 0;
-pub(crate) const RXD_STAT_DD: u32 = 1 << 0;
-pub(crate) const RXD_STAT_EOP: u32 = 1 << 1;
-/// Checksum indication ignored (IXSM), UDP and TCP checksums verified.
-pub(crate) const RXD_STAT_IXSM: u32 = 1 << 2;
-pub(crate) const RXD_STAT_UDPCS: u32 = 1 << 4;
-pub(crate) const RXD_STAT_TCPCS: u32 = 1 << 5;
-/// L4 (TCP/UDP) and IP checksum errors.
-pub(crate) const RXD_ERR_L4E: u32 = 1 << 29;
-pub(crate) const RXD_ERR_IPE: u32 = 1 << 30;
-/// CE | SE | SEQ | CXE | RXE: the frame is bad.
-pub(crate) const RXD_ERR_FRAME: u32 =
-    0x0100_0000 | 0x0200_0000 | 0x0400_0000 | 0x1000_0000 | 0x8000_0000;
-/// RSS type of the write-back descriptor (bits 3:0): hash over TCP/UDP ports for these.
-pub(crate) const RSS_TYPE_MASK: u32 = 0xF;
-pub(crate) fn rss_type_is_l4(t: u32) -> bool {
-    matches!(t, 1 | 3 | 4 | 7 | 8 | 9)
+/// Entries of the receive address table.
+pub(crate) const RAR_ENTRIES: usize = <RAL as RegisterArray>::SIZE;
+/// Entries of the multicast table.
+pub(crate) const MTA_ENTRIES: usize = <MTA as RegisterArray>::SIZE;
+/// Registers of the redirection table and of the RSS key.
+pub(crate) const RETA_REGS: usize = <RETA as RegisterArray>::SIZE;
+pub(crate) const RSS_KEY_LEN: usize = 4 * <RSSRK as RegisterArray>::SIZE;
+
+/// PHY control register (MII BMCR) and its bits.
+pub(crate) const PHY_BMCR: u32 = 0;
+pub(crate) const BMCR_SPEED1000: u16 = 0x0040;
+pub(crate) const BMCR_FULLDPLX: u16 = 0x0100;
+pub(crate) const BMCR_ANRESTART: u16 = 0x0200;
+pub(crate) const BMCR_ANENABLE: u16 = 0x1000;
+pub(crate) const BMCR_SPEED100: u16 = 0x2000;
+
+/// The NVM words 0..0x3F sum to this when the checksum word is right.
+pub(crate) const NVM_SUM: u16 = 0xBABA;
+
+/// Offset of fixed register `R` (for tables: statistics, the register dump and test).
+pub(crate) const fn offset<R: Register>() -> usize {
+    R::OFFSET
 }
 
-/// Register access on BAR0. Offsets are constants inside the BAR, so an access can only fail
-/// if the BAR is smaller than the 82576's 128 KiB, which probe rejects.
-pub(crate) struct Hw {
-    pub(crate) bar: Bar,
+/// Offset of entry `i` of register array `R`.
+pub(crate) const fn offset_at<R: RegisterArray>(i: usize) -> usize {
+    R::OFFSET + i * R::STRIDE
 }
 
-impl Hw {
-    pub(crate) fn rd(&self, reg: Reg) -> u32 {
-        self.bar.try_read32(reg.0).unwrap_or(u32::MAX)
-    }
+/// Reads entry `i` of register array `R` (a queue's register, a table entry). An index
+/// outside the array reads as all ones, as a removed device would.
+pub(crate) fn read_at<R>(bar: &Bar0<'_>, i: usize) -> R
+where
+    R: RegisterArray<Storage = u32> + Array + From<u32>,
+{
+    R::try_at(i)
+        .and_then(|loc| bar.try_read(loc).ok())
+        .unwrap_or_else(|| R::from(u32::MAX))
+}
 
-    pub(crate) fn wr(&self, reg: Reg, value: u32) {
-        let _ = self.bar.try_write32(reg.0, value);
+/// Writes entry `i` of register array `R`; an index outside the array writes nothing.
+pub(crate) fn write_at<R>(bar: &Bar0<'_>, i: usize, value: R)
+where
+    R: RegisterArray<Storage = u32> + Array,
+{
+    if let Some(loc) = R::try_at(i) {
+        let _ = bar.try_write(loc, value);
     }
+}
 
-    /// Flushes posted writes by reading STATUS (`wrfl()` in igb).
-    pub(crate) fn flush(&self) {
-        let _ = self.rd(STATUS);
-    }
+/// Reads the register at `offset` (tables of offsets); all ones if it is outside BAR0.
+pub(crate) fn read_offset(bar: &Bar0<'_>, offset: usize) -> u32 {
+    bar.try_read32(offset).unwrap_or(u32::MAX)
+}
 
-    /// Reads 16-bit NVM word `word` through EERD.
-    pub(crate) fn nvm_read(&self, word: u32) -> Result<u16> {
-        self.wr(EERD, (word << EERD_ADDR_SHIFT) | EERD_START);
-        for _ in 0..1000 {
-            let v = self.rd(EERD);
-            if v & EERD_DONE != 0 {
-                return Ok((v >> EERD_DATA_SHIFT) as u16);
-            }
-            kernel::delay::udelay(5);
-        }
-        Err(ETIMEDOUT)
-    }
-
-    /// Writes a PHY register through MDIC and waits for completion.
-    pub(crate) fn phy_write(&self, reg: u32, value: u16) -> Result {
-        self.wr(
-            MDIC,
-            u32::from(value) | (reg << MDIC_REG_SHIFT) | MDIC_PHY_ADDR | MDIC_OP_WRITE,
-        );
-        for _ in 0..100 {
-            let mdic = self.rd(MDIC);
-            if mdic & MDIC_READY != 0 {
-                return if mdic & MDIC_ERROR != 0 {
-                    Err(EIO)
-                } else {
-                    Ok(())
-                };
-            }
-            kernel::delay::msleep(1);
-        }
-        Err(ETIMEDOUT)
-    }
-
-    pub(crate) fn check_size(bar: &Bar) -> Result {
-        if bar.len() < 0x20000 {
-            pr_err!("rigb: BAR0 is {} bytes, expected 128 KiB\n", bar.len());
-            return Err(ENODEV);
-        }
-        Ok(())
-    }
+/// Writes the register at `offset`; nothing if it is outside BAR0.
+pub(crate) fn write_offset(bar: &Bar0<'_>, offset: usize, value: u32) {
+    let _ = bar.try_write32(value, offset);
 }
