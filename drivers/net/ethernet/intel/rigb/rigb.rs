@@ -2,21 +2,43 @@
 
 //! rigb: an igb-style driver for the Intel 82576 (PCI 8086:10c9), as QEMU emulates it with
 //! `-device igb`.
+//!
+//! | file | what (igb counterpart) |
+//! | --- | --- |
+//! | `main.rs` | probe/remove, up/down, the net_device operations (igb_main.c) |
+//! | `tx.rs` | transmit: offload context, TSO, mapping, completion |
+//! | `rx.rs` | receive: NAPI poll, ring, skb, GRO, refill |
+//! | `irq.rs` | vector allocation and fallback, handlers, EITR moderation |
+//! | `ring.rs` | descriptor formats and rings |
+//! | `hw.rs` | reset, MAC/PHY (MDIC), NVM (EERD), statistics registers (e1000_*.c) |
+//! | `ethtool.rs` | ethtool operations and self-tests (igb_ethtool.c) |
+//! | `regs.rs` | register definitions (e1000_regs.h, e1000_defines.h) |
 
 // The driver data has many fields; `try_pin_init!` recurses once per field.
 #![recursion_limit = "256"]
 
-// igb_ethtool.c's counterpart.
 mod ethtool;
+mod hw;
+mod irq;
 mod regs;
 // igb_main.c's counterpart; `main` itself is a reserved-looking module name.
 #[path = "main.rs"]
 mod rigb_main;
+mod ring;
+mod rx;
+mod tx;
 
 kernel::module_pci_driver! {
-    type: rigb_main::RigbPci,
+    type: rigb_main::RigbDriver,
     name: "rigb",
-    author: "rnet developers",
+    authors: ["rnet developers"],
     description: "Intel 82576 Gigabit Ethernet (igb-style, Rust)",
     license: "GPL",
+    params: {
+        int_mode: u32 {
+            default: 2,
+            description:
+                "Interrupt mode: 0 = INTx, 1 = MSI, 2 = MSI-X (falls back to the next lower)",
+        },
+    },
 }

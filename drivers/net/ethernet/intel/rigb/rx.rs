@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Receive, in the order a frame travels (see Documentation/rigb.rst): the 82576 DMAs a frame
+//! into the buffer of the next receive descriptor of the queue RSS picked and raises that
+//! queue's vector; the handler (`irq.rs`) masks the vector and schedules the queue pair's NAPI
+//! instance; [`QVector::poll`] cleans completed transmit descriptors, then takes up to `budget`
+//! frames off the receive ring ([`clean`]), turns each into an skb with its checksum state and
+//! hash ([`receive`]) for `napi_gro_receive`, refills the ring ([`refill`]) and, when it did
+//! less than the budget, completes and unmasks the vector.
+
+use crate::irq;
+use crate::regs::{self, Bar0};
+use crate::rigb_main::{add, QVector, Rigb};
+use crate::ring::{self, AdvRxDesc, AdvRxDescWb, RxRing};
+use core::sync::atomic::Ordering;
+use kernel::net::dev::{features, Device};
+use kernel::net::napi::{self, Napi};
+use kernel::net::skbuff::SkBuff;
+use kernel::prelude::*;
+use kernel::sync::barrier::{dma_mb, mb, Read, Write};
+
+/// Ethernet header, and what goes on top of an MTU to make a frame (header, VLAN tag, FCS).
+const ETH_HLEN: u32 = 14;
+pub(crate) const FRAME_OVERHEAD: u32 = 14 + 4 + 4;
+/// Receive buffer size for standard frames (SRRCTL counts in KiB).
+const RX_BUF_STD: u32 = 2048;
+
+impl napi::Poll for QVector {
+    type Driver = Rigb;
+
+    /// igb_poll: transmit completions first, then receive within the budget.
+    fn poll(napi: &Napi<Self>, budget: u32) -> u32 {
+        let dev = napi.device();
+        let data = dev.data();
+        let qv = napi.poller();
+        // The device is gone once unbound (igb's E1000_REMOVED): stop polling, stay masked.
+        let Some(bar) = data.bar.try_access() else {
+            napi.complete_done(0);
+            return 0;
+        };
+        let tx_done = crate::tx::clean(dev, qv, budget);
+        let done = clean(napi, &bar, budget);
+        if !tx_done {
+            // More completions waiting: poll again.
+            return budget;
+        }
+        if done < budget && napi.complete_done(done) && data.running.load(Ordering::Acquire) {
+            irq::update_itr(&bar, data, qv);
+            irq::enable_queue(&bar, data, qv.index);
+        }
+        done
+    }
+}
+
+/// Receives up to `budget` frames (igb_clean_rx_irq); returns how many descriptors it
+/// consumed.
+fn clean(napi: &Napi<QVector>, bar: &Bar0<'_>, budget: u32) -> u32 {
+    let dev = napi.device();
+    let qv = napi.poller();
+    let mut guard = qv.rx.lock();
+    let Some(rx) = (*guard).as_mut() else {
+        return 0;
+    };
+    let mut totals = Totals::default();
+    let mut done = 0;
+    while done < budget {
+        let i = rx.next_to_clean;
+        let Some(status) = rx.desc.rx_status(i) else {
+            break;
+        };
+        if status & AdvRxDescWb::STAT_DD == 0 {
+            break;
+        }
+        // Read the rest of the descriptor only after seeing DD.
+        dma_mb(Read);
+        let Some(wb) = rx.desc.read::<AdvRxDescWb>(i) else {
+            break;
+        };
+        let Some(mapped) = rx.bufs.get_mut(i).and_then(Option::take) else {
+            // A completed descriptor without a buffer: the device is confused; stop here.
+            pr_warn!("{}: receive descriptor done without a buffer\n", dev.name());
+            break;
+        };
+        rx.next_to_clean = rx.next(i);
+        done += 1;
+        receive(napi, rx, &wb, mapped.unmap(), &mut totals);
+    }
+    refill(dev, bar, qv, rx);
+    drop(guard);
+    add(&qv.stats.rx_packets, totals.packets);
+    add(&qv.stats.rx_bytes, totals.bytes);
+    qv.itr.add_rx(totals.packets as u32, totals.bytes as u32);
+    done
+}
+
+/// Frames and bytes passed up by one poll.
+#[derive(Default)]
+struct Totals {
+    packets: u64,
+    bytes: u64,
+}
+
+/// Turns a written-back descriptor and its buffer into an skb for the stack, with checksum
+/// state, hash and queue (igb_process_skb_fields). The device is not trusted: frames spread
+/// over several buffers (buffers are sized for the MTU, so these are oversized), errored frames
+/// and impossible lengths are dropped and counted.
+fn receive(
+    napi: &Napi<QVector>,
+    rx: &mut RxRing,
+    wb: &AdvRxDescWb,
+    mut skb: SkBuff,
+    totals: &mut Totals,
+) {
+    let dev = napi.device();
+    let qv = napi.poller();
+    let status = wb.status_error();
+    let len = wb.length();
+    if rx.discarding || status & AdvRxDescWb::STAT_EOP == 0 {
+        rx.discarding = status & AdvRxDescWb::STAT_EOP == 0;
+        add(&qv.stats.rx_errors, 1);
+        return;
+    }
+    if status & AdvRxDescWb::ERR_FRAME != 0
+        || !(ETH_HLEN..=rx.buf_len).contains(&len)
+        || skb.put(len).is_err()
+    {
+        add(&qv.stats.rx_errors, 1);
+        return;
+    }
+    if dev.data().loopback.load(Ordering::Relaxed) {
+        // The self-test's frames are checked and counted, not passed up.
+        if crate::ethtool::is_loopback_frame(skb.head_data()) {
+            dev.data().loopback_ok.fetch_add(1, Ordering::Relaxed);
+        }
+        return;
+    }
+    if skb.eth_type_trans(dev).is_err() {
+        add(&qv.stats.rx_errors, 1);
+        return;
+    }
+    let feats = dev.features();
+    if feats & features::RXCSUM != 0 && status & AdvRxDescWb::STAT_IXSM == 0 {
+        if status & (AdvRxDescWb::ERR_L4E | AdvRxDescWb::ERR_IPE) != 0 {
+            // Leave it to the stack, which will count and drop it.
+            add(&qv.stats.rx_csum_err, 1);
+        } else if status & (AdvRxDescWb::STAT_TCPCS | AdvRxDescWb::STAT_UDPCS) != 0 {
+            skb.set_csum_unnecessary();
+        }
+    }
+    if feats & features::RXHASH != 0 && wb.rss_type() != 0 {
+        skb.set_hash(wb.rss_hash(), wb.rss_type_is_l4());
+    }
+    skb.record_rx_queue(qv.index as u16);
+    totals.packets += 1;
+    totals.bytes += u64::from(len);
+    napi.gro_receive(skb);
+}
+
+/// Gives empty slots of the receive ring fresh buffers and tells the device (RDT)
+/// (igb_alloc_rx_buffers).
+pub(crate) fn refill(dev: &Device<Rigb>, bar: &Bar0<'_>, qv: &QVector, rx: &mut RxRing) {
+    let Ok(pdev) = dev.parent() else {
+        return;
+    };
+    let mut filled = false;
+    // One slot stays empty so that head == tail means "ring empty" to the device.
+    while rx.next(rx.next_to_use) != rx.next_to_clean {
+        let i = rx.next_to_use;
+        let Some(skb) = SkBuff::alloc_rx(dev, rx.buf_len) else {
+            add(&qv.stats.rx_alloc_failed, 1);
+            break;
+        };
+        let Ok(mapped) = skb.map_rx(pdev, rx.buf_len) else {
+            add(&qv.stats.rx_alloc_failed, 1);
+            break;
+        };
+        rx.desc.write(i, AdvRxDesc::new(mapped.dma_handle()));
+        if let Some(buf) = rx.bufs.get_mut(i) {
+            *buf = Some(mapped);
+        }
+        rx.next_to_use = rx.next(i);
+        filled = true;
+    }
+    if filled {
+        // Descriptors must be in memory before the device sees the new tail.
+        mb(Write);
+        regs::write_at(
+            bar,
+            qv.index as usize,
+            regs::RDT::from_raw(rx.next_to_use as u32),
+        );
+    }
+}
+
+/// Receive buffer size for an MTU: 2 KiB for standard frames, else the frame rounded up to
+/// whole KiB (SRRCTL's unit).
+pub(crate) fn buf_len(mtu: u32) -> u32 {
+    if mtu <= 1500 {
+        RX_BUF_STD
+    } else {
+        (mtu + FRAME_OVERHEAD).div_ceil(1024) * 1024
+    }
+}
+
+/// Programs receive queue `q` for ring `rx` (igb_configure_rx_ring).
+pub(crate) fn configure(bar: &Bar0<'_>, q: usize, rx: &RxRing) -> Result {
+    let base = rx.desc.dma_address();
+    regs::write_at(bar, q, regs::RXDCTL::zeroed());
+    regs::write_at(bar, q, regs::RDBAL::from_raw(ring::lower_32_bits(base)));
+    regs::write_at(bar, q, regs::RDBAH::from_raw(ring::upper_32_bits(base)));
+    regs::write_at(bar, q, regs::RDLEN::from_raw(rx.desc.bytes() as u32));
+    regs::write_at(
+        bar,
+        q,
+        regs::SRRCTL::zeroed()
+            .try_with_bsizepacket(rx.buf_len / 1024)?
+            .with_const_desctype::<1>()
+            .with_drop_en(true),
+    );
+    regs::write_at(bar, q, regs::RDH::zeroed());
+    regs::write_at(bar, q, regs::RDT::zeroed());
+    regs::write_at(bar, q, regs::RXDCTL::zeroed().with_enable(true));
+    Ok(())
+}

@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Transmit (igb_xmit_frame_ring, igb_tso, igb_tx_csum, igb_tx_map, igb_clean_tx_irq,
+//! igb_configure_tx_ring).
+//!
+//! `xmit` maps the frame's head and page fragments, writes a context descriptor when the
+//! device must checksum or segment (TSO), one data descriptor per buffer (each written once,
+//! the last one with EOP and RS), and moves the tail register. The NAPI poll cleans what the
+//! device wrote back, unmapping and freeing the frames and waking the queue.
+
+use crate::regs::{self, Bar0};
+use crate::rigb_main::{add, QVector, Rigb};
+use crate::ring::{self, AdvTxCtxDesc, AdvTxDesc, TxBuf, TxRing};
+use core::num::NonZeroUsize;
+use core::sync::atomic::Ordering;
+use kernel::net::dev::{Device, TxOutcome};
+use kernel::net::skbuff::SkBuff;
+use kernel::prelude::*;
+use kernel::sync::barrier::{mb, Write};
+
+/// One data descriptor carries at most this many bytes.
+const MAX_PER_TXD: u32 = 1 << 15;
+/// Descriptors a worst-case frame needs (MAX_SKB_FRAGS + head + context + slack, as igb's
+/// DESC_NEEDED): stop the queue below this, wake it at twice this.
+pub(crate) const DESC_NEEDED: usize = 17 + 4;
+
+/// Programs transmit queue `q` for ring `tx` (igb_configure_tx_ring).
+pub(crate) fn configure(bar: &Bar0<'_>, q: usize, tx: &TxRing) {
+    let base = tx.desc.dma_address();
+    regs::write_at(bar, q, regs::TXDCTL::zeroed());
+    regs::write_at(bar, q, regs::TDBAL::from_raw(ring::lower_32_bits(base)));
+    regs::write_at(bar, q, regs::TDBAH::from_raw(ring::upper_32_bits(base)));
+    regs::write_at(bar, q, regs::TDLEN::from_raw(tx.desc.bytes() as u32));
+    regs::write_at(bar, q, regs::TDH::zeroed());
+    // Enable before touching the tail: the device ignores tail writes to a disabled queue.
+    regs::write_at(bar, q, regs::TXDCTL::zeroed().with_enable(true));
+    regs::write_at(bar, q, regs::TDT::zeroed());
+}
+
+/// Offload request for one frame: the context descriptor and the data descriptors' extra
+/// command and option bits.
+struct Offload {
+    ctx: AdvTxCtxDesc,
+    cmd: u32,
+    popts: u32,
+    /// Header bytes repeated in each segment (TSO) and the segment count.
+    hdr_len: u32,
+    segs: u32,
+}
+
+/// Works out checksum or segmentation offload for `skb` (igb_tso, igb_tx_csum); `Ok(None)`
+/// when nothing is offloaded.
+fn offload(skb: &mut SkBuff) -> Result<Option<Offload>> {
+    let net = skb.network_offset();
+    if skb.is_gso() {
+        let tso = skb.tso_prepare()?;
+        let mut type_tucmd = AdvTxCtxDesc::TUCMD_L4T_TCP;
+        // IXSM only for IPv4: the device would rewrite an IPv6 header as IPv4.
+        let mut popts = AdvTxDesc::POPTS_TXSM;
+        if tso.ipv4 {
+            type_tucmd |= AdvTxCtxDesc::TUCMD_IPV4;
+            popts |= AdvTxDesc::POPTS_IXSM;
+        }
+        return Ok(Some(Offload {
+            ctx: AdvTxCtxDesc::new(
+                (tso.l4_offset - net) | (net << AdvTxCtxDesc::MACLEN_SHIFT),
+                type_tucmd,
+                (tso.mss << AdvTxCtxDesc::MSS_SHIFT) | (tso.l4_len << AdvTxCtxDesc::L4LEN_SHIFT),
+            ),
+            cmd: AdvTxDesc::DCMD_TSE,
+            popts,
+            hdr_len: tso.l4_offset + tso.l4_len,
+            segs: skb.gso_segs().max(1),
+        }));
+    }
+    let Some((start, offset)) = skb.checksum_partial() else {
+        return Ok(None);
+    };
+    // The checksum field's offset tells TCP (16) from UDP (6); anything else is done here.
+    let l4t = match offset {
+        16 => AdvTxCtxDesc::TUCMD_L4T_TCP,
+        6 => AdvTxCtxDesc::TUCMD_L4T_UDP,
+        _ => {
+            skb.checksum_help()?;
+            return Ok(None);
+        }
+    };
+    let ipv4 = if skb.is_ipv4() {
+        AdvTxCtxDesc::TUCMD_IPV4
+    } else {
+        0
+    };
+    Ok(Some(Offload {
+        ctx: AdvTxCtxDesc::new(
+            start.saturating_sub(net) | (net << AdvTxCtxDesc::MACLEN_SHIFT),
+            l4t | ipv4,
+            0,
+        ),
+        cmd: 0,
+        popts: AdvTxDesc::POPTS_TXSM,
+        hdr_len: 0,
+        segs: 1,
+    }))
+}
+
+/// Descriptors a buffer of `len` bytes takes.
+fn descs_for(len: u32) -> usize {
+    len.div_ceil(MAX_PER_TXD).max(1) as usize
+}
+
+/// Transmits a frame (igb_xmit_frame_ring); called with bottom halves disabled.
+pub(crate) fn xmit(mut skb: SkBuff, dev: &Device<Rigb>) -> TxOutcome {
+    let data = dev.data();
+    let queues = data.queues();
+    let n = NonZeroUsize::new(dev.real_num_tx_queues() as usize).unwrap_or(NonZeroUsize::MIN);
+    let q = usize::from(skb.queue_mapping()) % n;
+    let Some(qv) = queues.get(q) else {
+        dev.tx_dropped_inc();
+        return TxOutcome::Ok;
+    };
+    let qv = qv.poller();
+    // Nothing to send on once the device is unbound.
+    let (Some(bar), Ok(pdev)) = (data.bar.try_access(), dev.parent()) else {
+        add(&qv.stats.tx_dropped, 1);
+        return TxOutcome::Ok;
+    };
+    // The head must have data to map; a frame that is all fragments is made linear.
+    if skb.headlen() == 0 && skb.linearize().is_err() {
+        add(&qv.stats.tx_dropped, 1);
+        return TxOutcome::Ok;
+    }
+    let Ok(offload) = offload(&mut skb) else {
+        add(&qv.stats.tx_dropped, 1);
+        return TxOutcome::Ok;
+    };
+    skb.tx_timestamp();
+    let len = skb.len();
+    let (segs, hdr_len) = offload.as_ref().map_or((1, 0), |o| (o.segs, o.hdr_len));
+    let bytes = len + (segs - 1) * hdr_len;
+    let mapped = match skb.map_tx(pdev) {
+        Ok(m) => m,
+        Err((_skb, _e)) => {
+            add(&qv.stats.tx_dropped, 1);
+            return TxOutcome::Ok;
+        }
+    };
+
+    let mut guard = qv.tx.lock();
+    let Some(tx) = (*guard).as_mut() else {
+        add(&qv.stats.tx_dropped, 1);
+        return TxOutcome::Ok;
+    };
+    let needed = 1 + descs_for(mapped.len() as u32) + mapped.nr_frags() as usize * 2;
+    if tx.free_slots() < needed {
+        // Cannot happen while the queue is stopped in time; hand the frame back.
+        dev.stop_subqueue(q as u32);
+        add(&qv.stats.tx_busy, 1);
+        return TxOutcome::Busy(mapped.unmap());
+    }
+    let first = tx.next_to_use;
+    let mut i = first;
+    let (cmd_extra, popts) = offload.as_ref().map_or((0, 0), |o| (o.cmd, o.popts));
+    if let Some(o) = &offload {
+        tx.desc.write(i, o.ctx);
+        i = tx.next(i);
+        add(
+            if o.cmd != 0 {
+                &qv.stats.tx_tso
+            } else {
+                &qv.stats.tx_csum
+            },
+            1,
+        );
+    }
+    // PAYLEN: the payload the device sends, without the headers it repeats per segment.
+    let olinfo = ((len - hdr_len) << AdvTxDesc::PAYLEN_SHIFT) | popts;
+    let base_cmd = AdvTxDesc::DTYP_DATA | AdvTxDesc::DCMD_DEXT | AdvTxDesc::DCMD_IFCS | cmd_extra;
+    // Each descriptor is written once its successor is known, so the last one can carry EOP
+    // and RS from the start.
+    let mut pending: Option<(usize, AdvTxDesc)> = None;
+    let mut write_buf = |tx: &mut TxRing, i: &mut usize, addr: u64, blen: u32| {
+        let mut off = 0;
+        while off < blen {
+            let chunk = (blen - off).min(MAX_PER_TXD);
+            if let Some((pi, desc)) = pending.take() {
+                tx.desc.write(pi, desc);
+            }
+            pending = Some((
+                *i,
+                AdvTxDesc::new(addr + u64::from(off), base_cmd | chunk, olinfo),
+            ));
+            *i = tx.next(*i);
+            off += chunk;
+        }
+    };
+    write_buf(tx, &mut i, mapped.dma_handle(), mapped.len() as u32);
+    let mut failed = false;
+    for f in 0..mapped.nr_frags() {
+        let Ok(frag) = mapped.map_frag(pdev, f) else {
+            failed = true;
+            break;
+        };
+        let slot = i;
+        write_buf(tx, &mut i, frag.dma_handle(), frag.len());
+        if let Some(buf) = tx.bufs.get_mut(slot) {
+            *buf = Some(TxBuf::Frag { _mapping: frag });
+        }
+    }
+    let Some((last, desc)) = pending.filter(|_| !failed) else {
+        // Undo: unmap the fragments mapped so far; nothing was handed to the device.
+        let mut j = first;
+        while j != i {
+            if let Some(buf) = tx.bufs.get_mut(j) {
+                *buf = None;
+            }
+            j = tx.next(j);
+        }
+        drop(guard);
+        add(&qv.stats.tx_dropped, 1);
+        drop(mapped);
+        return TxOutcome::Ok;
+    };
+    // The last descriptor ends the frame and asks for a status write-back.
+    tx.desc.write(
+        last,
+        desc.with_cmd(AdvTxDesc::DCMD_EOP | AdvTxDesc::DCMD_RS),
+    );
+    if let Some(buf) = tx.bufs.get_mut(first) {
+        *buf = Some(TxBuf::Head {
+            skb: mapped,
+            eop: last,
+            segs,
+            bytes,
+        });
+    }
+    tx.next_to_use = i;
+    dev.tx_sent_queue(q as u32, bytes);
+    if tx.free_slots() < DESC_NEEDED {
+        dev.stop_subqueue(q as u32);
+    }
+    // The descriptors must be visible before the tail moves.
+    mb(Write);
+    regs::write_at(&bar, q, regs::TDT::from_raw(tx.next_to_use as u32));
+    TxOutcome::Ok
+}
+
+/// Cleans completed transmit descriptors (igb_clean_tx_irq); returns whether the ring is
+/// clean up to what the device finished within the budget.
+pub(crate) fn clean(dev: &Device<Rigb>, qv: &QVector, budget: u32) -> bool {
+    let mut guard = qv.tx.lock();
+    let Some(tx) = (*guard).as_mut() else {
+        return true;
+    };
+    let (mut packets, mut bytes) = (0u32, 0u32);
+    let mut frames = 0;
+    while tx.next_to_clean != tx.next_to_use && frames < budget {
+        let i = tx.next_to_clean;
+        let eop = match tx.bufs.get(i) {
+            Some(Some(TxBuf::Head { eop, .. })) => *eop,
+            _ => {
+                // Only the first slot of a frame can be at next_to_clean; skip anything else.
+                if let Some(buf) = tx.bufs.get_mut(i) {
+                    *buf = None;
+                }
+                tx.next_to_clean = tx.next(i);
+                continue;
+            }
+        };
+        if !tx.desc.tx_done(eop) {
+            break;
+        }
+        // The frame's slots run from `i` to `eop`; dropping them unmaps the fragments.
+        let mut j = i;
+        loop {
+            if let Some(TxBuf::Head {
+                skb,
+                segs,
+                bytes: b,
+                ..
+            }) = tx.bufs.get_mut(j).and_then(Option::take)
+            {
+                packets += segs;
+                bytes += b;
+                skb.unmap().consume();
+            }
+            if j == eop {
+                break;
+            }
+            j = tx.next(j);
+        }
+        tx.next_to_clean = tx.next(eop);
+        frames += 1;
+    }
+    let free = tx.free_slots();
+    let done = tx.next_to_clean == tx.next_to_use || frames < budget;
+    drop(guard);
+    if packets > 0 {
+        qv.itr.add_tx(packets, bytes);
+        add(&qv.stats.tx_packets, packets.into());
+        add(&qv.stats.tx_bytes, bytes.into());
+        dev.tx_completed_queue(qv.index, packets, bytes);
+        if dev.subqueue_stopped(qv.index)
+            && free >= 2 * DESC_NEEDED
+            && dev.data().running.load(Ordering::Acquire)
+        {
+            dev.wake_subqueue(qv.index);
+            add(&qv.stats.tx_restart, 1);
+        }
+    }
+    done
+}
