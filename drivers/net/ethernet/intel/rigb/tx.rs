@@ -150,8 +150,10 @@ pub(crate) fn xmit(mut skb: SkBuff, dev: &Device<Rigb>) -> TxOutcome {
         add(&qv.stats.tx_dropped, 1);
         return TxOutcome::Ok;
     };
+    // Fragments are estimated at two descriptors (64 KiB) here and counted once mapped.
+    let free = tx.free_slots();
     let needed = 1 + descs_for(mapped.len() as u32) + mapped.nr_frags() as usize * 2;
-    if tx.free_slots() < needed {
+    if free < needed {
         // Cannot happen while the queue is stopped in time; hand the frame back.
         dev.stop_subqueue(q as u32);
         add(&qv.stats.tx_busy, 1);
@@ -195,11 +197,19 @@ pub(crate) fn xmit(mut skb: SkBuff, dev: &Device<Rigb>) -> TxOutcome {
     };
     write_buf(tx, &mut i, mapped.dma_handle(), mapped.len() as u32);
     let mut failed = false;
+    let mut used = usize::from(offload.is_some()) + descs_for(mapped.len() as u32);
     for f in 0..mapped.nr_frags() {
         let Ok(frag) = mapped.map_frag(pdev, f) else {
             failed = true;
             break;
         };
+        // A fragment beyond 64 KiB takes more than the two descriptors reserved for it:
+        // never write past the descriptors the device has not completed yet.
+        used += descs_for(frag.len());
+        if used > free {
+            failed = true;
+            break;
+        }
         let slot = i;
         write_buf(tx, &mut i, frag.dma_handle(), frag.len());
         if let Some(buf) = tx.bufs.get_mut(slot) {
