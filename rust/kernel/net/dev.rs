@@ -91,6 +91,8 @@ pub mod features {
         TSO_ECN = NETIF_F_TSO_ECN_BIT);
     feature!(/// TSO may mangle the IPv4 ID.
         TSO_MANGLEID = NETIF_F_TSO_MANGLEID_BIT);
+    feature!(/// TSO for TCP with accurate ECN, which must not clear CWR (`NETIF_F_GSO_ACCECN`).
+        GSO_ACCECN = NETIF_F_GSO_ACCECN_BIT);
     feature!(/// UDP segmentation offload (`NETIF_F_GSO_UDP_L4`).
         GSO_UDP_L4 = NETIF_F_GSO_UDP_L4_BIT);
     feature!(/// SCTP GSO.
@@ -133,7 +135,7 @@ pub mod features {
     /// The software GSO types the stack segments late if the device advertises them
     /// (`NETIF_F_GSO_SOFTWARE`).
     pub const GSO_SOFTWARE: u64 =
-        TSO | TSO_ECN | TSO6 | TSO_MANGLEID | GSO_SCTP | GSO_UDP_L4 | GSO_FRAGLIST;
+        TSO | TSO_ECN | TSO6 | TSO_MANGLEID | GSO_ACCECN | GSO_SCTP | GSO_UDP_L4 | GSO_FRAGLIST;
 }
 
 /// Which per-CPU statistics the core allocates (and frees) for a device
