@@ -26,6 +26,12 @@ use core::{
     sync::atomic::{AtomicPtr, Ordering},
 };
 
+mod bus;
+mod irq;
+
+pub use bus::BusRegistration;
+pub use irq::{IrqHandler, IrqReturn, IrqVectors, NetIrq};
+
 /// Interface flags (`IFF_*` of `enum net_device_flags`) for [`DeviceSetup::add_flags`].
 pub mod flags {
     use crate::bindings;
@@ -272,6 +278,8 @@ pub(crate) struct Priv<T: Driver> {
     /// Deferred work items of the device (see [`Device::queue_work`]); cancelled before the
     /// driver's data is dropped.
     works: [DevWork; WORKS],
+    /// The bus device the net device belongs to, if any (see [`BusRegistration`]).
+    bus: bus::BusState,
     /// The driver's data.
     pub(crate) data: T::Data,
 }
@@ -309,7 +317,7 @@ impl<T: Driver> Priv<T> {
         unsafe { bindings::netdev_priv(dev) }.cast()
     }
 
-    /// Initialises everything but the driver data: no peer, idle work items.
+    /// Initialises everything but the driver data: no peer, idle work items, no bus device.
     ///
     /// # Safety
     ///
@@ -321,6 +329,7 @@ impl<T: Driver> Priv<T> {
         // SAFETY: `this` is valid for writes (caller); fields are written before use.
         unsafe {
             core::ptr::addr_of_mut!((*this).peer).write(AtomicPtr::new(core::ptr::null_mut()));
+            core::ptr::addr_of_mut!((*this).bus).write(bus::BusState::default());
             let works = core::ptr::addr_of_mut!((*this).works).cast::<DevWork>();
             for id in 0..WORKS {
                 let w = works.add(id);
@@ -540,6 +549,12 @@ impl<T: Driver> Device<T> {
         let peer = unsafe { &(*Priv::<T>::from_dev(self.as_raw())).peer }.load(Ordering::Acquire);
         // SAFETY: Unlinking and unregistration happen under RTNL, which the caller holds.
         (!peer.is_null()).then(|| unsafe { Device::from_raw(peer) })
+    }
+
+    /// The bus-device state of the device (see [`BusRegistration`]).
+    pub(crate) fn bus(&self) -> &bus::BusState {
+        // SAFETY: The private area holds an initialised `Priv<T>`.
+        unsafe { &(*Priv::<T>::from_dev(self.as_raw())).bus }
     }
 
     /// Number of receive queues allocated (`num_rx_queues`), the maximum for
@@ -1411,6 +1426,40 @@ impl<T: Driver + ethtool::Operations> Registration<T> {
     where
         Error: From<E>,
     {
+        Self::new_inner(name, txqs, rxqs, data, bus::BusState::default(), setup)
+    }
+
+    /// Like [`Registration::new_with_setup`], for a device of the bound bus device `parent`
+    /// (made its parent) with the bus state `bus` (see [`BusRegistration`]).
+    pub(crate) fn new_on_bus<E>(
+        name: &CStr,
+        txqs: u32,
+        rxqs: u32,
+        data: impl PinInit<T::Data, E>,
+        parent: &crate::device::Device<crate::device::Bound>,
+        bus: bus::BusState,
+        setup: impl FnOnce(&mut DeviceSetup<'_>),
+    ) -> Result<Self>
+    where
+        Error: From<E>,
+    {
+        Self::new_inner(name, txqs, rxqs, data, bus, |dev_setup| {
+            dev_setup.set_parent(parent);
+            setup(dev_setup);
+        })
+    }
+
+    fn new_inner<E>(
+        name: &CStr,
+        txqs: u32,
+        rxqs: u32,
+        data: impl PinInit<T::Data, E>,
+        bus: bus::BusState,
+        setup: impl FnOnce(&mut DeviceSetup<'_>),
+    ) -> Result<Self>
+    where
+        Error: From<E>,
+    {
         #[allow(clippy::let_unit_value)]
         let () = Priv::<T>::ALIGN_OK;
         if txqs == 0 || rxqs == 0 {
@@ -1455,6 +1504,9 @@ impl<T: Driver + ethtool::Operations> Registration<T> {
         let slot = unsafe { core::ptr::addr_of_mut!((*priv_).data) };
         // SAFETY: `slot` is valid for writes; on error nothing was initialised.
         unsafe { pin_init::raw_try_init(slot, data)? };
+        // SAFETY: `priv_` is valid and its header initialised; the device is still ours alone.
+        // (Stored only now, so that a failed data initialisation drops `bus` with the local.)
+        unsafe { (*priv_).bus = bus };
 
         // SAFETY: The device is fully set up; its data is initialised.
         let ret = unsafe { bindings::register_netdev(dev.as_ptr()) };
@@ -1485,6 +1537,8 @@ impl<T: Driver + ethtool::Operations> Drop for Registration<T> {
         // SAFETY: The device is registered (type invariant). `unregister_netdev` takes RTNL,
         // closes the device and waits until no callback can run any more.
         unsafe { bindings::unregister_netdev(dev) };
+        // No interrupt handler can be requested any more.
+        self.device().bus().close();
         // SAFETY: No callback can reach the private data any more; it was initialised.
         unsafe { core::ptr::drop_in_place(Priv::<T>::from_dev(dev)) };
         // SAFETY: Unregistered above; this object held the last driver reference.
@@ -1492,5 +1546,3 @@ impl<T: Driver + ethtool::Operations> Drop for Registration<T> {
     }
 }
 
-// Interrupt handling (`IrqReturn`, `IrqHandler`, `NetIrq`, `Device::request_irq`) moves to
-// `dev/irq.rs`, on the upstream IRQ API.

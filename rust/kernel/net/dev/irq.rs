@@ -156,7 +156,7 @@ impl<T: IrqHandler> Device<T> {
         unsafe { bindings::dev_hold(self.as_raw()) };
         let cookie_ptr: *mut IrqCookie = &mut *cookie;
         let flags = if shared {
-            c_ulong::from(bindings::IRQF_SHARED)
+            bindings::IRQF_SHARED as c_ulong
         } else {
             0
         };
