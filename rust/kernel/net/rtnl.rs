@@ -543,18 +543,19 @@ where
 
     /// # Safety
     ///
-    /// Called by the core under RTNL for a registered device of this kind.
+    /// Called by the core for a registered device of this kind, under RTNL or, for link
+    /// queries and dumps (`RTM_GETLINK` runs unlocked since Linux 6.x), in an RCU read-side
+    /// critical section that covers the use of the returned namespace.
     unsafe extern "C" fn get_link_net_callback(
         dev: *const bindings::net_device,
     ) -> *mut bindings::net {
-        // SAFETY: RTNL is held by the caller.
-        let rtnl = unsafe { Rtnl::assume_held() };
         // SAFETY: A registered device of this kind.
         let device = unsafe { Device::<T>::from_raw(dev.cast_mut()) };
-        let target = device
-            .peer_rtnl(&rtnl)
-            .map_or(dev.cast_mut(), |p| p.as_raw());
-        // SAFETY: `target` is a registered device.
+        let guard = crate::sync::rcu::read_lock();
+        let target = device.peer(&guard).map_or(dev.cast_mut(), |p| p.as_raw());
+        // SAFETY: `target` is this device or its peer read under RCU; either is valid here, and
+        // a namespace outlives its devices. The caller's own RCU section or RTNL keeps the peer
+        // (freed only after a grace period) and thus its namespace alive while it uses it.
         unsafe { bindings::dev_net(target) }
     }
 
