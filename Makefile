@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-# rnet: Rust network drivers for Linux 6.12, built out of tree and tested in QEMU.
+# rnet: Rust network drivers for Linux 7.3 (the kernel and LLVM versions are in
+# scripts/toolchain.sh), built out of tree and tested in QEMU.
 #
 #   make run     build what is missing, boot the VM, show the devices and traffic through them
 #   make check   build and run every selftest in QEMU (KTAP), ends with "N passed, N failed"

@@ -19,7 +19,7 @@ vm_run "$tree" 900 "$VM_SHARE/console.log" \
 sleep 1
 kill "$tailer" 2>/dev/null || true
 if ! grep -q '^# rnet: done' "$out"; then
-	echo "run: the guest did not finish; console tail:"
+	echo "run: the guest did not finish (vm_run exit $rc); console tail:"
 	tail -n 40 "$VM_SHARE/console.log"
 	exit 1
 fi

@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Shared helpers for rnet's guest-side selftests, on top of the kernel's own KTAP helpers
 # (tools/testing/selftests/kselftest/ktap_helpers.sh from the kernel tree the VM booted).
 #
-# Environment (set by selftests/run_tests.sh): RNET_KTREE (kernel tree), RNET_MODDIR (built
-# project modules), RNET_TOP (repository).
+# Environment (set by qemu/check.sh and selftests/run_tests.sh): RNET_KTREE (kernel tree),
+# RNET_MODDIR (built project modules), RNET_TOP (repository).
 
 # shellcheck source=/dev/null
 . "$RNET_KTREE/tools/testing/selftests/kselftest/ktap_helpers.sh"
@@ -59,6 +60,12 @@ except OSError as e:
 PY
 }
 
+# The kernel tree's YNL client (Linux 7.3: tools/net/ynl/pyynl/cli.py) on the netdev netlink
+# family, as a command line for the guest's python3 (word-split on use):
+#   $RNET_YNL_NETDEV --dump qstats-get --json '{"scope": "queue"}'
+# shellcheck disable=SC2034 # used by the suites
+RNET_YNL_NETDEV="/usr/bin/python3 $RNET_KTREE/tools/net/ynl/pyynl/cli.py --spec $RNET_KTREE/Documentation/netlink/specs/netdev.yaml"
+
 # stat_of DEV COUNTER: one counter from /sys/class/net/DEV/statistics.
 stat_of() {
 	cat "/sys/class/net/$1/statistics/$2"
@@ -98,8 +105,8 @@ route_local_reset() {
 
 # wait_carrier DEV [NETNS]: waits up to 10 s for DEV (in NETNS, if given) to have carrier.
 wait_carrier() {
-	local i
-	for i in $(seq 50); do
+	local _
+	for _ in $(seq 50); do
 		[ "$(ip ${2:+-n "$2"} link show "$1" 2>/dev/null | grep -c LOWER_UP)" = 1 ] && return 0
 		sleep 0.2
 	done

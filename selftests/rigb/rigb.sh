@@ -331,4 +331,9 @@ check "no netdev left on $A" test -z "$(netdev_of $A)"
 check "insmod rigb again binds all functions" sh -c "insmod $KO && [ \$(basename \$(readlink /sys/bus/pci/devices/$A/driver)) = rigb ] && [ \$(basename \$(readlink /sys/bus/pci/devices/$B/driver)) = rigb ]"
 check "rmmod rigb" rmmod rigb
 
+# --- module autoload by PCI alias (autoload.sh, a nested KTAP subtest; needs rigb unloaded) ----
+echo "# Subtest: autoload"
+bash "$(dirname "$0")/autoload.sh" 2>&1 | sed -u 's/^/    /'
+check_eq "autoload" 0 "${PIPESTATUS[0]}"
+
 ktap_finished
