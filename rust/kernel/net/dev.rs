@@ -299,9 +299,12 @@ struct DevWork {
 impl<T: Driver> Drop for Priv<T> {
     fn drop(&mut self) {
         for w in &self.works {
+            // Disabled, not just cancelled: a work item may re-arm another (or itself) while
+            // this loop runs; once disabled, queueing it is refused, so after the loop none is
+            // queued or running.
             // SAFETY: Initialised in `init_header`. Waits for a running callback, which may
             // still use the driver data: that is why this runs before the data is dropped.
-            unsafe { bindings::cancel_delayed_work_sync(w.dw.get()) };
+            unsafe { bindings::disable_delayed_work_sync(w.dw.get()) };
         }
     }
 }

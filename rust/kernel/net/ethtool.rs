@@ -773,16 +773,21 @@ impl<T: Operations> Adapter<T> {
 
     /// # Safety
     ///
-    /// As for `get_strings_callback`, for the `ETH_SS_STATS` set.
+    /// As for `get_drvinfo_callback`; `stats` is valid and `data` holds `stats->n_stats`
+    /// values, the count the core allocated for.
     unsafe extern "C" fn get_ethtool_stats_callback(
         dev: *mut bindings::net_device,
-        _stats: *mut bindings::ethtool_stats,
+        stats: *mut bindings::ethtool_stats,
         data: *mut u64,
     ) {
         // SAFETY: As in `get_drvinfo_callback`.
         let dev = unsafe { Device::<T>::from_raw(dev) };
-        let len = Self::count(dev, sset::STATS);
-        // SAFETY: The core allocated `len` values (see above).
+        // The size comes from what the core allocated, never from a second `get_sset_count`
+        // call: the count may have changed in between (e.g. `ethtool -L` racing `ethtool -S`
+        // on a path that does not hold RTNL across both); the driver fills what fits.
+        // SAFETY: `stats` is valid for the call (see above).
+        let len = unsafe { (*stats).n_stats } as usize;
+        // SAFETY: The core allocated `n_stats` values at `data`.
         let data = unsafe { core::slice::from_raw_parts_mut(data, len) };
         T::get_ethtool_stats(dev, data)
     }
