@@ -68,9 +68,8 @@ impl SingleMapping {
             return Err(EINVAL);
         }
         // SAFETY: `dev` is a valid, bound device; the buffer requirements are the caller's.
-        let addr = unsafe {
-            bindings::dma_map_single_attrs(dev.as_raw(), ptr.cast(), len, dir.into(), 0)
-        };
+        let addr =
+            unsafe { bindings::dma_map_single_attrs(dev.as_raw(), ptr.cast(), len, dir.into(), 0) };
         Self::checked(dev, addr, len, dir, Kind::Single)
     }
 
@@ -91,8 +90,8 @@ impl SingleMapping {
         if len == 0 {
             return Err(EINVAL);
         }
-        // SAFETY: `dev` is a valid, bound device; the page requirements are the caller's.
         let addr =
+            // SAFETY: `dev` is a valid, bound device; the page requirements are the caller's.
             unsafe { bindings::dma_map_page_attrs(dev.as_raw(), page, offset, len, dir.into(), 0) };
         Self::checked(dev, addr, len, dir, Kind::Page)
     }

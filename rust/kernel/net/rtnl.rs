@@ -499,9 +499,10 @@ where
             dev,
             // SAFETY: `tb` has `IFLA_MAX + 1` entries valid for the call.
             tb: unsafe { Attrs::from_raw(params.tb, ifla::MAX as usize + 1) },
-            // SAFETY: `data` is null or has `maxtype + 1` entries valid for the call.
-            data: (!params.data.is_null())
-                .then(|| unsafe { Attrs::from_raw(params.data, Self::data_len()) }),
+            data: (!params.data.is_null()).then(|| {
+                // SAFETY: `data` is non-null and has `maxtype + 1` entries valid for the call.
+                unsafe { Attrs::from_raw(params.data, Self::data_len()) }
+            }),
             extack,
             // SAFETY: `newlink` runs under RTNL.
             rtnl: unsafe { Rtnl::assume_held() },

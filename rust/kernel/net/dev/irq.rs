@@ -31,9 +31,9 @@ pub unsafe trait IrqVectors: Send {
     fn irqs(&self) -> Result<KVec<u32>>;
 }
 
+#[cfg(CONFIG_PCI)]
 // SAFETY: `IrqVectorRegistration::index` returns the IRQ numbers of vectors it allocated for its
 // bound device; they are freed (`pci_free_irq_vectors`) only when it is dropped.
-#[cfg(CONFIG_PCI)]
 unsafe impl IrqVectors for crate::pci::IrqVectorRegistration<'_> {
     fn irqs(&self) -> Result<KVec<u32>> {
         let mut irqs = KVec::with_capacity(self.len(), GFP_KERNEL)?;

@@ -103,8 +103,9 @@ impl MappedSkBuff {
         // SAFETY: `addr` was just returned by `skb_frag_dma_map` for `len` bytes to the
         // device; the fragment's page is referenced by the buffer, which outlives the mapping
         // as documented above (and is not written by the CPU while it is mapped).
-        let map =
-            unsafe { SingleMapping::from_page_mapping(dev, addr, len as usize, DataDirection::ToDevice) }?;
+        let map = unsafe {
+            SingleMapping::from_page_mapping(dev, addr, len as usize, DataDirection::ToDevice)
+        }?;
         Ok(FragMapping(map))
     }
 
