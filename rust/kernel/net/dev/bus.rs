@@ -11,10 +11,11 @@
 //! While the net device exists its parent is therefore bound, which is what lets every callback
 //! reach the parent as a `&Device<Bound>` ([`Device::parent`]) for DMA.
 
-use super::{ethtool, Device, DeviceSetup, Driver, IrqVectors, Registration};
+use super::{Device, DeviceSetup, Driver, IrqVectors, Registration};
 use crate::{
     device::{self, Bound},
     devres::Devres,
+    net::ethtool,
     prelude::*,
     str::CStr,
 };

@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The [`Driver`] trait and the glue that turns an implementation into `net_device_ops`.
+
+use super::{
+    Device, DeviceSetup, PcpuStats, QueueStatsRx, QueueStatsTx, Rtnl, RxMode, SockAddr, Stats64,
+};
+use crate::{
+    bindings,
+    error::{from_result, VTABLE_DEFAULT_ERROR},
+    net::{ethtool, skbuff::SkBuff},
+    prelude::*,
+    sync::rcu,
+};
+use core::marker::PhantomData;
+
+/// Result of a transmit attempt, as returned from [`Driver::start_xmit`].
+pub enum TxOutcome {
+    /// The buffer was accepted (`NETDEV_TX_OK`); the driver consumed or queued it.
+    Ok,
+    /// The device cannot take the buffer now (`NETDEV_TX_BUSY`); it is handed back to the core,
+    /// which requeues it. Only valid when the queue was stopped first.
+    Busy(SkBuff),
+}
+
+/// A network device driver: `net_device_ops` callbacks plus per-device data and setup.
+///
+/// Callbacks not implemented stay NULL in the ops table, so the core's default behaviour
+/// applies (e.g. without `change_mtu` the core sets the MTU itself after checking it against
+/// the range from [`DeviceSetup::set_mtu_range`]).
+#[vtable]
+pub trait Driver: Sized + 'static {
+    /// Per-device private data, stored in the net_device's private area.
+    type Data: Send + Sync;
+
+    /// Per-CPU statistics the core allocates for the device.
+    const PCPU_STATS: PcpuStats = PcpuStats::None;
+
+    /// Fills in a freshly allocated device (after `ether_setup`), before its data is
+    /// initialised and before registration.
+    fn setup(_dev: &mut DeviceSetup<'_>) {}
+
+    /// The interface is brought up (`ndo_open`).
+    fn open(_dev: &Device<Self>, _rtnl: &Rtnl) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// The interface is brought down (`ndo_stop`).
+    fn stop(_dev: &Device<Self>, _rtnl: &Rtnl) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Runs deferred work item `id`, queued with [`Device::queue_work`], in process context.
+    fn run_work(_dev: &Device<Self>, _id: u32) {}
+
+    /// Transmit queue `queue` made no progress for the watchdog timeout (`ndo_tx_timeout`),
+    /// called from a timer: schedule a reset (e.g. with [`Device::queue_work`]).
+    fn tx_timeout(_dev: &Device<Self>, _queue: u32) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Programs the receive filter: promiscuous/all-multicast flags and the address lists
+    /// (`ndo_set_rx_mode`). Called in atomic context with the address lists locked.
+    fn set_rx_mode(_dev: &Device<Self>, _mode: &RxMode<'_>) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Called once when the device is registered, before it can be opened (`ndo_init`): the
+    /// place to allocate per-queue state, whose counts are known by then.
+    fn init(_dev: &Device<Self>) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Transmits a buffer (`ndo_start_xmit`). Called with bottom halves disabled.
+    fn start_xmit(skb: SkBuff, dev: &Device<Self>) -> TxOutcome;
+
+    /// Reports statistics (`ndo_get_stats64`); `stats` starts zeroed.
+    fn get_stats64(_dev: &Device<Self>, _stats: &mut Stats64) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Changes the MTU (`ndo_change_mtu`). `new_mtu` is already within the device's range.
+    /// On success the abstraction stores the new MTU in the device.
+    fn change_mtu(_dev: &Device<Self>, _rtnl: &Rtnl, _new_mtu: u32) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Changes the hardware address (`ndo_set_mac_address`), usually via
+    /// [`Device::eth_mac_addr`].
+    fn set_mac_address(_dev: &Device<Self>, _addr: &SockAddr) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Applies a new feature set (`ndo_set_features`), e.g. GRO switched with `ethtool -K`.
+    /// `features` becomes active when this returns `Ok`.
+    fn set_features(_dev: &Device<Self>, _rtnl: &Rtnl, _features: u64) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Per-queue receive statistics for the netdev netlink family (`qstats`,
+    /// `netdev_stat_ops.get_queue_stats_rx`). Implementing it enables all of `netdev_stat_ops`.
+    fn queue_stats_rx(_dev: &Device<Self>, _queue: u32, _stats: &mut QueueStatsRx) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Per-queue transmit statistics (`netdev_stat_ops.get_queue_stats_tx`).
+    fn queue_stats_tx(_dev: &Device<Self>, _queue: u32, _stats: &mut QueueStatsTx) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+}
+
+/// Builds the C ops tables for a driver `T` and holds the callback trampolines.
+pub(crate) struct Adapter<T>(PhantomData<T>);
+
+impl<T: Driver + ethtool::Operations> Adapter<T> {
+    const NETDEV_OPS: bindings::net_device_ops = bindings::net_device_ops {
+        ndo_open: if T::HAS_OPEN {
+            Some(Self::open_callback)
+        } else {
+            None
+        },
+        ndo_stop: if T::HAS_STOP {
+            Some(Self::stop_callback)
+        } else {
+            None
+        },
+        ndo_start_xmit: Some(Self::start_xmit_callback),
+        ndo_get_stats64: if T::HAS_GET_STATS64 {
+            Some(Self::get_stats64_callback)
+        } else {
+            None
+        },
+        ndo_change_mtu: if T::HAS_CHANGE_MTU {
+            Some(Self::change_mtu_callback)
+        } else {
+            None
+        },
+        ndo_set_mac_address: if T::HAS_SET_MAC_ADDRESS {
+            Some(Self::set_mac_address_callback)
+        } else {
+            None
+        },
+        ndo_validate_addr: Some(bindings::eth_validate_addr),
+        ndo_init: if T::HAS_INIT {
+            Some(Self::init_callback)
+        } else {
+            None
+        },
+        ndo_set_features: if T::HAS_SET_FEATURES {
+            Some(Self::set_features_callback)
+        } else {
+            None
+        },
+        ndo_get_iflink: Some(Self::get_iflink_callback),
+        ndo_tx_timeout: if T::HAS_TX_TIMEOUT {
+            Some(Self::tx_timeout_callback)
+        } else {
+            None
+        },
+        ndo_set_rx_mode: if T::HAS_SET_RX_MODE {
+            Some(Self::set_rx_mode_callback)
+        } else {
+            None
+        },
+        // SAFETY: All-zeroes is a valid `net_device_ops`: every other callback is NULL.
+        ..unsafe { core::mem::MaybeUninit::zeroed().assume_init() }
+    };
+
+    const STAT_OPS: bindings::netdev_stat_ops = bindings::netdev_stat_ops {
+        get_queue_stats_rx: Some(Self::queue_stats_rx_callback),
+        get_queue_stats_tx: Some(Self::queue_stats_tx_callback),
+        get_base_stats: Some(Self::base_stats_callback),
+    };
+
+    /// Installs `T`'s ops tables and statistics type on a freshly allocated device.
+    ///
+    /// # Safety
+    ///
+    /// `dev` must be valid, unregistered and exclusively owned by the caller.
+    pub(crate) unsafe fn install(dev: *mut bindings::net_device) {
+        // SAFETY: Guaranteed by the caller.
+        let netdev = unsafe { &mut *dev };
+        netdev.netdev_ops = &Self::NETDEV_OPS;
+        netdev.ethtool_ops = ethtool::ops::<T>();
+        if T::PCPU_STATS == PcpuStats::Lstats {
+            netdev.set_pcpu_stat_type(bindings::netdev_stat_type_NETDEV_PCPU_STAT_LSTATS);
+        }
+        if T::HAS_QUEUE_STATS_RX || T::HAS_QUEUE_STATS_TX {
+            netdev.stat_ops = &Self::STAT_OPS;
+        }
+    }
+
+    /// # Safety
+    ///
+    /// `dev` must be a device of driver `T` with initialised private data (the ops tables of
+    /// `T` are only installed on those, by `Registration` and `rtnl`, which initialise the
+    /// data before the device becomes reachable and drop it only after unregistration).
+    unsafe fn device<'a>(dev: *const bindings::net_device) -> &'a Device<T> {
+        // SAFETY: Guaranteed by the caller.
+        unsafe { Device::from_raw(dev.cast_mut()) }
+    }
+
+    /// # Safety
+    ///
+    /// Called by the core as `ndo_init` on a device of driver `T`.
+    unsafe extern "C" fn init_callback(dev: *mut bindings::net_device) -> c_int {
+        // SAFETY: Called by the core on a device of this driver.
+        from_result(|| T::init(unsafe { Self::device(dev) }).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// Called by the core as `ndo_set_features`, under RTNL, on a device of driver `T`.
+    unsafe extern "C" fn set_features_callback(
+        dev: *mut bindings::net_device,
+        features: bindings::netdev_features_t,
+    ) -> c_int {
+        // SAFETY: The core calls `ndo_set_features` under RTNL.
+        let rtnl = unsafe { Rtnl::assume_held() };
+        // SAFETY: Called by the core on a device of this driver.
+        from_result(|| T::set_features(unsafe { Self::device(dev) }, &rtnl, features).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// Called by the core as `ndo_tx_timeout` on a device of driver `T`.
+    unsafe extern "C" fn tx_timeout_callback(dev: *mut bindings::net_device, txqueue: u32) {
+        // SAFETY: Called by the core on a device of this driver.
+        T::tx_timeout(unsafe { Self::device(dev) }, txqueue)
+    }
+
+    /// # Safety
+    ///
+    /// Called by the core as `ndo_set_rx_mode`, with the address lists locked, on a device of
+    /// driver `T`.
+    unsafe extern "C" fn set_rx_mode_callback(dev: *mut bindings::net_device) {
+        let mode = RxMode {
+            dev,
+            _p: PhantomData,
+        };
+        // SAFETY: Called by the core on a device of this driver.
+        T::set_rx_mode(unsafe { Self::device(dev) }, &mode)
+    }
+
+    /// # Safety
+    ///
+    /// Called by the core as `ndo_get_iflink` on a device of driver `T`.
+    unsafe extern "C" fn get_iflink_callback(dev: *const bindings::net_device) -> c_int {
+        // SAFETY: Called by the core on a device of this driver.
+        let device = unsafe { Self::device(dev) };
+        let guard = rcu::read_lock();
+        device
+            .peer(&guard)
+            .map_or(device.ifindex(), |peer| peer.ifindex())
+    }
+
+    /// # Safety
+    ///
+    /// Called by the core as `get_queue_stats_rx` on a device of driver `T`.
+    unsafe extern "C" fn queue_stats_rx_callback(
+        dev: *mut bindings::net_device,
+        idx: c_int,
+        stats: *mut bindings::netdev_queue_stats_rx,
+    ) {
+        if T::HAS_QUEUE_STATS_RX {
+            // SAFETY: `stats` is valid for the call; `QueueStatsRx` is transparent.
+            let stats = unsafe { &mut *stats.cast::<QueueStatsRx>() };
+            // SAFETY: Called by the core on a device of this driver.
+            T::queue_stats_rx(unsafe { Self::device(dev) }, idx as u32, stats)
+        }
+    }
+
+    /// # Safety
+    ///
+    /// Called by the core as `get_queue_stats_tx` on a device of driver `T`.
+    unsafe extern "C" fn queue_stats_tx_callback(
+        dev: *mut bindings::net_device,
+        idx: c_int,
+        stats: *mut bindings::netdev_queue_stats_tx,
+    ) {
+        if T::HAS_QUEUE_STATS_TX {
+            // SAFETY: `stats` is valid for the call; `QueueStatsTx` is transparent.
+            let stats = unsafe { &mut *stats.cast::<QueueStatsTx>() };
+            // SAFETY: Called by the core on a device of this driver.
+            T::queue_stats_tx(unsafe { Self::device(dev) }, idx as u32, stats)
+        }
+    }
+
+    /// # Safety
+    ///
+    /// Called by the core as `get_base_stats`; the pointers are valid for the call.
+    unsafe extern "C" fn base_stats_callback(
+        _dev: *mut bindings::net_device,
+        rx: *mut bindings::netdev_queue_stats_rx,
+        tx: *mut bindings::netdev_queue_stats_tx,
+    ) {
+        // Everything is counted per queue; nothing belongs to queues that no longer exist.
+        // SAFETY: The pointers are valid for the call.
+        unsafe {
+            (*rx).packets = 0;
+            (*rx).bytes = 0;
+            (*tx).packets = 0;
+            (*tx).bytes = 0;
+        }
+    }
+
+    /// # Safety
+    ///
+    /// Called by the core through `T`'s `net_device_ops` on a device of driver `T`.
+    unsafe extern "C" fn open_callback(dev: *mut bindings::net_device) -> c_int {
+        // SAFETY: The core calls `ndo_open` under RTNL.
+        let rtnl = unsafe { Rtnl::assume_held() };
+        // SAFETY: Called by the core on a registered device of this driver.
+        let device = unsafe { Self::device(dev) };
+        from_result(|| T::open(device, &rtnl).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// Called by the core through `T`'s `net_device_ops` on a device of driver `T`.
+    unsafe extern "C" fn stop_callback(dev: *mut bindings::net_device) -> c_int {
+        // SAFETY: The core calls `ndo_stop` under RTNL.
+        let rtnl = unsafe { Rtnl::assume_held() };
+        // SAFETY: Called by the core on a registered device of this driver.
+        let device = unsafe { Self::device(dev) };
+        from_result(|| T::stop(device, &rtnl).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// Called by the core through `T`'s `net_device_ops` on a device of driver `T`.
+    unsafe extern "C" fn start_xmit_callback(
+        skb: *mut bindings::sk_buff,
+        dev: *mut bindings::net_device,
+    ) -> bindings::netdev_tx_t {
+        // SAFETY: The core hands us the only reference to `skb` for transmission.
+        let skb = unsafe { SkBuff::from_raw(skb) };
+        // SAFETY: Called by the core on a registered device of this driver.
+        match T::start_xmit(skb, unsafe { Self::device(dev) }) {
+            TxOutcome::Ok => bindings::netdev_tx_NETDEV_TX_OK,
+            TxOutcome::Busy(skb) => {
+                // The core keeps ownership of a buffer returned with BUSY and requeues it.
+                let _ = skb.into_raw();
+                bindings::netdev_tx_NETDEV_TX_BUSY
+            }
+        }
+    }
+
+    /// # Safety
+    ///
+    /// Called by the core through `T`'s `net_device_ops` on a device of driver `T`.
+    unsafe extern "C" fn get_stats64_callback(
+        dev: *mut bindings::net_device,
+        stats: *mut bindings::rtnl_link_stats64,
+    ) {
+        // SAFETY: `stats` points to a valid structure the core owns for the call; `Stats64` is
+        // a transparent wrapper.
+        let stats = unsafe { &mut *stats.cast::<Stats64>() };
+        // SAFETY: Called by the core on a registered device of this driver.
+        T::get_stats64(unsafe { Self::device(dev) }, stats)
+    }
+
+    /// # Safety
+    ///
+    /// Called by the core through `T`'s `net_device_ops` on a device of driver `T`.
+    unsafe extern "C" fn change_mtu_callback(
+        dev: *mut bindings::net_device,
+        new_mtu: c_int,
+    ) -> c_int {
+        from_result(|| {
+            let new_mtu = u32::try_from(new_mtu).map_err(|_| EINVAL)?;
+            // SAFETY: Called by the core on a registered device of this driver.
+            let device = unsafe { Self::device(dev) };
+            // SAFETY: The core calls `ndo_change_mtu` under RTNL.
+            let rtnl = unsafe { Rtnl::assume_held() };
+            T::change_mtu(device, &rtnl, new_mtu)?;
+            // SAFETY: Called under RTNL; readers use READ_ONCE semantics on `mtu`.
+            unsafe { core::ptr::write_volatile(&mut (*dev).mtu, new_mtu) };
+            Ok(0)
+        })
+    }
+
+    /// # Safety
+    ///
+    /// Called by the core through `T`'s `net_device_ops` on a device of driver `T`.
+    unsafe extern "C" fn set_mac_address_callback(
+        dev: *mut bindings::net_device,
+        addr: *mut c_void,
+    ) -> c_int {
+        // SAFETY: The core passes a valid `struct sockaddr` for the call.
+        let addr = unsafe { &*addr.cast::<SockAddr>() };
+        // SAFETY: Called by the core on a registered device of this driver.
+        from_result(|| T::set_mac_address(unsafe { Self::device(dev) }, addr).map(|()| 0))
+    }
+}
