@@ -17,7 +17,7 @@ pub enum PcpuStats {
     Lstats,
 }
 
-/// Network device statistics, filled in by [`Driver::get_stats64`]
+/// Network device statistics, filled in by [`Driver::get_stats64`](super::Driver::get_stats64)
 /// (`struct rtnl_link_stats64`).
 #[repr(transparent)]
 pub struct Stats64(bindings::rtnl_link_stats64);
