@@ -4,8 +4,8 @@
 # and summarise the guest's KTAP as "N passed, N failed, N skipped".
 #
 #   RNET_SUITES="rlo" make check     run a subset
-#   RNET_SUITE_TIMEOUT=<s>           time limit of each suite in the guest (default 1200)
-#   RNET_CHECK_TIMEOUT=<s>           time limit of a VM boot (default 2400)
+#   RNET_SUITE_TIMEOUT=<s>           time limit of each suite in the guest (default 1500)
+#   RNET_CHECK_TIMEOUT=<s>           time limit of a VM boot (default 3600)
 #
 # When rigb is among the suites, a second, short boot with pci=nomsi runs rigb_nomsi: the
 # driver's fallback from MSI-X to the INTx line (RNET_NOMSI=0 skips it, =1 forces it).
@@ -34,8 +34,8 @@ run_suites() {
 	: >"$out"
 	tail -n +1 -F "$out" 2>/dev/null &
 	tailer=$!
-	vm_run "$tree" "${RNET_CHECK_TIMEOUT:-2400}" "$console" \
-		"RNET_KTREE=$tree RNET_MODDIR=$moddir RNET_SUITE_TIMEOUT=${RNET_SUITE_TIMEOUT:-1200} bash $selftests/run_tests.sh $out $*"
+	vm_run "$tree" "${RNET_CHECK_TIMEOUT:-3600}" "$console" \
+		"RNET_KTREE=$tree RNET_MODDIR=$moddir RNET_SUITE_TIMEOUT=${RNET_SUITE_TIMEOUT:-1500} bash $selftests/run_tests.sh $out $*"
 	vm_rc=$?
 	sleep 1
 	kill "$tailer" 2>/dev/null

@@ -5,12 +5,16 @@
 #
 #   run_tests.sh OUTFILE SUITE...      e.g. run_tests.sh /share/ktap.txt rlo
 #
-# Each suite gets RNET_SUITE_TIMEOUT seconds (default 1200: rigb, its autoload subtest included,
-# under TCG with KASAN on a busy 2-core host).
+# Each suite gets RNET_SUITE_TIMEOUT seconds (default 1500: under TCG with KASAN on a busy
+# 2-core host rigb alone took ~810 s, and its autoload subtest adds a few minutes).
 #
 # Writes KTAP to OUTFILE as it goes; the last line is "# rnet: done" once everything ran, so
 # the host can tell a finished run from a guest that died.
 set -u
+# One compound command, parsed whole before it runs: the guest reads the host's working tree,
+# and bash reads a script as it goes, so an edit of this file during a run would otherwise
+# change what the running copy executes next.
+{
 out=$1
 shift
 here=$(cd "$(dirname "$0")" && pwd)
@@ -41,7 +45,7 @@ for suite in "$@"; do
 	n=$((n + 1))
 	script=$here/$suite/$suite.sh
 	echo "# Subtest: $suite"
-	if timeout "${RNET_SUITE_TIMEOUT:-1200}" bash "$script" 2>&1 | sed -u 's/^/    /'; [ "${PIPESTATUS[0]}" = 0 ]; then
+	if timeout "${RNET_SUITE_TIMEOUT:-1500}" bash "$script" 2>&1 | sed -u 's/^/    /'; [ "${PIPESTATUS[0]}" = 0 ]; then
 		echo "ok $n $suite"
 	else
 		echo "not ok $n $suite"
@@ -67,3 +71,5 @@ else
 	echo "ok $n kernel_log_clean"
 fi
 echo "# rnet: done"
+exit
+}

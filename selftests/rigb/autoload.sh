@@ -16,15 +16,19 @@
 #
 # Who answers the uevent: virtme-ng starts systemd-udevd in the guest only if the host has one
 # (rnet's setup does not install udev). With udevd running, udevd does it (its kmod builtin).
-# Without, this test runs a minimal stand-in: a listener on the kernel's uevent netlink socket
-# that runs `modprobe -b "$MODALIAS"` for every `add` uevent with a MODALIAS — the action of
-# udev's `kmod load` builtin (80-drivers.rules), nothing more (no rules, no renaming). Either
-# way the kernel's uevent, modules.alias, the blacklist and modprobe are the real ones; the
-# path taken is printed as a KTAP diagnostic. rigb is never insmod'ed here.
+# Without, this test runs a minimal stand-in: `busybox uevent` (a listener on the kernel's
+# uevent netlink socket) with a handler that runs `modprobe -b "$MODALIAS"` for every `add`
+# uevent with a MODALIAS — the action of udev's `kmod load` builtin (80-drivers.rules), nothing
+# more (no rules, no renaming). Either way the kernel's uevent, modules.alias, the blacklist and
+# modprobe are the real ones; the path taken is printed as a KTAP diagnostic. rigb is never
+# insmod'ed here.
 #
 # Runs at the end of rigb.sh (rigb and igb unloaded, every 82576 unbound), as a subtest of its
 # own; can also run alone in the guest (RNET_KTREE and RNET_MODDIR as for the other suites).
 set -u
+# One compound command, parsed whole before it runs (the guest reads the working tree; an edit
+# during a run must not change what the running copy executes).
+{
 # shellcheck source=selftests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
@@ -38,6 +42,7 @@ stage=""
 saved_link=""
 tmpfs_mounted=0
 listener=""
+handler=""
 uevlog=/tmp/rnet-autoload-uevents.txt
 
 driver_of() { basename "$(readlink "/sys/bus/pci/devices/$1/driver" 2>/dev/null)" 2>/dev/null; }
@@ -75,7 +80,7 @@ cleanup() {
 		ln -sfnT "$saved_link" "$mods"
 	fi
 	[ -e "/sys/bus/pci/devices/$A" ] || echo 1 >/sys/bus/pci/rescan
-	rm -f "$conf"
+	rm -f "$conf" ${handler:+"$handler"}
 	[ -n "$stage" ] && rm -rf "$stage"
 }
 trap cleanup EXIT
@@ -164,28 +169,35 @@ control_unbound() {
 	[ ! -e /sys/module/rigb ] || { echo "rigb got loaded"; return 1; }
 }
 
-# The stand-in for udevd's `kmod load` builtin, on the kernel's uevent netlink socket.
+# The stand-in for udevd's `kmod load` builtin: busybox's `uevent` applet (the netlink listener
+# of busybox/mdev hotplug setups) runs a handler for every kernel uevent, with the uevent's
+# variables in its environment. Absolute paths: busybox-static would otherwise run its own
+# `sh` and `modprobe` applets, and busybox's modprobe knows no /run/modprobe.d blacklist.
+# Ready once a synthetic `change` uevent of lo came through.
 start_listener() {
+	local _ sh modprobe
+	sh=$(command -v sh) && modprobe=$(command -v modprobe) || return 1
+	handler=$(mktemp /run/rnet-uevent.XXXXXX) || return 1
+	cat >"$handler" <<HANDLER
+read -r up _ </proc/uptime
+echo "uevent \$ACTION \$DEVPATH \${MODALIAS:-} [\$up]"
+if [ "\$ACTION" = add ] && [ -n "\${MODALIAS:-}" ]; then
+	err=\$($modprobe -b "\$MODALIAS" 2>&1)
+	echo "modprobe -b \$MODALIAS: exit \$? \$err"
+fi
+HANDLER
+	echo "handler ($sh):"
+	cat "$handler"
 	: >"$uevlog"
-	python3 -u - <<'PY' >>"$uevlog" 2>&1 &
-import socket, subprocess
-NETLINK_KOBJECT_UEVENT = 15
-s = socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, NETLINK_KOBJECT_UEVENT)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
-s.bind((0, 1))  # multicast group 1: uevents as the kernel sends them
-print("listening")
-while True:
-    fields = s.recv(1 << 16).split(b"\0")
-    env = dict(f.decode(errors="replace").split("=", 1) for f in fields[1:] if b"=" in f)
-    action, devpath, alias = env.get("ACTION", "?"), env.get("DEVPATH", "?"), env.get("MODALIAS", "")
-    print(f"uevent {action} {devpath} {alias}".rstrip())
-    if action == "add" and alias:
-        r = subprocess.run(["modprobe", "-b", alias], capture_output=True, text=True)
-        print(f"modprobe -b {alias}: exit {r.returncode} {r.stderr.strip()}".rstrip())
-PY
+	busybox uevent "$sh" "$handler" >>"$uevlog" 2>&1 &
 	listener=$!
-	# Python takes its time to start in a TCG guest with KASAN.
-	wait_for 60 grep -qx listening "$uevlog"
+	for _ in $(seq 60); do
+		kill -0 "$listener" 2>/dev/null || { echo "busybox uevent exited"; return 1; }
+		echo change >/sys/class/net/lo/uevent
+		sleep 2
+		grep -q "^uevent change /devices/virtual/net/lo" "$uevlog" && return 0
+	done
+	return 1
 }
 
 # Remove + rescan; the uevent handler must load rigb, which binds the device.
@@ -196,13 +208,13 @@ autoload() {
 		udevadm settle --timeout=60
 	else
 		if ! start_listener; then
-			echo "uevent listener did not start:"
+			echo "uevent listener not ready:"
 			cat "$uevlog"
 			return 1
 		fi
 		rescan || return 1
 	fi
-	wait_for 60 bound_to_rigb
+	wait_for 120 bound_to_rigb
 	local rc=$?
 	if [ "$path" = listener ]; then
 		# modprobe returns once the module's init (probing every unbound 82576) is done.
@@ -218,7 +230,8 @@ autoload() {
 listener_loaded_rigb() {
 	cat "$uevlog"
 	grep -q "^uevent add /devices/.*/$A pci:v00008086d000010C9" "$uevlog" &&
-		grep -q "^modprobe -b pci:v00008086d000010C9.*: exit 0" "$uevlog"
+		grep -q "^modprobe -b pci:v00008086d000010C9.*: exit 0" "$uevlog" &&
+		[ -e /sys/module/rigb ]
 }
 
 ktap_print_header
@@ -228,7 +241,7 @@ if udevd_running; then
 	ktap_print_msg "autoload path: kernel uevent -> systemd-udevd (kmod builtin) -> modprobe"
 else
 	path=listener
-	ktap_print_msg "autoload path: kernel uevent -> netlink listener running 'modprobe -b \$MODALIAS'" \
+	ktap_print_msg "autoload path: kernel uevent -> busybox uevent -> 'modprobe -b \$MODALIAS'" \
 		"(udev's kmod builtin action; no udevd in the guest)"
 fi
 
@@ -249,7 +262,9 @@ if [ "$path" = listener ]; then
 else
 	ktap_test_skip "listener log (udevd answered the uevent)"
 fi
+check "the blacklisted igb was not loaded" test ! -e /sys/module/igb
 check "rigb registered a netdev on $A" wait_for 30 has_netdev
 check "rmmod the autoloaded rigb" rmmod rigb
 
 ktap_finished
+}
