@@ -60,12 +60,6 @@ except OSError as e:
 PY
 }
 
-# The kernel tree's YNL client (Linux 7.3: tools/net/ynl/pyynl/cli.py) on the netdev netlink
-# family, as a command line for the guest's python3 (word-split on use):
-#   $RNET_YNL_NETDEV --dump qstats-get --json '{"scope": "queue"}'
-# shellcheck disable=SC2034 # used by the suites
-RNET_YNL_NETDEV="/usr/bin/python3 $RNET_KTREE/tools/net/ynl/pyynl/cli.py --spec $RNET_KTREE/Documentation/netlink/specs/netdev.yaml"
-
 # stat_of DEV COUNTER: one counter from /sys/class/net/DEV/statistics.
 stat_of() {
 	cat "/sys/class/net/$1/statistics/$2"
