@@ -121,9 +121,11 @@ gro_max_len() { # largest frame the receiver's stack saw during a short TCP run
 	ip netns exec rns2 timeout 20 tcpdump -i rv2 -Q in -n -s 96 -c 300 -w /tmp/rveth.pcap tcp 2>/tmp/rveth.tcpdump &
 	local pid=$!
 	wait_for 10 grep -q listening /tmp/rveth.tcpdump
+	sleep 1 # "listening" comes before the capture sees every frame
 	ip netns exec rns2 iperf3 -s -1 -D -B 10.2.0.2
 	wait_for 10 sh -c "ip netns exec rns2 ss -ltn | grep -q 10.2.0.2:5201"
-	ip netns exec rns1 iperf3 -c 10.2.0.2 -t 1 >/dev/null
+	# Long enough for several segments to queue up between two polls even on a slow TCG host.
+	ip netns exec rns1 iperf3 -c 10.2.0.2 -t 3 >/dev/null
 	wait $pid
 	tcpdump -r /tmp/rveth.pcap -n 2>/dev/null | awk '{for (i = 1; i < NF; i++) if ($i == "length") l = $(i + 1); if (l + 0 > m) m = l + 0} END {print m + 0}'
 }
