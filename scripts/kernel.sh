@@ -15,12 +15,12 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${RNET_CACHE:-$HOME/.cache/rnet}
 # shellcheck source=scripts/toolchain.sh
 . "$top/scripts/toolchain.sh"
-tarball=$cache/src/linux-source.tar.xz
+tarball=$cache/src-$RNET_KERNEL_SERIES/linux-source.tar.xz
 jobs=$(nproc)
 
 log() { echo "kernel[$flavour]: $*" >&2; }
 
-pkgver=$(cat "$cache/src/version")
+pkgver=$(cat "$cache/src-$RNET_KERNEL_SERIES/version")
 frags=("$top/qemu/kernel.config" "$top/qemu/kernel-$flavour.config")
 tree_key=$( { echo "$pkgver $LLVM"; cat "${frags[@]}"; } | sha256sum | cut -c1-16)
 overlay_key=$( { echo "$tree_key"; cd "$top" && find rust -type f | LC_ALL=C sort | xargs -r sha256sum; } | sha256sum | cut -c1-16)

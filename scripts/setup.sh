@@ -45,7 +45,8 @@ fi
 # The kernel source: Debian's linux-source-$RNET_KERNEL_SERIES from trixie-backports. The
 # package is architecture-independent, so it is downloaded and unpacked into the cache with a
 # private apt configuration instead of adding trixie to this bookworm system's sources.
-src=$cache/src
+# One source directory per kernel series, so a version bump downloads the new one.
+src=$cache/src-$RNET_KERNEL_SERIES
 if [ ! -f "$src/linux-source.tar.xz" ] || [ ! -f "$src/version" ]; then
 	echo "setup: downloading linux-source-$RNET_KERNEL_SERIES from trixie-backports"
 	apt_dir=$src/apt
