@@ -12,7 +12,7 @@ KO=$RNET_MODDIR/drivers/net/ethernet/intel/rigb/rigb.ko
 A=0000:01:00.0
 B=0000:02:00.0
 S=0000:03:00.0
-YNL=$RNET_YNL_NETDEV
+YNL="/usr/bin/python3 $RNET_KTREE/tools/net/ynl/pyynl/cli.py --spec $RNET_KTREE/Documentation/netlink/specs/netdev.yaml"
 
 ktap_print_header
 # Every check line runs once, except the three in the interrupt-mode loop, which run twice.

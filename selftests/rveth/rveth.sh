@@ -9,7 +9,7 @@ set -u
 
 KO=$RNET_MODDIR/net/rveth.ko
 NEWLINK="python3 $(dirname "$0")/rtnl_newlink.py"
-YNL=$RNET_YNL_NETDEV
+YNL="/usr/bin/python3 $RNET_KTREE/tools/net/ynl/pyynl/cli.py --spec $RNET_KTREE/Documentation/netlink/specs/netdev.yaml"
 export IP_LIB_DIR=$RNET_MODDIR/iproute2
 
 ktap_print_header
