@@ -67,8 +67,8 @@ impl SingleMapping {
         if len == 0 {
             return Err(EINVAL);
         }
-        // SAFETY: `dev` is a valid, bound device; the buffer requirements are the caller's.
         let addr =
+            // SAFETY: `dev` is a valid, bound device; the buffer requirements are the caller's.
             unsafe { bindings::dma_map_single_attrs(dev.as_raw(), ptr.cast(), len, dir.into(), 0) };
         Self::checked(dev, addr, len, dir, Kind::Single)
     }
