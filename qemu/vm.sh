@@ -49,6 +49,8 @@ vm_accel_args() {
 }
 
 # VM_APPEND adds kernel parameters (e.g. pci=nomsi); VM_KUNIT=0 skips the boot-time KUnit run.
+# kunit.autorun=1: the fragments leave CONFIG_KUNIT_AUTORUN_ENABLED to its default, which the
+# allnoconfig base turns off, so the doctests would otherwise never run at boot.
 # no5lvl: with 5-level paging (QEMU's TCG CPU has LA57) the 7.3 KASAN kernel reports a
 # wild-memory-access in the first timer interrupt (handle_edge_irq, before any rnet code), and
 # that first report turns lockdep off for the rest of the run. 4-level paging avoids it.
@@ -62,6 +64,6 @@ vm_run() {
 		--disable-microvm --cpus 2 --memory 2G --verbose \
 		--rwdir="$VM_SHARE" \
 		--qemu-opts="$(vm_qemu_nics)" \
-		--append "panic=-1 oops=panic softlockup_panic=1 nmi_watchdog=0 log_buf_len=8M kunit.enable=${VM_KUNIT:-1} no5lvl ${VM_APPEND:-}" \
+		--append "panic=-1 oops=panic softlockup_panic=1 nmi_watchdog=0 log_buf_len=8M kunit.enable=${VM_KUNIT:-1} kunit.autorun=${VM_KUNIT:-1} no5lvl ${VM_APPEND:-}" \
 		--exec "$*" </dev/null >"$console" 2>&1
 }
