@@ -15,10 +15,10 @@
 
 use kernel::net::dev::{
     self, features, flags, priv_flags, Device, DeviceSetup, PcpuStats, Registration, Rtnl,
-    SockAddr, Stats64, TxOutcome,
+    SockAddr, Stats64, TxOutcome, TxSkb,
 };
 use kernel::net::ethtool::{self, DrvInfo};
-use kernel::net::skbuff::{RxResult, SkBuff};
+use kernel::net::skbuff::RxResult;
 use kernel::prelude::*;
 
 module! {
@@ -85,7 +85,8 @@ impl dev::Driver for Rlo {
         Ok(())
     }
 
-    fn start_xmit(mut skb: SkBuff, dev: &Device<Self>) -> TxOutcome {
+    fn start_xmit<'call>(skb: TxSkb<'call>, dev: &Device<Self>) -> TxOutcome<'call> {
+        let mut skb = skb.accept();
         skb.tx_timestamp();
         // Do not fool net_timestamp_check() with a transmit-side clock base.
         skb.clear_tstamp();

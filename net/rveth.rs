@@ -17,12 +17,12 @@
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use kernel::net::dev::{
     self, features, priv_flags, Device, DeviceSetup, QueueStatsRx, QueueStatsTx, Rtnl, Stats64,
-    TxOutcome,
+    TxOutcome, TxSkb,
 };
 use kernel::net::ethtool::{self, sset, Channels, DrvInfo, LinkKsettings, Strings};
-use kernel::net::napi::{self, Napi};
+use kernel::net::napi::{self, Napi, NapiPoll};
 use kernel::net::rtnl::{self, ifla, Attrs, NewLink, Policy, VETH_INFO_PEER};
-use kernel::net::skbuff::{RxResult, SkBuff, SkbQueue};
+use kernel::net::skbuff::{RxResult, SkbQueue};
 use kernel::prelude::*;
 use kernel::sync::{rcu, SetOnce};
 
@@ -99,22 +99,22 @@ struct RxRing {
 impl napi::Poll for RxRing {
     type Driver = Rveth;
 
-    fn poll(napi: &Napi<Self>, budget: u32) -> u32 {
+    fn poll(ctx: NapiPoll<'_, Self>) {
+        let napi = ctx.napi();
         let ring = napi.poller();
         let mut done = 0;
-        while done < budget {
+        while done < ctx.budget() {
             let Some(skb) = ring.backlog.pop_front() else {
                 break;
             };
-            napi.gro_receive(skb);
+            ctx.gro_receive(skb);
             done += 1;
         }
         // A frame queued after the last pop found NAPI still scheduled and did not schedule
         // it again: look once more after completing.
-        if done < budget && napi.complete_done(done) && !ring.backlog.is_empty() {
+        if ctx.complete_done(done) && !ring.backlog.is_empty() {
             napi.schedule();
         }
-        done
     }
 }
 
@@ -143,16 +143,16 @@ impl RvethData {
 struct Rveth;
 
 /// Enables NAPI on the first `count` receive queues and lets the peer use them.
-fn napi_enable(dev: &Device<Rveth>, count: u32) {
+fn napi_enable(dev: &Device<Rveth>, rtnl: &Rtnl, count: u32) {
     for rq in dev.data().rxq().iter().take(count as usize) {
-        rq.enable();
+        rq.enable(rtnl);
         rq.poller().active.store(true, Ordering::Release);
     }
 }
 
 /// Stops the peer from queueing to NAPI, disables it, and hands frames still queued to the
 /// regular receive path.
-fn napi_disable(dev: &Device<Rveth>) {
+fn napi_disable(dev: &Device<Rveth>, rtnl: &Rtnl) {
     let rxq = dev.data().rxq();
     for rq in rxq {
         rq.poller().active.store(false, Ordering::Release);
@@ -160,7 +160,7 @@ fn napi_disable(dev: &Device<Rveth>) {
     // Transmitters on the peer check `active` under RCU: after this, none can still be queueing.
     rcu::synchronize_rcu();
     for rq in rxq {
-        rq.disable();
+        rq.disable(rtnl);
         while let Some(skb) = rq.poller().backlog.pop_front() {
             skb.netif_rx();
         }
@@ -222,9 +222,9 @@ impl dev::Driver for Rveth {
         Ok(())
     }
 
-    fn open(dev: &Device<Self>, _rtnl: &Rtnl) -> Result {
+    fn open(dev: &Device<Self>, rtnl: &Rtnl) -> Result {
         if gro_requested(dev.features()) {
-            napi_enable(dev, dev.real_num_rx_queues());
+            napi_enable(dev, rtnl, dev.real_num_rx_queues());
         }
         let guard = rcu::read_lock();
         let Some(peer) = dev.peer(&guard) else {
@@ -238,7 +238,7 @@ impl dev::Driver for Rveth {
         Ok(())
     }
 
-    fn stop(dev: &Device<Self>, _rtnl: &Rtnl) -> Result {
+    fn stop(dev: &Device<Self>, rtnl: &Rtnl) -> Result {
         dev.carrier_off();
         {
             let guard = rcu::read_lock();
@@ -246,11 +246,12 @@ impl dev::Driver for Rveth {
                 peer.carrier_off();
             }
         }
-        napi_disable(dev);
+        napi_disable(dev, rtnl);
         Ok(())
     }
 
-    fn start_xmit(mut skb: SkBuff, dev: &Device<Self>) -> TxOutcome {
+    fn start_xmit<'call>(skb: TxSkb<'call>, dev: &Device<Self>) -> TxOutcome<'call> {
+        let mut skb = skb.accept();
         let data = dev.data();
         let txq = data.txq().get(usize::from(skb.queue_mapping()));
         let guard = rcu::read_lock();
@@ -322,14 +323,14 @@ impl dev::Driver for Rveth {
             .tx_dropped(tx.2 + no_peer);
     }
 
-    fn set_features(dev: &Device<Self>, _rtnl: &Rtnl, features: u64) -> Result {
+    fn set_features(dev: &Device<Self>, rtnl: &Rtnl, features: u64) -> Result {
         let was = gro_requested(dev.features());
         let wants = gro_requested(features);
         if dev.is_running() && was != wants {
             if wants {
-                napi_enable(dev, dev.real_num_rx_queues());
+                napi_enable(dev, rtnl, dev.real_num_rx_queues());
             } else {
-                napi_disable(dev);
+                napi_disable(dev, rtnl);
             }
         }
         Ok(())
@@ -434,13 +435,13 @@ impl ethtool::Operations for Rveth {
         }
         let napi_on = dev.is_running() && gro_requested(dev.features());
         if napi_on {
-            napi_disable(dev);
+            napi_disable(dev, rtnl);
         }
         let res = dev
             .set_real_num_rx_queues(rtnl, ch.rx_count())
             .and_then(|()| dev.set_real_num_tx_queues(rtnl, ch.tx_count()));
         if napi_on {
-            napi_enable(dev, dev.real_num_rx_queues());
+            napi_enable(dev, rtnl, dev.real_num_rx_queues());
         }
         res
     }

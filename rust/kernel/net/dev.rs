@@ -33,7 +33,7 @@ pub mod priv_flags;
 
 pub use bus::BusRegistration;
 pub use device::{Device, SockAddr};
-pub use driver::{Driver, TxOutcome};
+pub use driver::{Driver, TxBusy, TxOutcome, TxSkb};
 pub use irq::{IrqHandler, IrqReturn, IrqVectors, NetIrq};
 pub use registration::Registration;
 pub use rtnl_lock::{rtnl_lock, Rtnl, RtnlGuard};

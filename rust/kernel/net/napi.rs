@@ -5,9 +5,12 @@
 //! C header: [`include/linux/netdevice.h`](srctree/include/linux/netdevice.h).
 //!
 //! A driver's interrupt (or, for software devices, its producer) only calls
-//! [`Napi::schedule`]; the `NET_RX` softirq then calls [`Poll::poll`] with a budget, and the
-//! poll routine hands at most `budget` packets to the stack ([`Napi::gro_receive`]) and calls
-//! [`Napi::complete_done`] only when it did less than the budget.
+//! [`Napi::schedule`]; the `NET_RX` softirq then calls [`Poll::poll`] with a [`NapiPoll`]
+//! context, and the poll routine hands at most [`NapiPoll::budget`] packets to the stack
+//! ([`NapiPoll::gro_receive`]) and ends with [`NapiPoll::complete_done`] when it did less than
+//! the budget. The context exists only inside the poll routine, so frames can only be handed
+//! to GRO, and the instance only completed, while this CPU owns the instance; and an instance
+//! is only reported done to the core after it was completed.
 
 use crate::{
     bindings,
@@ -18,17 +21,82 @@ use crate::{
     prelude::*,
     types::Opaque,
 };
-use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use core::{
+    cell::Cell,
+    marker::PhantomData,
+    sync::atomic::{AtomicBool, AtomicU64, Ordering},
+};
 
 /// The poll routine of a NAPI instance and the state it works on.
 pub trait Poll: Send + Sync + Sized {
     /// The driver of the device the instance belongs to.
     type Driver: Driver;
 
-    /// Processes up to `budget` packets and returns how many it processed. Returning less
-    /// than `budget` means the work is done: the implementation must then call
-    /// [`Napi::complete_done`]. Returning more than `budget` is treated as `budget`.
-    fn poll(napi: &Napi<Self>, budget: u32) -> u32;
+    /// Processes up to [`NapiPoll::budget`] packets. When it did less, it calls
+    /// [`NapiPoll::complete_done`] with the count, which ends the poll; otherwise (the budget
+    /// is used up, or more work is pending) it returns without completing and the core polls
+    /// the instance again.
+    fn poll(ctx: NapiPoll<'_, Self>);
+}
+
+/// The context of one [`Poll::poll`] call: the instance being polled, its budget, and the
+/// operations only valid while this CPU owns the instance.
+///
+/// It is created by the abstraction for each poll and cannot be sent to another thread or kept
+/// past the call; [`NapiPoll::complete_done`] consumes it, so nothing can be handed to GRO
+/// once the instance was released.
+pub struct NapiPoll<'a, P: Poll> {
+    napi: &'a Napi<P>,
+    budget: u32,
+    /// Set to the work count by a successful [`NapiPoll::complete_done`].
+    completed: &'a Cell<Option<u32>>,
+    /// Polls run in softirq context on one CPU.
+    _not_send: PhantomData<*mut ()>,
+}
+
+impl<'a, P: Poll> NapiPoll<'a, P> {
+    /// The instance being polled.
+    pub fn napi(&self) -> &'a Napi<P> {
+        self.napi
+    }
+
+    /// How many packets this poll may process.
+    pub fn budget(&self) -> u32 {
+        self.budget
+    }
+
+    /// Hands a received frame to GRO, which merges it with others of its flow or passes it up
+    /// (`napi_gro_receive`). `skb->protocol` must be set (`eth_type_trans`).
+    pub fn gro_receive(&self, skb: SkBuff) {
+        // SAFETY: The context exists only inside this instance's poll routine (it is created
+        // by `poll_callback` and cannot outlive or leave the call), and completing consumes it,
+        // so the instance is owned by this CPU; the buffer is given to the stack.
+        unsafe { bindings::napi_gro_receive(self.napi.raw(), skb.into_raw()) };
+    }
+
+    /// Ends the poll after `work_done` packets (`napi_complete_done`). Returns `true` if the
+    /// instance is released and the driver may re-enable its interrupt; `false` if it must
+    /// stay masked (busy polling owns the instance, or `work_done` is not below the budget, in
+    /// which case nothing is completed and the core polls again).
+    pub fn complete_done(self, work_done: u32) -> bool {
+        if work_done >= self.budget {
+            // The core still owns an instance that used its budget (and netpoll polls with a
+            // zero budget): completing it here would let it be scheduled twice.
+            return false;
+        }
+        self.completed.set(Some(work_done));
+        // SAFETY: Called from this instance's poll routine (see `gro_receive`), once (`self`
+        // is consumed), with less work than the budget.
+        unsafe { bindings::napi_complete_done(self.napi.raw(), work_done as c_int) }
+    }
+}
+
+impl<P: Poll> core::ops::Deref for NapiPoll<'_, P> {
+    type Target = Napi<P>;
+
+    fn deref(&self) -> &Napi<P> {
+        self.napi
+    }
 }
 
 /// A device queue's direction, for [`Napi::link_queue`].
@@ -58,7 +126,7 @@ impl QueueKind {
 /// # Invariants
 ///
 /// `napi` was added to `dev` by `netif_napi_add_weight`; `enabled` tracks whether
-/// `napi_enable` is in effect.
+/// `napi_enable` is in effect, and only changes under RTNL or with exclusive access (drop).
 #[pin_data(PinnedDrop)]
 pub struct Napi<P: Poll> {
     #[pin]
@@ -131,19 +199,32 @@ impl<P: Poll> Napi<P> {
         self.napi.get()
     }
 
-    /// Enables polling (`napi_enable`); a no-op if already enabled.
-    pub fn enable(&self) {
-        if !self.enabled.swap(true, Ordering::AcqRel) {
-            // SAFETY: The instance is added (type invariant) and was disabled.
-            unsafe { bindings::napi_enable(self.raw()) }
+    /// Enables polling (`napi_enable`); a no-op if already enabled. RTNL (the token)
+    /// serialises it with [`Napi::disable`]: the flag and the C state change together.
+    pub fn enable(&self, _rtnl: &Rtnl) {
+        if !self.enabled.load(Ordering::Acquire) {
+            // SAFETY: The instance is added (type invariant) and disabled; RTNL is held, so no
+            // other `enable`/`disable` runs between the check and the call.
+            unsafe { bindings::napi_enable(self.raw()) };
+            self.enabled.store(true, Ordering::Release);
         }
     }
 
     /// Disables polling, waiting for a running poll to finish (`napi_disable`); a no-op if
-    /// already disabled. Sleeps.
-    pub fn disable(&self) {
-        if self.enabled.swap(false, Ordering::AcqRel) {
-            // SAFETY: The instance is added and was enabled (disabling twice would hang).
+    /// already disabled. Sleeps; serialised with [`Napi::enable`] by RTNL.
+    pub fn disable(&self, _rtnl: &Rtnl) {
+        // SAFETY: RTNL is held (token), which serialises state changes.
+        unsafe { self.disable_serialised() }
+    }
+
+    /// # Safety
+    ///
+    /// No [`Napi::enable`] or [`Napi::disable`] runs concurrently (RTNL held, or `&mut`).
+    unsafe fn disable_serialised(&self) {
+        if self.enabled.load(Ordering::Acquire) {
+            self.enabled.store(false, Ordering::Release);
+            // SAFETY: The instance is added and was enabled (disabling twice would hang), and
+            // no other state change runs concurrently (function contract).
             unsafe { bindings::napi_disable(self.raw()) }
         }
     }
@@ -158,13 +239,6 @@ impl<P: Poll> Napi<P> {
     pub fn schedule(&self) -> bool {
         // SAFETY: The instance is added; the C function checks the disabled state itself.
         unsafe { bindings::napi_schedule(self.raw()) }
-    }
-
-    /// Marks the poll finished after `work_done` packets (`napi_complete_done`). Returns
-    /// `false` if the instance must keep polling (e.g. busy polling took over).
-    pub fn complete_done(&self, work_done: u32) -> bool {
-        // SAFETY: Called from the poll routine of this instance.
-        unsafe { bindings::napi_complete_done(self.raw(), work_done as c_int) }
     }
 
     /// Links device queue `queue` of `kind` to this instance (`netif_queue_set_napi`), so
@@ -204,13 +278,6 @@ impl<P: Poll> Napi<P> {
         Ok(())
     }
 
-    /// Hands a received frame to GRO, which merges it with others of its flow or passes it up
-    /// (`napi_gro_receive`). `skb->protocol` must be set (`eth_type_trans`).
-    pub fn gro_receive(&self, skb: SkBuff) {
-        // SAFETY: Called from this instance's poll routine; the buffer is given to the stack.
-        unsafe { bindings::napi_gro_receive(self.raw(), skb.into_raw()) };
-    }
-
     /// # Safety
     ///
     /// Called by the NAPI core with an instance added by [`Napi::new`].
@@ -221,14 +288,24 @@ impl<P: Poll> Napi<P> {
             &*crate::container_of!(napi.cast::<Opaque<bindings::napi_struct>>(), Self, napi)
         };
         let budget = budget.max(0) as u32;
-        P::poll(this, budget).min(budget) as c_int
+        let completed = Cell::new(None);
+        P::poll(NapiPoll {
+            napi: this,
+            budget,
+            completed: &completed,
+            _not_send: PhantomData,
+        });
+        // An instance that was not completed is still scheduled: report the whole budget so
+        // the core polls it again (returning less would leave it scheduled but never polled).
+        completed.get().unwrap_or(budget) as c_int
     }
 }
 
 #[pinned_drop]
 impl<P: Poll> PinnedDrop for Napi<P> {
     fn drop(self: Pin<&mut Self>) {
-        self.disable();
+        // SAFETY: `self` is exclusive, so no `enable`/`disable` runs concurrently.
+        unsafe { self.disable_serialised() };
         let dev = self.device().as_raw();
         for kind in [QueueKind::Rx, QueueKind::Tx] {
             let mut linked = self.linked[kind as usize].swap(0, Ordering::AcqRel);

@@ -164,6 +164,15 @@ impl SkBuff {
         self.shinfo().nr_frags.into()
     }
 
+    /// Length of page fragment `index` (`skb_frag_size`), `None` past the last one.
+    pub fn frag_len(&self, index: u32) -> Option<u32> {
+        if index >= self.nr_frags() {
+            return None;
+        }
+        // SAFETY: `index` is a fragment of the buffer we own (checked above).
+        Some(unsafe { bindings::rnet_skb_frag_size(self.as_raw(), index) })
+    }
+
     /// For a buffer whose checksum the device must insert (`CHECKSUM_PARTIAL`): the offset
     /// from the data of where checksumming starts and the offset of the checksum field from
     /// there (`csum_start`, `csum_offset`).

@@ -14,13 +14,82 @@ use crate::{
 };
 use core::marker::PhantomData;
 
+/// The frame of one [`Driver::start_xmit`] call, not yet accepted by the driver.
+///
+/// The driver either takes the frame over with [`TxSkb::accept`] (the call then reports
+/// `NETDEV_TX_OK`, and the driver transmits or frees it), or gives it back untouched with
+/// [`TxSkb::busy`] (`NETDEV_TX_BUSY`: the core keeps the very buffer it passed and requeues it).
+/// Dropping a `TxSkb` frees the frame as a drop.
+///
+/// Until it is accepted, the frame can only be read (through `Deref`), so a frame handed back
+/// as busy is exactly the one the core passed, unmodified: preparing it for the device (e.g.
+/// [`SkBuff::tso_prepare`], which rewrites checksums) requires accepting it first, and a retried
+/// frame is never prepared twice.
+///
+/// `'call` brands the frame with its call: [`Driver::start_xmit`] is generic over it, so the
+/// [`TxBusy`] a driver returns can only come from the `TxSkb` of that same call — never from an
+/// earlier call's frame or one the driver allocated. Returning another buffer as busy (which
+/// would make the core requeue a buffer it no longer owns) does not compile:
+///
+/// ```ignore
+/// fn start_xmit<'call>(skb: TxSkb<'call>, dev: &Device<Self>) -> TxOutcome<'call> {
+///     let stashed: TxSkb<'static> = /* from anywhere */;
+///     stashed.busy() // error: lifetime mismatch, expected `TxOutcome<'call>`
+/// }
+/// ```
+pub struct TxSkb<'call> {
+    skb: SkBuff,
+    _call: PhantomData<fn(&'call ()) -> &'call ()>,
+}
+
+impl<'call> TxSkb<'call> {
+    /// Wraps the core's buffer for one call.
+    fn new(skb: SkBuff) -> Self {
+        Self {
+            skb,
+            _call: PhantomData,
+        }
+    }
+
+    /// Takes the frame over: the call will report `NETDEV_TX_OK` and the driver now owns the
+    /// buffer (it transmits it, or frees it on error).
+    pub fn accept(self) -> SkBuff {
+        self.skb
+    }
+
+    /// Hands the frame back untouched (`NETDEV_TX_BUSY`): the core requeues it and retries.
+    /// Only correct with the queue stopped first (the core would otherwise retry at once); C
+    /// drivers treat it as a bug indication, a ring sized with room to spare never needs it.
+    pub fn busy(self) -> TxOutcome<'call> {
+        TxOutcome::Busy(TxBusy {
+            skb: self.skb,
+            _call: PhantomData,
+        })
+    }
+}
+
+impl core::ops::Deref for TxSkb<'_> {
+    type Target = SkBuff;
+
+    fn deref(&self) -> &SkBuff {
+        &self.skb
+    }
+}
+
+/// A frame handed back with [`TxSkb::busy`]; only [`TxOutcome::Busy`] uses it. Dropping it
+/// frees the frame.
+pub struct TxBusy<'call> {
+    skb: SkBuff,
+    _call: PhantomData<fn(&'call ()) -> &'call ()>,
+}
+
 /// Result of a transmit attempt, as returned from [`Driver::start_xmit`].
-pub enum TxOutcome {
-    /// The buffer was accepted (`NETDEV_TX_OK`); the driver consumed or queued it.
+pub enum TxOutcome<'call> {
+    /// The frame is the driver's (`NETDEV_TX_OK`): accepted with [`TxSkb::accept`], or freed.
     Ok,
-    /// The device cannot take the buffer now (`NETDEV_TX_BUSY`); it is handed back to the core,
-    /// which requeues it. Only valid when the queue was stopped first.
-    Busy(SkBuff),
+    /// The device cannot take the frame now (`NETDEV_TX_BUSY`); it goes back to the core, which
+    /// requeues it. Made by [`TxSkb::busy`].
+    Busy(TxBusy<'call>),
 }
 
 /// A network device driver: `net_device_ops` callbacks plus per-device data and setup.
@@ -71,8 +140,9 @@ pub trait Driver: Sized + 'static {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
-    /// Transmits a buffer (`ndo_start_xmit`). Called with bottom halves disabled.
-    fn start_xmit(skb: SkBuff, dev: &Device<Self>) -> TxOutcome;
+    /// Transmits a frame (`ndo_start_xmit`). Called with bottom halves disabled. See [`TxSkb`]
+    /// for how the frame is accepted or handed back.
+    fn start_xmit<'call>(skb: TxSkb<'call>, dev: &Device<Self>) -> TxOutcome<'call>;
 
     /// Reports statistics (`ndo_get_stats64`); `stats` starts zeroed.
     fn get_stats64(_dev: &Device<Self>, _stats: &mut Stats64) {
@@ -333,14 +403,16 @@ impl<T: Driver + ethtool::Operations> Adapter<T> {
         skb: *mut bindings::sk_buff,
         dev: *mut bindings::net_device,
     ) -> bindings::netdev_tx_t {
-        // SAFETY: The core hands us the only reference to `skb` for transmission.
-        let skb = unsafe { SkBuff::from_raw(skb) };
+        // SAFETY: The core hands us the only reference to `skb` for the duration of the call;
+        // it gets it back below if the driver returns busy.
+        let skb = TxSkb::new(unsafe { SkBuff::from_raw(skb) });
         // SAFETY: Called by the core on a registered device of this driver.
         match T::start_xmit(skb, unsafe { Self::device(dev) }) {
             TxOutcome::Ok => bindings::netdev_tx_NETDEV_TX_OK,
-            TxOutcome::Busy(skb) => {
-                // The core keeps ownership of a buffer returned with BUSY and requeues it.
-                let _ = skb.into_raw();
+            TxOutcome::Busy(busy) => {
+                // `busy` carries this call's brand, so it is the buffer the core passed (see
+                // `TxSkb`): the core keeps it and requeues it.
+                let _ = busy.skb.into_raw();
                 bindings::netdev_tx_NETDEV_TX_BUSY
             }
         }

@@ -9,7 +9,7 @@ use crate::regs::{self, offset, offset_at, Bar0, Speed};
 use crate::rigb_main::{self as m, get, mmio, Rigb, MAX_QUEUES, MAX_RING, MIN_RING, RING_MULTIPLE};
 use core::sync::atomic::Ordering;
 use kernel::io::Io;
-use kernel::net::dev::{Device, Rtnl, TxOutcome};
+use kernel::net::dev::{Device, Rtnl};
 use kernel::net::ethtool::{
     self, coalesce, sset, Channels, Coalesce, DrvInfo, LinkKsettings, PauseStats, Pauseparam,
     Ringparam, Strings,
@@ -245,12 +245,9 @@ fn test_loopback(dev: &Device<Rigb>, rtnl: &Rtnl) -> bool {
             }
             // The transmit path runs with bottom halves disabled, as the stack calls it.
             let bh = kernel::sync::bh::disable();
-            let outcome = crate::tx::xmit(skb, dev);
+            // A frame the ring has no room for is dropped (and missing from the count below).
+            let _ = crate::tx::xmit(crate::tx::Frame::Own(skb), dev);
             drop(bh);
-            if let TxOutcome::Busy(_) = outcome {
-                ok = false;
-                break;
-            }
         }
         let mut waited = 0;
         while data.loopback_ok.load(Ordering::Relaxed) < FRAMES && waited < 2000 {

@@ -20,10 +20,9 @@ use kernel::device::Core;
 use kernel::io::Io;
 use kernel::net::dev::{
     self, features, BusRegistration, Device, DeviceSetup, NetIrq, Rtnl, RxMode, SockAddr, Stats64,
-    TxOutcome,
+    TxOutcome, TxSkb,
 };
 use kernel::net::napi::{Napi, QueueKind};
-use kernel::net::skbuff::SkBuff;
 use kernel::pci;
 use kernel::prelude::*;
 use kernel::str::CString;
@@ -319,7 +318,7 @@ pub(crate) fn up(dev: &Device<Rigb>, rtnl: &Rtnl) -> Result {
     for (q, qv) in queues.iter().enumerate().take(n) {
         let _ = qv.link_queue(rtnl, QueueKind::Rx, q as u32);
         let _ = qv.link_queue(rtnl, QueueKind::Tx, q as u32);
-        qv.enable();
+        qv.enable(rtnl);
     }
     data.running.store(true, Ordering::Release);
     irq::enable_all(bar, data, n as u32);
@@ -344,7 +343,7 @@ pub(crate) fn down(dev: &Device<Rigb>, rtnl: &Rtnl) {
     // Free the handlers first: no interrupt may schedule NAPI after it is disabled.
     irq::free(data);
     for (q, qv) in data.queues().iter().enumerate() {
-        qv.disable();
+        qv.disable(rtnl);
         qv.unlink_queue(rtnl, QueueKind::Rx, q as u32);
         qv.unlink_queue(rtnl, QueueKind::Tx, q as u32);
     }
@@ -464,8 +463,8 @@ impl dev::Driver for Rigb {
         Ok(())
     }
 
-    fn start_xmit(skb: SkBuff, dev: &Device<Self>) -> TxOutcome {
-        tx::xmit(skb, dev)
+    fn start_xmit<'call>(skb: TxSkb<'call>, dev: &Device<Self>) -> TxOutcome<'call> {
+        tx::xmit(tx::Frame::Stack(skb), dev)
     }
 
     fn get_stats64(dev: &Device<Self>, stats: &mut Stats64) {

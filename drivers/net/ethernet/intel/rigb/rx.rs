@@ -14,7 +14,7 @@ use crate::rigb_main::{add, QVector, Rigb};
 use crate::ring::{self, AdvRxDesc, AdvRxDescWb, RxRing};
 use core::sync::atomic::Ordering;
 use kernel::net::dev::{features, Device};
-use kernel::net::napi::{self, Napi};
+use kernel::net::napi::{self, NapiPoll};
 use kernel::net::skbuff::SkBuff;
 use kernel::prelude::*;
 use kernel::sync::barrier::{dma_mb, mb, Read, Write};
@@ -29,34 +29,33 @@ impl napi::Poll for QVector {
     type Driver = Rigb;
 
     /// igb_poll: transmit completions first, then receive within the budget.
-    fn poll(napi: &Napi<Self>, budget: u32) -> u32 {
+    fn poll(ctx: NapiPoll<'_, Self>) {
+        let napi = ctx.napi();
         let dev = napi.device();
         let data = dev.data();
         let qv = napi.poller();
+        let budget = ctx.budget();
         // The device is gone once unbound (igb's E1000_REMOVED): stop polling, stay masked.
         let Some(bar) = data.bar.try_access() else {
-            napi.complete_done(0);
-            return 0;
+            ctx.complete_done(0);
+            return;
         };
         let tx_done = crate::tx::clean(dev, qv, budget);
-        let done = clean(napi, &bar, budget);
-        if !tx_done {
-            // More completions waiting: poll again.
-            return budget;
-        }
-        if done < budget && napi.complete_done(done) && data.running.load(Ordering::Acquire) {
+        let done = clean(&ctx, &bar);
+        // With completions still waiting, return without completing: the core polls again.
+        if tx_done && ctx.complete_done(done) && data.running.load(Ordering::Acquire) {
             irq::update_itr(&bar, data, qv);
             irq::enable_queue(&bar, data, qv.index);
         }
-        done
     }
 }
 
-/// Receives up to `budget` frames (igb_clean_rx_irq); returns how many descriptors it
-/// consumed.
-fn clean(napi: &Napi<QVector>, bar: &Bar0<'_>, budget: u32) -> u32 {
-    let dev = napi.device();
-    let qv = napi.poller();
+/// Receives up to the poll's budget of frames (igb_clean_rx_irq); returns how many
+/// descriptors it consumed.
+fn clean(ctx: &NapiPoll<'_, QVector>, bar: &Bar0<'_>) -> u32 {
+    let dev = ctx.device();
+    let qv = ctx.poller();
+    let budget = ctx.budget();
     let mut guard = qv.rx.lock();
     let Some(rx) = (*guard).as_mut() else {
         return 0;
@@ -83,7 +82,7 @@ fn clean(napi: &Napi<QVector>, bar: &Bar0<'_>, budget: u32) -> u32 {
         };
         rx.next_to_clean = rx.next(i);
         done += 1;
-        receive(napi, rx, &wb, mapped.unmap(), &mut totals);
+        receive(ctx, rx, &wb, mapped.unmap(), &mut totals);
     }
     refill(dev, bar, qv, rx);
     drop(guard);
@@ -105,14 +104,14 @@ struct Totals {
 /// over several buffers (buffers are sized for the MTU, so these are oversized), errored frames
 /// and impossible lengths are dropped and counted.
 fn receive(
-    napi: &Napi<QVector>,
+    ctx: &NapiPoll<'_, QVector>,
     rx: &mut RxRing,
     wb: &AdvRxDescWb,
     mut skb: SkBuff,
     totals: &mut Totals,
 ) {
-    let dev = napi.device();
-    let qv = napi.poller();
+    let dev = ctx.device();
+    let qv = ctx.poller();
     let status = wb.status_error();
     let len = wb.length();
     if rx.discarding || status & AdvRxDescWb::STAT_EOP == 0 {
@@ -153,7 +152,7 @@ fn receive(
     skb.record_rx_queue(qv.index as u16);
     totals.packets += 1;
     totals.bytes += u64::from(len);
-    napi.gro_receive(skb);
+    ctx.gro_receive(skb);
 }
 
 /// Gives empty slots of the receive ring fresh buffers and tells the device (RDT)

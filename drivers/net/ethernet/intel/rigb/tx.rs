@@ -13,7 +13,8 @@ use crate::rigb_main::{add, QVector, Rigb};
 use crate::ring::{self, AdvTxCtxDesc, AdvTxDesc, TxBuf, TxRing};
 use core::num::NonZeroUsize;
 use core::sync::atomic::Ordering;
-use kernel::net::dev::{Device, TxOutcome};
+use kernel::device::{Bound, Device as BusDevice};
+use kernel::net::dev::{Device, TxOutcome, TxSkb};
 use kernel::net::skbuff::SkBuff;
 use kernel::prelude::*;
 use kernel::sync::barrier::{mb, Write};
@@ -108,12 +109,41 @@ fn descs_for(len: u32) -> usize {
     len.div_ceil(MAX_PER_TXD).max(1) as usize
 }
 
+/// Descriptors `skb` can take at most (igb_xmit_frame_ring's count): its head and each page
+/// fragment at `MAX_PER_TXD` bytes per descriptor, a context descriptor, and a gap of two so
+/// the tail never reaches the head.
+fn descs_needed(skb: &SkBuff) -> usize {
+    let frags: usize = (0..skb.nr_frags())
+        .map(|f| descs_for(skb.frag_len(f).unwrap_or(0)))
+        .sum();
+    descs_for(skb.headlen()) + frags + 3
+}
+
+/// A frame to transmit: one the stack passed to `start_xmit` (which may still go back to it)
+/// or one the driver made itself (the self-test's).
+pub(crate) enum Frame<'call> {
+    Stack(TxSkb<'call>),
+    Own(SkBuff),
+}
+
+impl Frame<'_> {
+    fn skb(&self) -> &SkBuff {
+        match self {
+            Frame::Stack(skb) => skb,
+            Frame::Own(skb) => skb,
+        }
+    }
+}
+
 /// Transmits a frame (igb_xmit_frame_ring); called with bottom halves disabled.
-pub(crate) fn xmit(mut skb: SkBuff, dev: &Device<Rigb>) -> TxOutcome {
+///
+/// The ring's room is checked before the frame is touched, so a frame handed back as busy is
+/// retried exactly as the stack passed it (its TSO preparation happens once, after this check).
+pub(crate) fn xmit<'call>(frame: Frame<'call>, dev: &Device<Rigb>) -> TxOutcome<'call> {
     let data = dev.data();
     let queues = data.queues();
     let n = NonZeroUsize::new(dev.real_num_tx_queues() as usize).unwrap_or(NonZeroUsize::MIN);
-    let q = usize::from(skb.queue_mapping()) % n;
+    let q = usize::from(frame.skb().queue_mapping()) % n;
     let Some(qv) = queues.get(q) else {
         dev.tx_dropped_inc();
         return TxOutcome::Ok;
@@ -124,41 +154,54 @@ pub(crate) fn xmit(mut skb: SkBuff, dev: &Device<Rigb>) -> TxOutcome {
         add(&qv.stats.tx_dropped, 1);
         return TxOutcome::Ok;
     };
-    // The head must have data to map; a frame that is all fragments is made linear.
-    if skb.headlen() == 0 && skb.linearize().is_err() {
-        add(&qv.stats.tx_dropped, 1);
-        return TxOutcome::Ok;
-    }
-    let Ok(offload) = offload(&mut skb) else {
-        add(&qv.stats.tx_dropped, 1);
-        return TxOutcome::Ok;
-    };
-    skb.tx_timestamp();
-    let len = skb.len();
-    let (segs, hdr_len) = offload.as_ref().map_or((1, 0), |o| (o.segs, o.hdr_len));
-    let bytes = len + (segs - 1) * hdr_len;
-    let mapped = match skb.map_tx(pdev) {
-        Ok(m) => m,
-        Err((_skb, _e)) => {
-            add(&qv.stats.tx_dropped, 1);
-            return TxOutcome::Ok;
-        }
-    };
-
     let mut guard = qv.tx.lock();
     let Some(tx) = (*guard).as_mut() else {
         add(&qv.stats.tx_dropped, 1);
         return TxOutcome::Ok;
     };
-    // Fragments are estimated at two descriptors (64 KiB) here and counted once mapped.
-    let free = tx.free_slots();
-    let needed = 1 + descs_for(mapped.len() as u32) + mapped.nr_frags() as usize * 2;
-    if free < needed {
-        // Cannot happen while the queue is stopped in time; hand the frame back.
+    if tx.free_slots() < descs_needed(frame.skb()) {
+        // The queue stops while DESC_NEEDED slots are left; a frame with more fragments than
+        // that covers waits for completions (igb_maybe_stop_tx).
         dev.stop_subqueue(q as u32);
         add(&qv.stats.tx_busy, 1);
-        return TxOutcome::Busy(mapped.unmap());
+        return match frame {
+            Frame::Stack(skb) => skb.busy(),
+            Frame::Own(_) => TxOutcome::Ok,
+        };
     }
+    let skb = match frame {
+        Frame::Stack(skb) => skb.accept(),
+        Frame::Own(skb) => skb,
+    };
+    let Some(bytes) = map(skb, pdev, qv, tx) else {
+        add(&qv.stats.tx_dropped, 1);
+        return TxOutcome::Ok;
+    };
+    dev.tx_sent_queue(q as u32, bytes);
+    if tx.free_slots() < DESC_NEEDED {
+        dev.stop_subqueue(q as u32);
+    }
+    // The descriptors must be visible before the tail moves.
+    mb(Write);
+    regs::write_at(&bar, q, regs::TDT::from_raw(tx.next_to_use as u32));
+    TxOutcome::Ok
+}
+
+/// Prepares the offloads of `skb`, maps it and writes its descriptors (igb_tx_map), advancing
+/// `next_to_use`. Returns the bytes the device will send, or `None` if the frame was dropped
+/// (nothing handed to the device). The ring has room for `descs_needed(skb)` descriptors.
+fn map(mut skb: SkBuff, pdev: &BusDevice<Bound>, qv: &QVector, tx: &mut TxRing) -> Option<u32> {
+    // The head must have data to map; a frame that is all fragments is made linear.
+    if skb.headlen() == 0 {
+        skb.linearize().ok()?;
+    }
+    let offload = offload(&mut skb).ok()?;
+    skb.tx_timestamp();
+    let len = skb.len();
+    let (segs, hdr_len) = offload.as_ref().map_or((1, 0), |o| (o.segs, o.hdr_len));
+    let bytes = len + (segs - 1) * hdr_len;
+    let mapped = skb.map_tx(pdev).ok()?;
+    let free = tx.free_slots();
     let first = tx.next_to_use;
     let mut i = first;
     let (cmd_extra, popts) = offload.as_ref().map_or((0, 0), |o| (o.cmd, o.popts));
@@ -203,7 +246,7 @@ pub(crate) fn xmit(mut skb: SkBuff, dev: &Device<Rigb>) -> TxOutcome {
             failed = true;
             break;
         };
-        // A fragment beyond 64 KiB takes more than the two descriptors reserved for it:
+        // Linearizing or segmenting may have changed the layout since the room was checked:
         // never write past the descriptors the device has not completed yet.
         used += descs_for(frag.len());
         if used > free {
@@ -225,10 +268,7 @@ pub(crate) fn xmit(mut skb: SkBuff, dev: &Device<Rigb>) -> TxOutcome {
             }
             j = tx.next(j);
         }
-        drop(guard);
-        add(&qv.stats.tx_dropped, 1);
-        drop(mapped);
-        return TxOutcome::Ok;
+        return None;
     };
     // The last descriptor ends the frame and asks for a status write-back.
     tx.desc.write(
@@ -244,14 +284,7 @@ pub(crate) fn xmit(mut skb: SkBuff, dev: &Device<Rigb>) -> TxOutcome {
         });
     }
     tx.next_to_use = i;
-    dev.tx_sent_queue(q as u32, bytes);
-    if tx.free_slots() < DESC_NEEDED {
-        dev.stop_subqueue(q as u32);
-    }
-    // The descriptors must be visible before the tail moves.
-    mb(Write);
-    regs::write_at(&bar, q, regs::TDT::from_raw(tx.next_to_use as u32));
-    TxOutcome::Ok
+    Some(bytes)
 }
 
 /// Cleans completed transmit descriptors (igb_clean_tx_irq); returns whether the ring is
