@@ -10,6 +10,14 @@
 //! defaults apply), the private data each device carries, and how a fresh device is set up. A
 //! [`Registration`] allocates, sets up and registers one device and undoes all of it on drop, so
 //! a failed probe or a module unload cannot leak a device.
+//!
+//! Execution context: each callback's documentation says where the core calls it (under RTNL,
+//! with bottom halves disabled, in atomic context with the address lists locked, ...). Methods
+//! that sleep say so and call `might_sleep()` first, so a call from atomic or RCU read-side
+//! context is reported deterministically (`CONFIG_DEBUG_ATOMIC_SLEEP`) even when the call would
+//! not have slept that time. Like the rest of the kernel crate, the types do not prove the
+//! context (that is what klint-style checking is for); what they do prove is RTNL where a
+//! method requires it ([`Rtnl`]).
 
 use crate::bindings;
 

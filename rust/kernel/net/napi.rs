@@ -202,6 +202,8 @@ impl<P: Poll> Napi<P> {
     /// Enables polling (`napi_enable`); a no-op if already enabled. RTNL (the token)
     /// serialises it with [`Napi::disable`]: the flag and the C state change together.
     pub fn enable(&self, _rtnl: &Rtnl) {
+        // `napi_enable` takes the device's instance lock (a mutex).
+        crate::task::might_sleep();
         if !self.enabled.load(Ordering::Acquire) {
             // SAFETY: The instance is added (type invariant) and disabled; RTNL is held, so no
             // other `enable`/`disable` runs between the check and the call.
@@ -221,6 +223,7 @@ impl<P: Poll> Napi<P> {
     ///
     /// No [`Napi::enable`] or [`Napi::disable`] runs concurrently (RTNL held, or `&mut`).
     unsafe fn disable_serialised(&self) {
+        crate::task::might_sleep();
         if self.enabled.load(Ordering::Acquire) {
             self.enabled.store(false, Ordering::Release);
             // SAFETY: The instance is added and was enabled (disabling twice would hang), and

@@ -95,6 +95,8 @@ impl<T: IrqHandler> NetIrq<T> {
 
 impl<T: IrqHandler> Drop for NetIrq<T> {
     fn drop(&mut self) {
+        // `free_irq` waits for a running handler.
+        crate::task::might_sleep();
         let cookie: *mut IrqCookie = &mut *self.cookie;
         // SAFETY: Registered with this cookie in `request_irq`; `free_irq` waits for a running
         // handler, after which the cookie and the device reference can go.
@@ -139,6 +141,7 @@ impl<T: IrqHandler> Device<T> {
     /// Fails with `EINVAL` for a vector the device does not have and with `ENODEV` once the
     /// device is being torn down.
     pub fn request_irq(&self, vector: u32, suffix: &str, shared: bool) -> Result<NetIrq<T>> {
+        crate::task::might_sleep();
         let irq = *self.irq_numbers().get(vector as usize).ok_or(EINVAL)?;
         let mut name = [0u8; 32];
         irq_name(&mut name, self.name().to_bytes(), suffix, vector);

@@ -21,9 +21,12 @@ impl Rtnl {
 /// Holds the RTNL lock (`rtnl_lock`) until dropped; derefs to the [`Rtnl`] proof.
 pub struct RtnlGuard(Rtnl);
 
-/// Takes the RTNL lock, e.g. in a work item that reconfigures a device.
+/// Takes the RTNL lock, e.g. in a work item that reconfigures a device. Sleeps: a call from
+/// atomic context is reported by `might_sleep` (with `CONFIG_DEBUG_ATOMIC_SLEEP`).
 pub fn rtnl_lock() -> RtnlGuard {
-    // SAFETY: Process context is required by the caller's context (work items are).
+    crate::task::might_sleep();
+    // SAFETY: `rtnl_lock` has no memory-safety precondition; the guard returned unlocks it
+    // exactly once, on drop.
     unsafe { bindings::rtnl_lock() };
     RtnlGuard(Rtnl(PhantomData))
 }

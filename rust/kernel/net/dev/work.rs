@@ -66,8 +66,10 @@ impl<T: Driver> Device<T> {
     }
 
     /// Cancels work item `id` and waits for a running instance to finish
-    /// (`cancel_delayed_work_sync`). Must not be called from that work item itself.
+    /// (`cancel_delayed_work_sync`). Sleeps. Must not be called from that work item itself
+    /// (it would wait for itself: a hang, which lockdep reports).
     pub fn cancel_work_sync(&self, id: u32) -> bool {
+        crate::task::might_sleep();
         self.work(id).is_some_and(|w| {
             // SAFETY: The work was initialised in `Priv::init_header`.
             unsafe { bindings::cancel_delayed_work_sync(w) }
