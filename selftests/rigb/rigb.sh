@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # rigb selftests on QEMU's 82576 (-device igb): two NICs on one QEMU hub (0000:01:00.0 and
 # 0000:02:00.0, the second moved into a namespace) and a third on slirp (0000:03:00.0).
-# Probe/remove/rebind, link and carrier, MSI-X and multiqueue, traffic across the hub (rigb to
-# rigb, and rigb to the kernel's C igb), offloads, jumbo frames, filtering, every ethtool query,
-# bad parameters, a transmit timeout and its reset, MSI and INTx mode, unload under traffic.
+# Probe/remove/rebind (DMA mask, function disabled on unbind), link and carrier, MSI-X and
+# multiqueue, traffic across the hub (rigb to rigb, and rigb to the kernel's C igb), offloads,
+# jumbo frames, filtering, every ethtool query, bad parameters, a transmit timeout and its reset,
+# MSI and INTx mode, unload under traffic.
 set -u
 . "$(dirname "$0")/../lib.sh"
 
@@ -53,10 +54,15 @@ m = mmap.mmap(fd, 0x20000)
 memoryview(m).cast("I")[off // 4] = val
 PY
 }
+# A function's enable count and bus master bit (COMMAND bit 2), as "ENABLE MASTER".
+pci_state() { echo "$(cat "/sys/bus/pci/devices/$1/enable") $((0x$(setpci -s "$1" COMMAND) >> 2 & 1))"; }
+dma_bits() { echo "$(cat "/sys/bus/pci/devices/$1/dma_mask_bits") $(cat "/sys/bus/pci/devices/$1/consistent_dma_mask_bits")"; }
 
+dma0=$(dma_bits $A)
 check "insmod rigb" insmod "$KO"
 check_eq "rigb bound to $A" rigb "$(driver_of $A)"
 check_eq "rigb bound to $B" rigb "$(driver_of $B)"
+check_eq "DMA masks (streaming, coherent) of $A: 32 bits before probe, 64 after" "32 32 64 64" "$dma0 $(dma_bits $A)"
 ea=$(netdev_of $A)
 eb=$(netdev_of $B)
 es=$(netdev_of $S)
@@ -279,7 +285,9 @@ check "ping slirp's gateway 10.0.2.2" ping -q -c 3 -i 0.2 -W 5 10.0.2.2
 ip link set "$es" down
 
 # --- interop: the other NIC on the kernel's C igb ----------------------------------------------
+check_eq "$B while bound: enabled, bus master" "1 1" "$(pci_state $B)"
 check "unbind $B from rigb" sh -c "echo $B > /sys/bus/pci/drivers/rigb/unbind"
+check_eq "unbind disabled $B and cleared bus mastering" "0 0" "$(pci_state $B)"
 check "insmod the C igb" insmod "$RNET_KTREE/drivers/net/ethernet/intel/igb/igb.ko"
 [ "$(driver_of $B)" = igb ] || echo $B >/sys/bus/pci/drivers/igb/bind 2>/dev/null
 check_eq "$B now on igb" igb "$(driver_of $B)"
@@ -313,6 +321,7 @@ for mode in 1:MSI 0:INTx; do
 done
 insmod "$KO" int_mode=3
 check "int_mode=3 refused: logged, nothing bound" sh -c "dmesg | grep -q 'int_mode=3 out of range' && [ -z \"\$(ls /sys/bus/pci/devices/$A/net 2>/dev/null)\" ]"
+check_eq "the failed probe left $A disabled, not bus master" "0 0" "$(pci_state $A)"
 rmmod rigb
 
 # --- unload under traffic, reload ---------------------------------------------------------------

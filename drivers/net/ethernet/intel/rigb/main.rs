@@ -17,6 +17,7 @@ use crate::{rx, tx};
 use core::num::NonZeroU32;
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use kernel::device::Core;
+use kernel::dma::DmaMask;
 use kernel::io::Io;
 use kernel::net::dev::{
     self, features, BusRegistration, Device, DeviceSetup, NetIrq, Rtnl, RxMode, SockAddr, Stats64,
@@ -596,8 +597,9 @@ impl dev::Driver for Rigb {
 pub(crate) struct RigbDriver;
 
 /// What probe leaves bound to the PCI function: the netdev, which is unregistered on unbind
-/// (closing it frees its IRQs and buffers), then its interrupt vectors are freed; BAR0 is
-/// unmapped when the device-managed resources are released after that.
+/// (closing it frees its IRQs and buffers), then its interrupt vectors are freed; the
+/// device-managed resources are released after that: BAR0 is unmapped, bus mastering cleared
+/// and the function disabled.
 pub(crate) struct RigbPci<'bound> {
     _netdev: BusRegistration<'bound, Rigb>,
 }
@@ -612,6 +614,9 @@ impl pci::Driver for RigbDriver {
     type IdInfo = ();
     type Data<'bound> = RigbPci<'bound>;
     const ID_TABLE: pci::IdTable<Self::IdInfo> = &PCI_TABLE;
+    /// The 82576 addresses all 64 bits (igb: `dma_set_mask_and_coherent(DMA_BIT_MASK(64))`);
+    /// applied by the PCI driver glue before `probe` runs.
+    const DMA_MASK: Option<DmaMask> = Some(DmaMask::new::<64>());
 
     fn probe<'bound>(
         pdev: &'bound pci::Device<Core<'_>>,
@@ -622,10 +627,12 @@ impl pci::Driver for RigbDriver {
 }
 
 /// igb_probe: enables the function, maps BAR0, resets the MAC, reads its address, allocates
-/// the interrupt vectors and registers the netdev.
+/// the interrupt vectors and registers the netdev. Enabling and bus mastering are
+/// device-managed: unbinding (or a failed probe) clears bus mastering and disables the
+/// function after everything else is released, as igb_remove's pci_disable_device does.
 fn probe<'bound>(pdev: &'bound pci::Device<Core<'_>>) -> Result<RigbPci<'bound>> {
-    pdev.enable_device_mem()?;
-    pdev.set_master();
+    pdev.enable_device_mem_managed()?;
+    pdev.set_master_managed()?;
     let len = pdev.resource_len(0)?;
     if len < BAR0_SIZE as u64 {
         pr_err!("rigb: BAR0 is {} bytes, expected 128 KiB\n", len);
