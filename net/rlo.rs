@@ -95,7 +95,7 @@ impl dev::Driver for Rlo {
         skb.dst_force();
         // Count the whole Ethernet frame, as veth and NICs do (loopback counts after the pull).
         let len = skb.len();
-        if skb.eth_type_trans(dev).is_err() {
+        if dev.eth_type_trans(&mut skb).is_err() {
             // Shorter than an Ethernet header: nothing sane to deliver.
             dev.tx_dropped_inc();
             drop(skb);

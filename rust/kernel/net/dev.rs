@@ -27,6 +27,7 @@ mod driver;
 mod irq;
 mod registration;
 mod rtnl_lock;
+mod rx;
 mod rx_mode;
 mod setup;
 mod stats;
