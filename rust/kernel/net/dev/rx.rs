@@ -23,14 +23,22 @@ impl<T: Driver> Device<T> {
     /// `skb->dev` to this device, the packet type (host/broadcast/multicast/other host), pulls
     /// the Ethernet header and stores the protocol in `skb->protocol`.
     ///
-    /// Returns [`EINVAL`] (and leaves the buffer alone) if it is shorter than an Ethernet
-    /// header.
+    /// C's `eth_type_trans` reads the 14-byte Ethernet header at `skb->data` without checking
+    /// that it is there. This wrapper first makes sure the whole header is in the linear area
+    /// (`pskb_may_pull(skb, ETH_HLEN)`, which copies it out of the page fragments if needed),
+    /// so a runt or oddly fragmented frame cannot make it read past the linear data.
+    ///
+    /// Returns [`EINVAL`] if the frame is shorter than an Ethernet header, or if its header
+    /// could not be made linear (no memory); the buffer then stays the caller's, unclassified,
+    /// to be dropped.
     pub fn eth_type_trans(&self, skb: &mut SkBuff) -> Result {
-        if skb.len() < bindings::ETH_HLEN {
+        // SAFETY: We own the buffer and no borrow of its data is live (`&mut`), so its head may
+        // be reallocated by the pull.
+        if !unsafe { bindings::pskb_may_pull(skb.as_raw(), bindings::ETH_HLEN) } {
             return Err(EINVAL);
         }
-        // SAFETY: The buffer is valid, owned, and holds at least `ETH_HLEN` bytes; the
-        // net_device is valid by the type invariant.
+        // SAFETY: The buffer is valid, owned, and its linear area holds a whole Ethernet header
+        // (checked above); the net_device is valid by the type invariant.
         let proto = unsafe { bindings::eth_type_trans(skb.as_raw(), self.as_raw()) };
         skb.set_protocol(proto);
         Ok(())
