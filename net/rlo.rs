@@ -14,10 +14,11 @@
 //! device's own address, so every frame is addressed to the device itself (`PACKET_HOST`).
 
 use kernel::net::dev::{
-    self, features, flags, priv_flags, Device, DeviceSetup, PcpuStats, Registration, Rtnl,
-    SockAddr, Stats64, TxOutcome, TxSkb,
+    self, features, flags, priv_flags, Device, DeviceSetup, PcpuStats, Rtnl, SockAddr, Stats64,
+    TxOutcome, TxSkb,
 };
 use kernel::net::ethtool::{self, DrvInfo};
+use kernel::net::registration::Registration;
 use kernel::net::skbuff::RxResult;
 use kernel::prelude::*;
 

@@ -520,7 +520,7 @@ impl<T: Operations> Adapter<T> {
 
     /// # Safety
     ///
-    /// Called by the ethtool core on a device of driver `T` (see `dev::Registration`).
+    /// Called by the ethtool core on a device of driver `T` (see `net::registration`).
     unsafe fn dev<'a>(dev: *mut bindings::net_device) -> &'a Device<T> {
         // SAFETY: The ops table of `T` is only installed on registered devices of `T`.
         unsafe { Device::<T>::from_raw(dev) }
@@ -714,13 +714,13 @@ impl<T: Operations> Adapter<T> {
 
     /// # Safety
     ///
-    /// Called by the ethtool core on a device of driver `T` (see `dev::Registration`).
+    /// Called by the ethtool core on a device of driver `T` (see `net::registration`).
     unsafe extern "C" fn get_drvinfo_callback(
         dev: *mut bindings::net_device,
         info: *mut bindings::ethtool_drvinfo,
     ) {
         // SAFETY: The ops table of `T` is only installed on registered devices of `T` (see
-        // `dev::Registration`); `info` is valid for the call and `DrvInfo` is transparent.
+        // `net::registration`); `info` is valid for the call and `DrvInfo` is transparent.
         let (dev, info) = unsafe { (Device::<T>::from_raw(dev), &mut *info.cast::<DrvInfo>()) };
         T::get_drvinfo(dev, info)
     }
