@@ -14,10 +14,11 @@
 //! device's own address, so every frame is addressed to the device itself (`PACKET_HOST`).
 
 use kernel::net::dev::{
-    self, features, flags, priv_flags, Device, DeviceSetup, PcpuStats, Registration, Rtnl,
-    SockAddr, Stats64, TxOutcome, TxSkb,
+    self, features, flags, priv_flags, Device, DeviceSetup, PcpuStats, Rtnl, SockAddr, Stats64,
+    TxOutcome, TxSkb,
 };
 use kernel::net::ethtool::{self, DrvInfo};
+use kernel::net::registration::Registration;
 use kernel::net::skbuff::RxResult;
 use kernel::prelude::*;
 
@@ -95,7 +96,7 @@ impl dev::Driver for Rlo {
         skb.dst_force();
         // Count the whole Ethernet frame, as veth and NICs do (loopback counts after the pull).
         let len = skb.len();
-        if skb.eth_type_trans(dev).is_err() {
+        if dev.eth_type_trans(&mut skb).is_err() {
             // Shorter than an Ethernet header: nothing sane to deliver.
             dev.tx_dropped_inc();
             drop(skb);

@@ -266,7 +266,7 @@ impl dev::Driver for Rveth {
         let peer_rxq = peer.data().rxq();
         let active = peer.real_num_rx_queues().max(1) as usize;
         let ring = peer_rxq.get(usize::from(skb.queue_mapping()) % active);
-        let Some(skb) = skb.forward_prepare(peer) else {
+        let Some(skb) = peer.forward_prepare(skb) else {
             // Peer down, frame too big for its MTU or malformed: the core counted the drop on
             // the peer (rx_dropped); count ours.
             if let Some(q) = txq {

@@ -7,9 +7,14 @@
 //!
 //! A driver describes its device with a [`Driver`] implementation: the `net_device_ops`
 //! callbacks it supports (a `#[vtable]` trait: unimplemented callbacks stay NULL, so the core's
-//! defaults apply), the private data each device carries, and how a fresh device is set up. A
-//! [`Registration`] allocates, sets up and registers one device and undoes all of it on drop, so
-//! a failed probe or a module unload cannot leak a device.
+//! defaults apply), the private data each device carries, and how a fresh device is set up.
+//! Its callbacks work on a [`Device`].
+//!
+//! This module is the base the other net abstractions build on: it depends only on
+//! [`net::skbuff`](crate::net::skbuff) (the buffers `start_xmit` takes). The ethtool callbacks
+//! ([`net::ethtool`](crate::net::ethtool)) take a [`Device`]; registering a device, which
+//! installs both ops tables, is done by [`net::registration`](crate::net::registration) (devices
+//! a driver creates) and [`net::rtnl`](crate::net::rtnl) (devices created by `ip link add`).
 //!
 //! Execution context: each callback's documentation says where the core calls it (under RTNL,
 //! with bottom halves disabled, in atomic context with the address lists locked, ...). Methods
@@ -25,8 +30,8 @@ mod bus;
 mod device;
 mod driver;
 mod irq;
-mod registration;
 mod rtnl_lock;
+mod rx;
 mod rx_mode;
 mod setup;
 mod stats;
@@ -39,17 +44,16 @@ pub mod flags;
 /// Private interface flags (`enum netdev_priv_flags`) for [`DeviceSetup::add_priv_flags`].
 pub mod priv_flags;
 
-pub use bus::BusRegistration;
 pub use device::{Device, SockAddr};
 pub use driver::{Driver, TxBusy, TxOutcome, TxSkb};
 pub use irq::{IrqHandler, IrqReturn, IrqVectors, NetIrq};
-pub use registration::Registration;
 pub use rtnl_lock::{rtnl_lock, Rtnl, RtnlGuard};
 pub use rx_mode::RxMode;
 pub use setup::DeviceSetup;
 pub use stats::{PcpuStats, QueueStatsRx, QueueStatsTx, Stats64};
 pub use work::WORKS;
 
+pub(crate) use bus::BusState;
 pub(crate) use device::Priv;
 pub(crate) use driver::Adapter;
 

@@ -20,8 +20,9 @@ use crate::{
     bindings,
     error::{from_err_ptr, from_result, to_result, VTABLE_DEFAULT_ERROR},
     net::{
-        dev::{features, Adapter, Device, DeviceSetup, Driver, Priv, Rtnl},
+        dev::{features, Device, DeviceSetup, Driver, Priv, Rtnl},
         ethtool,
+        registration::install_ops,
     },
     prelude::*,
     types::Opaque,
@@ -220,7 +221,7 @@ fn name_pattern<T: LinkOps>(out: &mut [u8; bindings::IFNAMSIZ as usize]) {
 impl<'a, T: LinkOps> NewLink<'a, T> {
     /// The device being created (not registered yet; its data is initialised).
     pub fn dev(&self) -> &Device<T> {
-        // SAFETY: The device was set up by `Adapter::setup_callback`, which initialised its
+        // SAFETY: The device was set up by `LinkAdapter::setup_callback`, which initialised its
         // private data; it lives for the whole request.
         unsafe { Device::from_raw(self.dev.as_ptr()) }
     }
@@ -432,7 +433,7 @@ where
         // private area is `priv_size = size_of::<Priv<T>>()` bytes, `NETDEV_ALIGN`-aligned.
         unsafe {
             bindings::ether_setup(dev);
-            Adapter::<T>::install(dev);
+            install_ops::<T>(dev);
             (*dev).needs_free_netdev = true;
             (*dev).priv_destructor = Some(Self::priv_destructor);
             Priv::<T>::init_header(dev);

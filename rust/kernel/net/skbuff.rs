@@ -6,7 +6,6 @@
 
 use crate::bindings;
 use crate::error::to_result;
-use crate::net::dev::{Device, Driver};
 use crate::{prelude::*, types::Opaque};
 use core::ptr::NonNull;
 
@@ -91,6 +90,13 @@ impl SkBuff {
         unsafe { bindings::rnet_skb_protocol(self.as_raw()) }
     }
 
+    /// Sets the protocol field (`skb->protocol`, network byte order), e.g. to what
+    /// `eth_type_trans` found.
+    pub(crate) fn set_protocol(&mut self, protocol: u16) {
+        // SAFETY: By the type invariant the buffer is valid and owned by us.
+        unsafe { bindings::rnet_skb_set_protocol(self.as_raw(), protocol) }
+    }
+
     /// The linear (head) part of the data, `skb->data[..skb_headlen(skb)]`.
     pub fn head_data(&self) -> &[u8] {
         let skb = self.inner();
@@ -98,15 +104,6 @@ impl SkBuff {
         // SAFETY: `data` points to at least `len - data_len` valid bytes of the linear area
         // (the `sk_buff` invariant), which stay valid while we own the buffer.
         unsafe { core::slice::from_raw_parts(skb.data, headlen) }
-    }
-
-    /// Allocates a receive buffer with room for `len` bytes of frame for `dev`
-    /// (`netdev_alloc_skb_ip_align`, atomic).
-    pub fn alloc_rx<T: Driver>(dev: &Device<T>, len: u32) -> Option<Self> {
-        // SAFETY: `dev` is valid.
-        let skb = unsafe { bindings::netdev_alloc_skb_ip_align(dev.as_raw(), len) };
-        // SAFETY: A fresh buffer, owned by us.
-        (!skb.is_null()).then(|| unsafe { Self::from_raw(skb) })
     }
 
     /// Bytes available after the data (`skb_tailroom`).
@@ -356,30 +353,6 @@ impl SkBuff {
         unsafe { bindings::skb_get_queue_mapping(self.as_raw()) }
     }
 
-    /// Prepares the buffer to be received by `dev` as if it had arrived on its wire
-    /// (`__dev_forward_skb`): checks that `dev` is up and the frame fits its MTU, scrubs
-    /// state that must not cross devices (and namespaces), and runs `eth_type_trans`.
-    ///
-    /// On failure the buffer has been freed (and counted as dropped on `dev`) and `None` is
-    /// returned.
-    pub fn forward_prepare<T: Driver>(self, dev: &Device<T>) -> Option<Self> {
-        // `eth_type_trans` inside needs a whole Ethernet header in the linear area.
-        // SAFETY: We own the buffer.
-        if !unsafe { bindings::pskb_may_pull(self.as_raw(), bindings::ETH_HLEN) } {
-            dev.rx_dropped_inc();
-            return None;
-        }
-        let skb = self.into_raw();
-        // SAFETY: We own the buffer; on failure the function frees it, on success it is
-        // still ours; `dev` is valid.
-        if unsafe { bindings::__dev_forward_skb(dev.as_raw(), skb) } == 0 {
-            // SAFETY: On success the reference was not consumed.
-            Some(unsafe { Self::from_raw(skb) })
-        } else {
-            None
-        }
-    }
-
     /// Records the software transmit timestamp if the socket asked for one
     /// (`skb_tx_timestamp`). Drivers call it right before the buffer leaves for the wire.
     pub fn tx_timestamp(&mut self) {
@@ -408,24 +381,6 @@ impl SkBuff {
     pub fn dst_force(&mut self) -> bool {
         // SAFETY: By the type invariant the buffer is valid and owned by us.
         unsafe { bindings::skb_dst_force(self.as_raw()) }
-    }
-
-    /// Prepares an Ethernet frame for the receive path (`eth_type_trans`): sets `skb->dev`,
-    /// the packet type (host/broadcast/multicast/other host), pulls the Ethernet header and
-    /// stores the protocol in `skb->protocol`.
-    ///
-    /// Returns [`EINVAL`] (and leaves the buffer alone) if it is shorter
-    /// than an Ethernet header.
-    pub fn eth_type_trans<T: Driver>(&mut self, dev: &Device<T>) -> Result {
-        if self.inner().len < bindings::ETH_HLEN {
-            return Err(EINVAL);
-        }
-        // SAFETY: The buffer is valid, owned, and holds at least `ETH_HLEN` bytes; `dev` is a
-        // valid net_device by its type invariant.
-        let proto = unsafe { bindings::eth_type_trans(self.as_raw(), dev.as_raw()) };
-        // SAFETY: The buffer is valid and owned by us.
-        unsafe { bindings::rnet_skb_set_protocol(self.as_raw(), proto) };
-        Ok(())
     }
 
     /// Hands the buffer to the receive path of the device it was prepared for (`netif_rx`):

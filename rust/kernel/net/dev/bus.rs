@@ -1,23 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Network devices of bus devices (PCI NICs).
+//! The bus device behind a net device (a PCI NIC's).
 //!
 //! A NIC driver registers its net device from `probe`. The net device must be gone before the
 //! bus device unbinds: its callbacks touch the hardware, its rings live in DMA memory of the
-//! bus device, its handlers run on the bus device's interrupt vectors. [`BusRegistration`]
-//! makes that hold by construction rather than by driver discipline: the registration is a
-//! device resource ([`Devres`]), so the net device is unregistered when the registration is
-//! dropped or, at the latest, when the bus device unbinds — even if the driver leaked it.
+//! bus device, its handlers run on the bus device's interrupt vectors.
+//! [`BusRegistration`](crate::net::registration::BusRegistration) makes that hold by
+//! construction rather than by driver discipline: the registration is a device resource
+//! ([`Devres`](crate::devres::Devres)), so the net device is unregistered when the registration
+//! is dropped or, at the latest, when the bus device unbinds — even if the driver leaked it.
 //! While the net device exists its parent is therefore bound, which is what lets every callback
 //! reach the parent as a `&Device<Bound>` ([`Device::parent`]) for DMA.
+//!
+//! This module keeps what the net device itself knows of its bus device (`BusState`, in its
+//! private area); the registration is in [`net::registration`](crate::net::registration),
+//! next to the one of software devices.
 
-use super::{Device, DeviceSetup, Driver, IrqVectors, Registration};
+use super::{Device, Driver};
 use crate::{
     device::{self, Bound},
-    devres::Devres,
-    net::ethtool,
     prelude::*,
-    str::CStr,
 };
 use core::sync::atomic::{AtomicU32, Ordering};
 
@@ -26,7 +28,8 @@ use core::sync::atomic::{AtomicU32, Ordering};
 /// Software devices have the empty default: no parent, no vectors.
 #[derive(Default)]
 pub(crate) struct BusState {
-    /// The net device was registered through a [`BusRegistration`]: its parent is bound.
+    /// The net device was registered through a
+    /// [`BusRegistration`](crate::net::registration::BusRegistration): its parent is bound.
     bound_parent: bool,
     /// Linux IRQ numbers of the vectors the registration holds.
     irqs: KVec<u32>,
@@ -36,6 +39,23 @@ pub(crate) struct BusState {
 
 impl BusState {
     const CLOSED: u32 = 1 << 31;
+
+    /// The state of a net device whose parent is a bound bus device, with the Linux IRQ numbers
+    /// `irqs` of the vectors it was lent.
+    ///
+    /// # Safety
+    ///
+    /// The state must only be stored in a net device whose parent is a bound bus device and
+    /// which is unregistered and freed no later than that device unbinds (a registration owned
+    /// by a [`Devres`](crate::devres::Devres) of the parent); `irqs` must stay allocated until
+    /// the net device is freed.
+    pub(crate) unsafe fn bound(irqs: KVec<u32>) -> Self {
+        Self {
+            bound_parent: true,
+            irqs,
+            irq_users: AtomicU32::new(0),
+        }
+    }
 
     /// Refuses new interrupt handlers; called after the net device was unregistered.
     pub(crate) fn close(&self) {
@@ -54,10 +74,10 @@ impl<T: Driver> Device<T> {
         if !self.bus().bound_parent {
             return Err(ENODEV);
         }
-        // SAFETY: `bound_parent` is only set by `BusRegistration::new`, which made the bound
-        // device the parent (`SET_NETDEV_DEV`) and owns the net device through a `Devres`
-        // of that parent: the net device is freed no later than the parent's unbind, so for as
-        // long as `self` exists the parent is a valid, bound device.
+        // SAFETY: `bound_parent` is only set by `BusState::bound`, whose caller (the bus
+        // registration) made the bound device the parent (`SET_NETDEV_DEV`) and owns the net
+        // device through a `Devres` of that parent: the net device is freed no later than the
+        // parent's unbind, so for as long as `self` exists the parent is a valid, bound device.
         Ok(unsafe { device::Device::<Bound>::from_raw((*self.as_raw()).dev.parent) })
     }
 
@@ -77,49 +97,5 @@ impl<T: Driver> Device<T> {
 
     pub(crate) fn irq_put(&self) {
         self.bus().irq_users.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
-/// A registered net device of a bound bus device (see the [module documentation](self)).
-///
-/// Dropping it unregisters the net device (which stops it: the driver frees its interrupt
-/// handlers in `stop`), frees the net device and then the interrupt vectors it was lent.
-pub struct BusRegistration<'a, T: Driver + ethtool::Operations> {
-    // Field order is teardown order: the net device goes before the vectors it uses.
-    netdev: Devres<Registration<T>>,
-    _vectors: KBox<dyn IrqVectors + 'a>,
-}
-
-impl<'a, T: Driver + ethtool::Operations> BusRegistration<'a, T> {
-    /// Allocates a net device with `txqs`/`rxqs` queues whose private data is `data`, lets
-    /// `setup` configure it, makes `parent` its parent and registers it (`register_netdev`;
-    /// `name` may hold `%d`). `vectors` are the interrupt vectors the driver may request
-    /// handlers on with [`Device::request_irq`], by index.
-    pub fn new<V: IrqVectors + 'a>(
-        parent: &'a device::Device<Bound>,
-        name: &'static CStr,
-        txqs: u32,
-        rxqs: u32,
-        data: impl PinInit<T::Data, Error>,
-        setup: impl FnOnce(&mut DeviceSetup<'_>),
-        vectors: V,
-    ) -> Result<Self> {
-        let bus = BusState {
-            bound_parent: true,
-            irqs: vectors.irqs()?,
-            irq_users: AtomicU32::new(0),
-        };
-        let vectors: KBox<dyn IrqVectors + 'a> = KBox::new(vectors, GFP_KERNEL)?;
-        let reg = Registration::<T>::new_on_bus(name, txqs, rxqs, data, parent, bus, setup)?;
-        let netdev = Devres::new(parent, reg)?;
-        Ok(Self {
-            netdev,
-            _vectors: vectors,
-        })
-    }
-
-    /// Runs `f` on the net device, unless it is already gone (its parent unbound).
-    pub fn with_device<R>(&self, f: impl FnOnce(&Device<T>) -> R) -> Option<R> {
-        self.netdev.try_access_with(|reg| f(reg.device()))
     }
 }

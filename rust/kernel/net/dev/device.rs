@@ -39,8 +39,8 @@ pub(crate) struct Priv<T: Driver> {
     /// driver's data is dropped.
     pub(super) works: [DevWork; WORKS],
     /// The bus device the net device belongs to, if any (see
-    /// [`BusRegistration`](super::BusRegistration)).
-    pub(super) bus: bus::BusState,
+    /// [`BusRegistration`](crate::net::registration::BusRegistration)).
+    pub(crate) bus: bus::BusState,
     /// The driver's data.
     pub(crate) data: T::Data,
 }
@@ -105,8 +105,8 @@ impl<T: Driver> Priv<T> {
 /// A registered network device whose driver is `T`.
 ///
 /// Handed to the [`Driver`] callbacks and reachable through a
-/// [`Registration`](super::Registration). Only exists while the device's private data is
-/// initialised.
+/// [`Registration`](crate::net::registration::Registration). Only exists while the device's
+/// private data is initialised.
 ///
 /// # Invariants
 ///
@@ -165,7 +165,8 @@ impl<T: Driver> Device<T> {
         (!peer.is_null()).then(|| unsafe { Device::from_raw(peer) })
     }
 
-    /// The bus-device state of the device (see [`BusRegistration`](super::BusRegistration)).
+    /// The bus-device state of the device (see
+    /// [`BusRegistration`](crate::net::registration::BusRegistration)).
     pub(crate) fn bus(&self) -> &bus::BusState {
         // SAFETY: The private area holds an initialised `Priv<T>`.
         unsafe { &(*Priv::<T>::from_dev(self.as_raw())).bus }

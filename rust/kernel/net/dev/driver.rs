@@ -8,7 +8,7 @@ use super::{
 use crate::{
     bindings,
     error::{from_result, VTABLE_DEFAULT_ERROR},
-    net::{ethtool, skbuff::SkBuff},
+    net::skbuff::SkBuff,
     prelude::*,
     sync::rcu,
 };
@@ -182,7 +182,7 @@ pub trait Driver: Sized + 'static {
 /// Builds the C ops tables for a driver `T` and holds the callback trampolines.
 pub(crate) struct Adapter<T>(PhantomData<T>);
 
-impl<T: Driver + ethtool::Operations> Adapter<T> {
+impl<T: Driver> Adapter<T> {
     const NETDEV_OPS: bindings::net_device_ops = bindings::net_device_ops {
         ndo_open: if T::HAS_OPEN {
             Some(Self::open_callback)
@@ -242,7 +242,8 @@ impl<T: Driver + ethtool::Operations> Adapter<T> {
         get_base_stats: Some(Self::base_stats_callback),
     };
 
-    /// Installs `T`'s ops tables and statistics type on a freshly allocated device.
+    /// Installs `T`'s `net_device_ops`, statistics ops and statistics type on a freshly
+    /// allocated device (`ethtool_ops` are installed next to it, by `net::registration`).
     ///
     /// # Safety
     ///
@@ -251,7 +252,6 @@ impl<T: Driver + ethtool::Operations> Adapter<T> {
         // SAFETY: Guaranteed by the caller.
         let netdev = unsafe { &mut *dev };
         netdev.netdev_ops = &Self::NETDEV_OPS;
-        netdev.ethtool_ops = ethtool::ops::<T>();
         if T::PCPU_STATS == PcpuStats::Lstats {
             netdev.set_pcpu_stat_type(bindings::netdev_stat_type_NETDEV_PCPU_STAT_LSTATS);
         }

@@ -7,12 +7,13 @@
 //! hardware, schedule NAPI. Like igb, drivers request the handlers in `open` (so that
 //! `/proc/interrupts` names them after the interface) and free them in `stop`.
 //!
-//! The vectors are handed to the net device's [`BusRegistration`](super::BusRegistration),
-//! which keeps them allocated until the net device is unregistered and every [`NetIrq`] is
-//! gone; a driver names a vector by its index, so it can only ever request an interrupt line
-//! that belongs to its own device and is still allocated.
+//! The vectors are handed to the net device's [`BusRegistration`], which keeps them allocated
+//! until the net device is unregistered and every [`NetIrq`] is gone; a driver names a vector by
+//! its index, so it can only ever request an interrupt line that belongs to its own device and
+//! is still allocated.
 //!
 //! [`pci::Device::alloc_irq_vectors`]: crate::pci::Device::alloc_irq_vectors
+//! [`BusRegistration`]: crate::net::registration::BusRegistration
 
 use super::{Device, Driver};
 use crate::{bindings, prelude::*};

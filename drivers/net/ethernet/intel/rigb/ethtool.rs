@@ -14,7 +14,6 @@ use kernel::net::ethtool::{
     self, coalesce, sset, Channels, Coalesce, DrvInfo, LinkKsettings, PauseStats, Pauseparam,
     Ringparam, Strings,
 };
-use kernel::net::skbuff::SkBuff;
 use kernel::prelude::*;
 use kernel::time::{delay::fsleep, Delta};
 
@@ -228,7 +227,7 @@ fn test_loopback(dev: &Device<Rigb>, rtnl: &Rtnl) -> bool {
     if ok {
         let mac = dev.dev_addr();
         for _ in 0..FRAMES {
-            let Some(mut skb) = SkBuff::alloc_rx(dev, LOOPBACK_LEN as u32) else {
+            let Some(mut skb) = dev.alloc_rx_skb(LOOPBACK_LEN as u32) else {
                 ok = false;
                 break;
             };

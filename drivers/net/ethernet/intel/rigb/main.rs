@@ -20,10 +20,10 @@ use kernel::device::Core;
 use kernel::dma::DmaMask;
 use kernel::io::Io;
 use kernel::net::dev::{
-    self, features, BusRegistration, Device, DeviceSetup, NetIrq, Rtnl, RxMode, SockAddr, Stats64,
-    TxOutcome, TxSkb,
+    self, features, Device, DeviceSetup, NetIrq, Rtnl, RxMode, SockAddr, Stats64, TxOutcome, TxSkb,
 };
 use kernel::net::napi::{Napi, QueueKind};
+use kernel::net::registration::BusRegistration;
 use kernel::pci;
 use kernel::prelude::*;
 use kernel::str::CString;

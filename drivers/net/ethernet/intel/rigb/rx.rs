@@ -133,7 +133,7 @@ fn receive(
         }
         return;
     }
-    if skb.eth_type_trans(dev).is_err() {
+    if dev.eth_type_trans(&mut skb).is_err() {
         add(&qv.stats.rx_errors, 1);
         return;
     }
@@ -165,7 +165,7 @@ pub(crate) fn refill(dev: &Device<Rigb>, bar: &Bar0<'_>, qv: &QVector, rx: &mut 
     // One slot stays empty so that head == tail means "ring empty" to the device.
     while rx.next(rx.next_to_use) != rx.next_to_clean {
         let i = rx.next_to_use;
-        let Some(skb) = SkBuff::alloc_rx(dev, rx.buf_len) else {
+        let Some(skb) = dev.alloc_rx_skb(rx.buf_len) else {
             add(&qv.stats.rx_alloc_failed, 1);
             break;
         };

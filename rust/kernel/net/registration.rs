@@ -1,10 +1,45 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Allocating, registering and tearing down a device ([`Registration`]).
+//! Registering the network devices a driver creates itself (`register_netdev`).
+//!
+//! C header: [`include/linux/netdevice.h`](srctree/include/linux/netdevice.h).
+//!
+//! A device's driver implements two traits: [`Driver`] (`net_device_ops`, private data and
+//! setup, in [`net::dev`](crate::net::dev)) and [`ethtool::Operations`] (`ethtool_ops`, in
+//! [`net::ethtool`](crate::net::ethtool), which builds on `net::dev`). Registering a device
+//! installs both ops tables, so it lives here, above the two modules, rather than in either.
+//!
+//! [`Registration`] allocates, sets up and registers one device and undoes all of it on drop, so
+//! a failed probe or a module unload cannot leak a device. [`BusRegistration`] does the same for
+//! the net device of a bound bus device (a PCI NIC) and ties it to that device's binding (see
+//! [`Device::parent`]). Devices created through rtnetlink (`ip link add`) are allocated by the
+//! core instead, and registered by [`net::rtnl`](crate::net::rtnl) with the same ops tables.
 
-use super::{bus, Adapter, Device, DeviceSetup, Driver, Priv};
-use crate::{bindings, net::ethtool, prelude::*};
+use crate::{
+    bindings,
+    device::{self, Bound},
+    devres::Devres,
+    net::{
+        dev::{self, BusState, Device, DeviceSetup, Driver, IrqVectors, Priv},
+        ethtool,
+    },
+    prelude::*,
+};
 use core::{marker::PhantomData, ptr::NonNull};
+
+/// Installs the ops tables of driver `T` (`net_device_ops`, `ethtool_ops`, statistics ops) on
+/// a freshly allocated device.
+///
+/// # Safety
+///
+/// `dev` must be valid, unregistered and exclusively owned by the caller.
+pub(crate) unsafe fn install_ops<T: Driver + ethtool::Operations>(dev: *mut bindings::net_device) {
+    // SAFETY: Guaranteed by the caller.
+    unsafe {
+        dev::Adapter::<T>::install(dev);
+        (*dev).ethtool_ops = ethtool::ops::<T>();
+    }
+}
 
 /// A registered network device of driver `T`: allocated, set up, its private data initialised
 /// and registered by [`Registration::new`]; unregistered, its data dropped and freed on drop.
@@ -48,19 +83,18 @@ impl<T: Driver + ethtool::Operations> Registration<T> {
     where
         Error: From<E>,
     {
-        Self::new_inner(name, txqs, rxqs, data, bus::BusState::default(), setup)
+        Self::new_inner(name, txqs, rxqs, data, BusState::default(), setup)
     }
 
     /// Like [`Registration::new_with_setup`], for a device of the bound bus device `parent`
-    /// (made its parent) with the bus state `bus` (see
-    /// [`BusRegistration`](super::BusRegistration)).
-    pub(crate) fn new_on_bus<E>(
+    /// (made its parent) with the bus state `bus` (see [`BusRegistration`]).
+    fn new_on_bus<E>(
         name: &CStr,
         txqs: u32,
         rxqs: u32,
         data: impl PinInit<T::Data, E>,
-        parent: &crate::device::Device<crate::device::Bound>,
-        bus: bus::BusState,
+        parent: &device::Device<Bound>,
+        bus: BusState,
         setup: impl FnOnce(&mut DeviceSetup<'_>),
     ) -> Result<Self>
     where
@@ -77,7 +111,7 @@ impl<T: Driver + ethtool::Operations> Registration<T> {
         txqs: u32,
         rxqs: u32,
         data: impl PinInit<T::Data, E>,
-        bus: bus::BusState,
+        bus: BusState,
         setup: impl FnOnce(&mut DeviceSetup<'_>),
     ) -> Result<Self>
     where
@@ -112,7 +146,7 @@ impl<T: Driver + ethtool::Operations> Registration<T> {
         let alloc = Alloc(dev);
 
         // SAFETY: The device was just allocated; nobody else knows about it.
-        unsafe { Adapter::<T>::install(dev.as_ptr()) };
+        unsafe { install_ops::<T>(dev.as_ptr()) };
         // SAFETY: The device is valid, unregistered and exclusively ours during the calls.
         let mut dev_setup = unsafe { DeviceSetup::new(dev) };
         T::setup(&mut dev_setup);
@@ -166,5 +200,57 @@ impl<T: Driver + ethtool::Operations> Drop for Registration<T> {
         unsafe { core::ptr::drop_in_place(Priv::<T>::from_dev(dev)) };
         // SAFETY: Unregistered above; this object held the last driver reference.
         unsafe { bindings::free_netdev(dev) };
+    }
+}
+
+/// A registered net device of a bound bus device, e.g. a PCI NIC's, registered from `probe`.
+///
+/// The net device must be gone before the bus device unbinds: its callbacks touch the hardware,
+/// its rings live in DMA memory of the bus device, its handlers run on the bus device's
+/// interrupt vectors. The registration is therefore a device resource ([`Devres`]) of the bus
+/// device: the net device is unregistered when the registration is dropped or, at the latest,
+/// when the bus device unbinds, even if the driver leaked the registration. While the net device
+/// exists its parent is thus bound, which lets every callback reach it as a `&Device<Bound>`
+/// ([`Device::parent`]) for DMA.
+///
+/// Dropping it unregisters the net device (which stops it: the driver frees its interrupt
+/// handlers in `stop`), frees the net device and then the interrupt vectors it was lent.
+pub struct BusRegistration<'a, T: Driver + ethtool::Operations> {
+    // Field order is teardown order: the net device goes before the vectors it uses.
+    netdev: Devres<Registration<T>>,
+    _vectors: KBox<dyn IrqVectors + 'a>,
+}
+
+impl<'a, T: Driver + ethtool::Operations> BusRegistration<'a, T> {
+    /// Allocates a net device with `txqs`/`rxqs` queues whose private data is `data`, lets
+    /// `setup` configure it, makes `parent` its parent and registers it (`register_netdev`;
+    /// `name` may hold `%d`). `vectors` are the interrupt vectors the driver may request
+    /// handlers on with [`Device::request_irq`], by index.
+    pub fn new<V: IrqVectors + 'a>(
+        parent: &'a device::Device<Bound>,
+        name: &'static CStr,
+        txqs: u32,
+        rxqs: u32,
+        data: impl PinInit<T::Data, Error>,
+        setup: impl FnOnce(&mut DeviceSetup<'_>),
+        vectors: V,
+    ) -> Result<Self> {
+        // SAFETY: The state goes into a net device made a child of the bound `parent`
+        // (`new_on_bus`) and owned by a `Devres` of `parent` below (or dropped at once if that
+        // fails). `vectors` keeps the IRQs allocated while it lives (`IrqVectors` contract) and
+        // is kept in `self` until after the net device is gone (field order).
+        let bus = unsafe { BusState::bound(vectors.irqs()?) };
+        let vectors: KBox<dyn IrqVectors + 'a> = KBox::new(vectors, GFP_KERNEL)?;
+        let reg = Registration::<T>::new_on_bus(name, txqs, rxqs, data, parent, bus, setup)?;
+        let netdev = Devres::new(parent, reg)?;
+        Ok(Self {
+            netdev,
+            _vectors: vectors,
+        })
+    }
+
+    /// Runs `f` on the net device, unless it is already gone (its parent unbound).
+    pub fn with_device<R>(&self, f: impl FnOnce(&Device<T>) -> R) -> Option<R> {
+        self.netdev.try_access_with(|reg| f(reg.device()))
     }
 }
