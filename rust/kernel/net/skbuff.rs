@@ -10,8 +10,10 @@ use crate::{prelude::*, types::Opaque};
 use core::ptr::NonNull;
 
 mod dma;
+mod list;
 
 pub use dma::{FragMapping, MappedSkBuff};
+pub use list::SkBuffList;
 
 /// An owned socket buffer (`struct sk_buff`).
 ///
