@@ -71,3 +71,19 @@ pub fn default_rss_queues() -> u32 {
     // The function returns at least 1.
     u32::try_from(queues).unwrap_or(1)
 }
+
+/// Whether a message of the packet path may be printed now (`net_ratelimit`): the networking
+/// stack's shared budget of 10 messages per 5 seconds.
+///
+/// Warnings that a received frame, a transmitted frame or an interrupt can trigger go through
+/// it, so a misbehaving device or peer cannot flood the kernel log:
+///
+/// ```ignore
+/// if kernel::net::dev::net_ratelimit() {
+///     pr_warn!("{}: receive descriptor done without a buffer\n", dev.name());
+/// }
+/// ```
+pub fn net_ratelimit() -> bool {
+    // SAFETY: No preconditions; the C function takes its own lock and works in any context.
+    unsafe { bindings::net_ratelimit() != 0 }
+}
