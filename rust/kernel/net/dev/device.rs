@@ -276,6 +276,16 @@ impl<T: Driver> Device<T> {
         unsafe { bindings::netif_carrier_off(self.as_raw()) }
     }
 
+    /// Marks the device as gone from the system (`netif_device_detach`), e.g. when the driver
+    /// found its hardware removed (a surprise removal, a dead PCIe link): the core stops the
+    /// transmit queues, its transmit watchdog leaves the device alone, and it refuses to open the
+    /// device or to run ethtool operations on it (`ENODEV`). Callable from any context; the
+    /// device stays detached until it is unregistered.
+    pub fn device_detach(&self) {
+        // SAFETY: The net_device is valid; the function only changes state bits atomically.
+        unsafe { bindings::netif_device_detach(self.as_raw()) }
+    }
+
     /// Whether the link is up (`netif_carrier_ok`).
     pub fn carrier_ok(&self) -> bool {
         // SAFETY: The net_device is valid.
