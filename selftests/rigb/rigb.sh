@@ -255,6 +255,23 @@ check "link down/up keeps working" sh -c "ip link set $ea down && ip link set $e
 	for i in \$(seq 50); do [ \$(cat /sys/class/net/$ea/carrier) = 1 ] && break; sleep 0.2; done && \
 	ping -q -c 3 -i 0.2 -W 5 10.5.0.2"
 
+# --- a bring-up failing part-way releases what it got ------------------------------------------
+# failslab's per-task fail-nth fails the N-th slab allocation of one bring-up, for N = 1, 2, ...
+# until a bring-up reaches none; open_faults.py (which sets failslab up and back) checks
+# /proc/interrupts after each failure. One queue pair and the smallest rings keep the walk short;
+# MSI-X still requests two handlers, so failures fall before, between and after them.
+ip link set "$ea" down
+ethtool -L "$ea" combined 1
+ethtool -G "$ea" rx 64 tx 64
+check "bring-up failing at each allocation in turn leaves no handler behind" \
+	python3 "$(dirname "$0")/open_faults.py" "$ea"
+ip link set "$ea" down
+ethtool -L "$ea" combined 2
+ethtool -G "$ea" rx 256 tx 256
+ip link set "$ea" up
+wait_carrier "$ea"
+check "traffic after the failed bring-ups" ping -q -c 3 -i 0.2 -W 5 10.5.0.2
+
 # --- a transmit queue that stops: the stack's watchdog calls tx_timeout, the driver resets ----
 ping -q -c 3 -i 0.2 10.5.0.2 >/dev/null
 for q in 0 1; do bar0_write "$A" $((0xE028 + 0x40 * q)) 0; done

@@ -85,12 +85,17 @@ pub(crate) fn alloc_vectors<'a>(
 
 /// Requests the handlers for `n` queue pairs (igb_request_irq): with MSI-X `other0` and
 /// `TxRx-1`..`TxRx-n`, else `q0`, on the shared line with INTx.
+///
+/// All or nothing: the handlers are gathered in a vector sized up front, so keeping one cannot
+/// fail, and stored only once every one was granted; on a failure the ones granted so far are
+/// freed with the vector. (A handler left behind would stay registered and keep the netdev
+/// held, and unregistering it, e.g. `rmmod`, would wait for it forever.)
 pub(crate) fn request(dev: &Device<Rigb>, n: u32) -> Result {
     let data = dev.data();
-    let mut irqs = data.irqs.lock();
     let msix = data.msix();
     let shared = data.irq_mode == IrqMode::Intx;
     let wanted = if msix { n + 1 } else { 1 };
+    let mut granted = KVec::with_capacity(wanted as usize, GFP_KERNEL)?;
     for v in 0..wanted {
         let suffix = if !msix {
             "q"
@@ -99,14 +104,11 @@ pub(crate) fn request(dev: &Device<Rigb>, n: u32) -> Result {
         } else {
             "TxRx-"
         };
-        match dev.request_irq(v, suffix, shared) {
-            Ok(h) => irqs.push(h, GFP_KERNEL)?,
-            Err(e) => {
-                *irqs = KVec::new();
-                return Err(e);
-            }
-        }
+        let handler = dev.request_irq(v, suffix, shared)?;
+        // Within the capacity reserved above.
+        granted.push_within_capacity(handler).map_err(|_| ENOMEM)?;
     }
+    *data.irqs.lock() = granted;
     Ok(())
 }
 
