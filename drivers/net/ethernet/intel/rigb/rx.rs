@@ -5,8 +5,9 @@
 //! queue's vector; the handler (`irq.rs`) masks the vector and schedules the queue pair's NAPI
 //! instance; [`QVector::poll`] cleans completed transmit descriptors, then takes up to `budget`
 //! frames off the receive ring ([`clean`]), turns each into an skb with its checksum state and
-//! hash ([`receive`]) for `napi_gro_receive`, refills the ring ([`refill`]) and, when it did
-//! less than the budget, completes and unmasks the vector.
+//! hash ([`receive`]), refills the ring ([`refill`]), hands the frames to `napi_gro_receive`
+//! once the ring is unlocked and, when it did less than the budget, completes and unmasks the
+//! vector.
 
 use crate::irq;
 use crate::regs::{self, Bar0};
@@ -15,7 +16,7 @@ use crate::ring::{self, AdvRxDesc, AdvRxDescWb, RxRing};
 use core::sync::atomic::Ordering;
 use kernel::net::dev::{features, Device};
 use kernel::net::napi::{self, NapiPoll};
-use kernel::net::skbuff::SkBuff;
+use kernel::net::skbuff::{SkBuff, SkBuffList};
 use kernel::prelude::*;
 use kernel::sync::barrier::{dma_mb, mb, Read, Write};
 
@@ -41,7 +42,13 @@ impl napi::Poll for QVector {
             return;
         };
         let tx_done = crate::tx::clean(dev, qv, budget);
-        let done = clean(&ctx, &bar);
+        let mut frames = SkBuffList::new();
+        let done = clean(&ctx, &bar, &mut frames);
+        // Handed to the stack only now, with the ring unlocked: GRO and what follows it (IP,
+        // TCP, socket wake-ups, the ACKs it transmits) do not run under the ring's lock.
+        for skb in frames {
+            ctx.gro_receive(skb);
+        }
         // With completions still waiting, return without completing: the core polls again.
         if tx_done && ctx.complete_done(done) && data.running.load(Ordering::Acquire) {
             irq::update_itr(&bar, data, qv);
@@ -50,9 +57,10 @@ impl napi::Poll for QVector {
     }
 }
 
-/// Receives up to the poll's budget of frames (igb_clean_rx_irq); returns how many
+/// Takes up to the poll's budget of frames off the receive ring (igb_clean_rx_irq) into
+/// `frames`, for the caller to hand to GRO once the ring is unlocked; returns how many
 /// descriptors it consumed.
-fn clean(ctx: &NapiPoll<'_, QVector>, bar: &Bar0<'_>) -> u32 {
+fn clean(ctx: &NapiPoll<'_, QVector>, bar: &Bar0<'_>, frames: &mut SkBuffList) -> u32 {
     let dev = ctx.device();
     let qv = ctx.poller();
     let budget = ctx.budget();
@@ -82,7 +90,9 @@ fn clean(ctx: &NapiPoll<'_, QVector>, bar: &Bar0<'_>) -> u32 {
         };
         rx.next_to_clean = rx.next(i);
         done += 1;
-        receive(ctx, rx, &wb, mapped.unmap(), &mut totals);
+        if let Some(skb) = receive(ctx, rx, &wb, mapped.unmap(), &mut totals) {
+            frames.push_back(skb);
+        }
     }
     refill(dev, bar, qv, rx);
     drop(guard);
@@ -100,16 +110,16 @@ struct Totals {
 }
 
 /// Turns a written-back descriptor and its buffer into an skb for the stack, with checksum
-/// state, hash and queue (igb_process_skb_fields). The device is not trusted: frames spread
-/// over several buffers (buffers are sized for the MTU, so these are oversized), errored frames
-/// and impossible lengths are dropped and counted.
+/// state, hash and queue (igb_process_skb_fields); `None` if it goes no further. The device is
+/// not trusted: frames spread over several buffers (buffers are sized for the MTU, so these
+/// are oversized), errored frames and impossible lengths are dropped and counted.
 fn receive(
     ctx: &NapiPoll<'_, QVector>,
     rx: &mut RxRing,
     wb: &AdvRxDescWb,
     mut skb: SkBuff,
     totals: &mut Totals,
-) {
+) -> Option<SkBuff> {
     let dev = ctx.device();
     let qv = ctx.poller();
     let status = wb.status_error();
@@ -117,25 +127,25 @@ fn receive(
     if rx.discarding || status & AdvRxDescWb::STAT_EOP == 0 {
         rx.discarding = status & AdvRxDescWb::STAT_EOP == 0;
         add(&qv.stats.rx_errors, 1);
-        return;
+        return None;
     }
     if status & AdvRxDescWb::ERR_FRAME != 0
         || !(ETH_HLEN..=rx.buf_len).contains(&len)
         || skb.put(len).is_err()
     {
         add(&qv.stats.rx_errors, 1);
-        return;
+        return None;
     }
     if dev.data().loopback.load(Ordering::Relaxed) {
         // The self-test's frames are checked and counted, not passed up.
         if crate::ethtool::is_loopback_frame(skb.head_data()) {
             dev.data().loopback_ok.fetch_add(1, Ordering::Relaxed);
         }
-        return;
+        return None;
     }
     if dev.eth_type_trans(&mut skb).is_err() {
         add(&qv.stats.rx_errors, 1);
-        return;
+        return None;
     }
     let feats = dev.features();
     if feats & features::RXCSUM != 0 && status & AdvRxDescWb::STAT_IXSM == 0 {
@@ -152,7 +162,7 @@ fn receive(
     skb.record_rx_queue(qv.index as u16);
     totals.packets += 1;
     totals.bytes += u64::from(len);
-    ctx.gro_receive(skb);
+    Some(skb)
 }
 
 /// Gives empty slots of the receive ring fresh buffers and tells the device (RDT)
