@@ -14,7 +14,7 @@ use crate::regs::{self, Bar0};
 use crate::rigb_main::{add, QVector, Rigb};
 use crate::ring::{self, AdvRxDesc, AdvRxDescWb, RxRing};
 use core::sync::atomic::Ordering;
-use kernel::net::dev::{features, Device};
+use kernel::net::dev::{features, net_ratelimit, Device};
 use kernel::net::napi::{self, NapiPoll};
 use kernel::net::skbuff::{SkBuff, SkBuffList};
 use kernel::prelude::*;
@@ -85,7 +85,9 @@ fn clean(ctx: &NapiPoll<'_, QVector>, bar: &Bar0<'_>, frames: &mut SkBuffList) -
         };
         let Some(mapped) = rx.bufs.get_mut(i).and_then(Option::take) else {
             // A completed descriptor without a buffer: the device is confused; stop here.
-            pr_warn!("{}: receive descriptor done without a buffer\n", dev.name());
+            if net_ratelimit() {
+                pr_warn!("{}: receive descriptor done without a buffer\n", dev.name());
+            }
             break;
         };
         rx.next_to_clean = rx.next(i);
