@@ -8,14 +8,41 @@
 //! parent device, never through the revocable guard of the atomic paths.
 
 use crate::regs::{self, Bar0, Speed};
+use crate::rigb_main::Rigb;
+use core::sync::atomic::Ordering;
 use kernel::io::poll::{read_poll_timeout, read_poll_timeout_atomic};
 use kernel::io::Io;
+use kernel::net::dev::Device;
 use kernel::prelude::*;
 use kernel::time::{delay::fsleep, Delta};
 
 /// Flushes posted writes by reading `STATUS` (`wrfl()` in igb).
 pub(crate) fn flush(bar: &Bar0<'_>) {
     let _ = bar.read(regs::STATUS);
+}
+
+/// Checks a register value for a device that is gone (igb_rd32): a read of a device that was
+/// surprise-removed, or whose PCIe link died, returns all ones. Some registers can hold all
+/// ones, so a second read of `STATUS`, whose reserved bits read as zero, confirms it.
+///
+/// Returns `value` while the device is present. Once it is gone the device is marked removed
+/// (once, with a log line), the carrier goes off and the netdev is detached, so the core stops
+/// transmitting, opening it and running ethtool on it; the watchdog, the interrupt handlers and
+/// the poll see the mark and leave the hardware alone. Returns `None` then.
+pub(crate) fn check_read(dev: &Device<Rigb>, bar: &Bar0<'_>, value: u32) -> Option<u32> {
+    let data = dev.data();
+    if data.removed() {
+        return None;
+    }
+    if value != u32::MAX || bar.read(regs::STATUS).into_raw() != u32::MAX {
+        return Some(value);
+    }
+    if !data.removed.swap(true, Ordering::AcqRel) {
+        pr_err!("{}: PCIe link lost: device removed\n", dev.name());
+        dev.carrier_off();
+        dev.device_detach();
+    }
+    None
 }
 
 /// Whether the link is up (`STATUS.LU`).

@@ -203,19 +203,28 @@ pub(crate) fn kick_queues(bar: &Bar0<'_>, data: &RigbData, n: u32) {
 }
 
 impl IrqHandler for Rigb {
+    /// Returns `None` ("not mine") when the device is unbound or found removed: the interrupt
+    /// cannot be its doing and nothing was done, so the IRQ core's spurious-interrupt
+    /// accounting can shut a storm off. igb_msix_ring returns "handled" unconditionally, which
+    /// holds for a present device (an MSI-X message is never shared).
     fn handle_irq(dev: &Device<Self>, vector: u32) -> IrqReturn {
         let data = dev.data();
         // The BAR is gone once the device is unbound (igb's E1000_REMOVED): not ours.
         let Some(bar) = data.bar.try_access() else {
             return IrqReturn::None;
         };
-        if data.msix() && vector > 0 {
-            msix_ring(&bar, data, vector);
-            return IrqReturn::Handled;
+        if data.removed() {
+            return IrqReturn::None;
         }
-        // The legacy cause register: reading it acknowledges (clears) the causes.
-        let icr = bar.read(regs::ICR).into_raw();
-        if icr == u32::MAX || (icr == 0 && !data.msix()) {
+        if data.msix() && vector > 0 {
+            return msix_ring(&bar, data, vector);
+        }
+        // The legacy cause register: reading it acknowledges (clears) the causes. All ones is a
+        // device that is gone (then it is marked removed), not every cause at once.
+        let Some(icr) = crate::hw::check_read(dev, &bar, bar.read(regs::ICR).into_raw()) else {
+            return IrqReturn::None;
+        };
+        if icr == 0 && !data.msix() {
             return IrqReturn::None;
         }
         data.test_icr.fetch_or(icr, Ordering::Relaxed);
@@ -236,12 +245,15 @@ impl IrqHandler for Rigb {
 }
 
 /// A queue vector (igb_msix_ring): mask it until the poll is done (the device does not
-/// auto-mask) and schedule the queue pair's NAPI instance.
-fn msix_ring(bar: &Bar0<'_>, data: &RigbData, vector: u32) {
+/// auto-mask) and schedule the queue pair's NAPI instance. `None` for a vector without a queue
+/// pair behind it.
+fn msix_ring(bar: &Bar0<'_>, data: &RigbData, vector: u32) -> IrqReturn {
+    let Some(qv) = data.queues().get(vector as usize - 1) else {
+        return IrqReturn::None;
+    };
     bar.write_reg(regs::EIMC::from_raw(1 << vector));
-    if let Some(qv) = data.queues().get(vector as usize - 1) {
-        qv.schedule();
-    }
+    qv.schedule();
+    IrqReturn::Handled
 }
 
 /// What adaptive interrupt moderation works from: traffic since the last update (touched by

@@ -107,6 +107,9 @@ pub(crate) struct RigbData {
     rx_filter: AtomicU32,
     /// The hardware is configured and running (between `up` and `down`).
     pub(crate) running: AtomicBool,
+    /// The device was found gone (surprise removal, see [`hw::check_read`]): nothing touches
+    /// the hardware any more, until the driver is unbound.
+    pub(crate) removed: AtomicBool,
     #[pin]
     stats_lock: SpinLock<()>,
     pub(crate) hw_stats: [AtomicU64; HW_STATS.len()],
@@ -131,6 +134,11 @@ impl RigbData {
         self.irq_mode == IrqMode::MsiX
     }
 
+    /// Whether the device was found removed (see [`hw::check_read`]).
+    pub(crate) fn removed(&self) -> bool {
+        self.removed.load(Ordering::Acquire)
+    }
+
     /// Reads the clear-on-read statistics registers into the running totals
     /// (igb_update_stats).
     pub(crate) fn update_hw_stats(&self, bar: &Bar0<'_>) {
@@ -144,14 +152,22 @@ impl RigbData {
 }
 
 /// BAR0 for process-context callbacks (which may sleep): the bound parent proves the mapping
-/// is alive, and the netdev cannot outlive the binding.
+/// is alive, and the netdev cannot outlive the binding. `ENODEV` once the device was found
+/// removed: its registers read all ones and writes go nowhere.
 pub(crate) fn mmio(dev: &Device<Rigb>) -> Result<&Bar0<'_>> {
+    if dev.data().removed() {
+        return Err(ENODEV);
+    }
     dev.data().bar.access(dev.parent()?)
 }
 
-/// Reflects the link state in the carrier (from `STATUS.LU`).
+/// Reflects the link state in the carrier (from `STATUS.LU`). A `STATUS` of all ones is not
+/// "link up" but, confirmed, a device that is gone: the carrier goes off with it.
 pub(crate) fn update_link(dev: &Device<Rigb>, bar: &Bar0<'_>) {
-    let up = hw::link_up(bar);
+    let Some(status) = hw::check_read(dev, bar, bar.read(regs::STATUS).into_raw()) else {
+        return;
+    };
+    let up = regs::STATUS::from_raw(status).lu();
     if up && !dev.carrier_ok() {
         dev.carrier_on();
     } else if !up && dev.carrier_ok() {
@@ -273,7 +289,7 @@ fn configure(dev: &Device<Rigb>, bar: &Bar0<'_>, n: usize) -> Result {
 pub(crate) fn up(dev: &Device<Rigb>, rtnl: &Rtnl) -> Result {
     let data = dev.data();
     let pdev = dev.parent()?;
-    let bar = data.bar.access(pdev)?;
+    let bar = mmio(dev)?;
     // (Not `clamp`: no panic path, even for a bound below 1.)
     let n = data
         .num_queues
@@ -393,6 +409,10 @@ fn watchdog(dev: &Device<Rigb>) {
         return;
     };
     update_link(dev, bar);
+    if data.removed() {
+        // Found gone: no statistics (they would read all ones) and no further runs.
+        return;
+    }
     data.update_hw_stats(bar);
     irq::kick_queues(bar, data, dev.real_num_rx_queues());
     dev.queue_work(WORK_WATCHDOG, WATCHDOG_MS);
@@ -676,6 +696,7 @@ fn probe<'bound>(pdev: &'bound pci::Device<Core<'_>>) -> Result<RigbPci<'bound>>
         mtu: AtomicU32::new(1500),
         rx_filter: AtomicU32::new(0),
         running: AtomicBool::new(false),
+        removed: AtomicBool::new(false),
         stats_lock <- new_spinlock!(()),
         hw_stats: Default::default(),
         tx_timeouts: AtomicU64::new(0),

@@ -36,10 +36,14 @@ impl napi::Poll for QVector {
         let data = dev.data();
         let qv = napi.poller();
         let budget = ctx.budget();
-        // The device is gone once unbound (igb's E1000_REMOVED): stop polling, stay masked.
-        let Some(bar) = data.bar.try_access() else {
-            ctx.complete_done(0);
-            return;
+        // The device is gone once unbound (igb's E1000_REMOVED) or found removed: stop
+        // polling, stay masked.
+        let bar = match data.bar.try_access() {
+            Some(bar) if !data.removed() => bar,
+            _ => {
+                ctx.complete_done(0);
+                return;
+            }
         };
         let tx_done = crate::tx::clean(dev, qv, budget);
         let mut frames = SkBuffList::new();

@@ -149,8 +149,8 @@ pub(crate) fn xmit<'call>(frame: Frame<'call>, dev: &Device<Rigb>) -> TxOutcome<
         return TxOutcome::Ok;
     };
     let qv = qv.poller();
-    // Nothing to send on once the device is unbound.
-    let (Some(bar), Ok(pdev)) = (data.bar.try_access(), dev.parent()) else {
+    // Nothing to send on once the device is unbound or found removed.
+    let (Some(bar), Ok(pdev), false) = (data.bar.try_access(), dev.parent(), data.removed()) else {
         add(&qv.stats.tx_dropped, 1);
         return TxOutcome::Ok;
     };
