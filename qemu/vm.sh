@@ -6,7 +6,7 @@
 #
 # The VM carries the NICs the drivers need: two 82576 (-device igb) on one QEMU hub, each on
 # its own pcie-root-port (an igb reserves VF slots on its bus), and an 82540EM
-# (-device e1000) on slirp user networking.
+# (-device e1000) on slirp user networking. VM_EXTRA_NICS adds QEMU options for more devices.
 
 RNET_CACHE=${RNET_CACHE:-$HOME/.cache/rnet}
 
@@ -24,6 +24,9 @@ vm_qemu_nics() {
 		-netdev user,id=slirp2 \
 		-device pcie-root-port,id=rp4,chassis=4,addr=0x13 \
 		-device e1000,netdev=slirp2,bus=rp4,mac=52:54:00:12:34:04
+	# shellcheck disable=SC2086
+	[ -n "${VM_EXTRA_NICS:-}" ] && printf '%s ' $VM_EXTRA_NICS
+	return 0
 }
 
 # KVM is used only if a guest really boots with it (nested KVM fails on some hosts even

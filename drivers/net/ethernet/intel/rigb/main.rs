@@ -278,6 +278,10 @@ fn configure(dev: &Device<Rigb>, bar: &Bar0<'_>, n: usize) -> Result {
             rx::refill(dev, bar, qv, rx);
         }
     }
+    // The device's own address (the NVM's, a random one if that was invalid, or one set since
+    // while the interface was down) in the first receive address register (as
+    // igb_set_default_mac_filter).
+    hw::write_rar(bar, 0, &dev.dev_addr());
     bar.write_reg(rctl_value(data));
     irq::configure(bar, data, n as u32)?;
     hw::flush(bar);
@@ -660,18 +664,18 @@ fn probe<'bound>(pdev: &'bound pci::Device<Core<'_>>) -> Result<RigbPci<'bound>>
     }
     let bar = pdev.iomap_region_sized::<BAR0_SIZE>(0, c"rigb")?;
     hw::reset(&bar);
-    let mut mac = hw::read_mac(&bar);
+    let mac = hw::read_mac(&bar);
+    // A valid address is unicast and not all zeroes (`is_valid_ether_addr`).
     let valid = mac[0] & 1 == 0 && mac.iter().any(|b| *b != 0);
     let pci_name = pdev.as_ref().name();
     if !valid {
+        // A fixed fallback would collide with the next NIC that has the same problem.
         pr_warn!(
             "rigb {}: invalid MAC {:02x?} in NVM, using a random one\n",
             pci_name,
             mac
         );
-        mac = [0x02, 0x00, 0x00, 0x00, 0x00, 0x01];
     }
-    hw::write_rar(&bar, 0, &mac);
     let (vectors, irq_mode) = irq::alloc_vectors(pdev)?;
     let max_queues = if irq_mode == IrqMode::MsiX {
         vectors.len() as u32 - 1
@@ -712,7 +716,12 @@ fn probe<'bound>(pdev: &'bound pci::Device<Core<'_>>) -> Result<RigbPci<'bound>>
         max_queues,
         data,
         |s| {
-            s.set_mac_address(&mac);
+            // RAR0 is programmed from the device's address on every bring-up (`configure`).
+            if valid {
+                s.set_mac_address(&mac);
+            } else {
+                s.eth_hw_addr_random();
+            }
         },
         vectors,
     )?;
@@ -721,7 +730,7 @@ fn probe<'bound>(pdev: &'bound pci::Device<Core<'_>>) -> Result<RigbPci<'bound>>
             "{}: 82576 at {}, MAC {:02x?}, {} interrupts, {} queue pairs\n",
             dev.name(),
             pci_name,
-            mac,
+            dev.dev_addr(),
             irq_mode.name(),
             max_queues
         )
