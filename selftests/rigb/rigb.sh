@@ -44,6 +44,43 @@ iperf_to() { # iperf_to SECONDS ARGS...: a TCP run to the namespace's server
 	wait_for 10 sh -c "ip netns exec rgb ss -ltn | grep -q 10.5.0.2:5201"
 	iperf3 -c 10.5.0.2 -t "$t" "$@" >/dev/null
 }
+# A counter of the Tcp line of /proc/net/snmp in the namespace.
+ns_tcp_stat() {
+	ip netns exec rgb awk -v k="$1" '/^Tcp:/ && n++ {print $f[k]} /^Tcp:/ {for (i = 1; i <= NF; i++) f[$i] = i}' /proc/net/snmp
+}
+# sendfile_to FILE ADDR: sends FILE with sendfile() over TCP to ADDR:5300 in the namespace,
+# where a receiver counts and hashes what arrives; prints "<bytes> <sha256>" of what arrived.
+sendfile_to() {
+	ip netns exec rgb python3 -c '
+import hashlib, socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], 5300))
+s.listen(1)
+s.settimeout(60)
+c, _ = s.accept()
+c.settimeout(60)
+h, n = hashlib.sha256(), 0
+while b := c.recv(1 << 16):
+    h.update(b)
+    n += len(b)
+print(n, h.hexdigest())' "$2" >/tmp/rigb-recv.txt &
+	local recv=$!
+	wait_for 10 sh -c "ip netns exec rgb ss -ltn | grep -q $2:5300"
+	python3 -c '
+import os, socket, struct, sys
+f = os.open(sys.argv[1], os.O_RDONLY)
+size, off = os.fstat(f).st_size, 0
+s = socket.create_connection((sys.argv[2], 5300), timeout=60)
+# Blocking (sendfile() fails with EAGAIN on a socket in timeout mode), with a send timeout.
+s.settimeout(None)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, struct.pack("ll", 60, 0))
+while off < size:
+    off += os.sendfile(s.fileno(), f, off, size - off)
+s.close()' "$1" "$2"
+	wait $recv
+	cat /tmp/rigb-recv.txt
+}
 # Writes a 32-bit register of a function's BAR0 (as a misbehaving device would look).
 bar0_write() {
 	python3 - "$1" "$2" "$3" <<'PY'
@@ -314,6 +351,33 @@ nic_pair_up rgb "$ea" 10.5.0.1/24 "$eb" 10.5.0.2/24
 check "ping rigb -> C igb" ping -q -c 5 -i 0.2 -W 5 10.5.0.2
 check "iperf3 TCP rigb -> C igb" iperf_to 2
 check "iperf3 TCP C igb -> rigb (reverse)" iperf_to 2 -R
+# Many-fragment TSO frames through the smallest transmit ring: sendfile() hands TCP page-cache
+# pages, so a 64 KiB TSO frame carries 16 page fragments (about 20 descriptors), and the
+# 64-descriptor ring, stopped below 21 free, runs full again and again. (TCP sizes TSO frames
+# for about 1 ms at its pacing rate, a few segments at emulation speed: tcp_min_tso_segs makes
+# them full size.) A frame the driver hands back as busy must be retried as the stack passed it
+# (its TSO preparation once ran twice): the peer's TCP must count no checksum error, and the
+# data must arrive intact.
+check "ethtool -G tx 64 (the smallest transmit ring)" ethtool -G "$ea" tx 64
+min_tso_segs=$(sysctl -n net.ipv4.tcp_min_tso_segs)
+sysctl -qw net.ipv4.tcp_min_tso_segs=44
+head -c 16M /dev/urandom >/tmp/rigb-sendfile.bin
+csum_err0=$(ns_tcp_stat InCsumErrors)
+tso0=$(qsum "$ea" 'tx_queue_._tso')
+bytes0=$(qsum "$ea" 'tx_queue_._bytes')
+restart0=$(qsum "$ea" 'tx_queue_._restart')
+check_eq "sendfile() of 16 MiB through the 64-descriptor ring arrives intact" \
+	"$(stat -c %s /tmp/rigb-sendfile.bin) $(sha256sum </tmp/rigb-sendfile.bin | cut -d' ' -f1)" \
+	"$(sendfile_to /tmp/rigb-sendfile.bin 10.5.0.2)"
+check_eq "the peer's TCP counted no checksum errors" 0 $(($(ns_tcp_stat InCsumErrors) - csum_err0))
+tso=$(($(qsum "$ea" 'tx_queue_._tso') - tso0))
+check "TSO frames of 24 KiB or more on average (6+ page fragments)" \
+	test $(($(qsum "$ea" 'tx_queue_._bytes') - bytes0)) -ge $((24576 * tso)) -a "$tso" -gt 0
+check "the ring ran full: the queue was stopped and restarted" \
+	test "$(qsum "$ea" 'tx_queue_._restart')" -gt "$restart0"
+sysctl -qw net.ipv4.tcp_min_tso_segs="$min_tso_segs"
+ethtool -G "$ea" tx 256
+rm -f /tmp/rigb-sendfile.bin
 check "MTU 9000 rigb <-> C igb" sh -c "ip link set $ea mtu 9000 && ip -n rgb link set $eb mtu 9000 && sleep 3 && \
 	ping -q -c 3 -i 0.2 -W 5 -M do -s 8972 10.5.0.2"
 ip link set "$ea" mtu 1500
