@@ -37,12 +37,13 @@ estat() { ethtool -S "$1" | awk -v k="$2:" '$1 == k {print $2}'; }
 nsestat() { ip netns exec rgb ethtool -S "$1" | awk -v k="$2:" '$1 == k {print $2}'; }
 # Sum of a per-queue ethtool -S counter over all queues.
 qsum() { ethtool -S "$1" | awk -v k="$2" '$1 ~ "^"k {s += $2} END {print s + 0}'; }
-iperf_to() { # iperf_to SECONDS ARGS...: a TCP run to the namespace's server
-	local t=$1
+iperf_to() { # iperf_to SECONDS|BYTES ARGS...: a TCP run to the namespace's server, timed or
+	local len=(-t "$1") # of a fixed size (a number with a K/M suffix)
+	[[ $1 == *[KM] ]] && len=(-n "$1")
 	shift
 	ip netns exec rgb iperf3 -s -1 -D -B 10.5.0.2 >/dev/null
 	wait_for 10 sh -c "ip netns exec rgb ss -ltn | grep -q 10.5.0.2:5201"
-	iperf3 -c 10.5.0.2 -t "$t" "$@" >/dev/null
+	iperf3 -c 10.5.0.2 "${len[@]}" "$@" >/dev/null
 }
 # A counter of the Tcp line of /proc/net/snmp in the namespace.
 ns_tcp_stat() {
@@ -138,8 +139,14 @@ check "ping back from the namespace" ip netns exec rgb ping -q -c 5 -i 0.2 -W 5 
 check "receiver counted the echoes" test $(($(nsstat "$eb" rx_packets) - rx0)) -ge 15
 check "IPv6 ping across the hub" ping -6 -q -c 5 -i 0.2 -W 5 fc00:5::2
 tso0=$(qsum "$ea" 'tx_queue_._tso')
-check "iperf3 TCP rigb -> rigb" iperf_to 3
-check "TCP moved more than 1 MB" test "$(nsstat "$eb" rx_bytes)" -gt 1000000
+rxb0=$(nsstat "$eb" rx_bytes)
+# A fixed transfer, not a timed one: under a loaded host a few seconds may move little. Not all
+# of it need reach the wire: the one-shot server exits when the client reports the end, and its
+# reset discards what the client's socket still held (once a tenth, under TCG). Half is a clear pass.
+check "iperf3 TCP rigb -> rigb (8 MiB)" iperf_to 8M
+rxb=$(($(nsstat "$eb" rx_bytes) - rxb0))
+echo "# the receiver counted $rxb bytes"
+check "the receiver counted more than 4 MiB" test "$rxb" -gt 4194304
 check "TSO used: tso counters moved" test "$(qsum "$ea" 'tx_queue_._tso')" -gt "$tso0"
 check_eq "no receive checksum errors" 0 "$(ip netns exec rgb ethtool -S "$eb" | awk '/csum_err/ {s += $2} END {print s + 0}')"
 check "iperf3 TCP over IPv6" sh -c "ip netns exec rgb iperf3 -s -1 -D -B fc00:5::2 >/dev/null; sleep 1; iperf3 -6 -c fc00:5::2 -t 2 >/dev/null"
