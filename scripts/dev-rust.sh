@@ -10,6 +10,6 @@ cache=${RNET_CACHE:-$HOME/.cache/rnet}
 tree=$(ls -1dt "$cache"/linux-check-* | grep -v '\.tmp$' | head -n1)
 exec 9>"$cache/.build.lock"
 flock 9
-rsync -rc --exclude=/patches --out-format='overlay %n' "$top/rust/" "$tree/rust/"
+bash "$top/scripts/overlay.sh" "$top" "$tree"
 bash "$top/scripts/apply_patches.sh" "$tree" "$top"/rust/patches/*.patch
 make -C "$tree" LLVM="$LLVM" -j"$(nproc)" -s rust/ "$@"

@@ -76,10 +76,11 @@ if [ "${RNET_KERNEL_PRISTINE:-0}" = 1 ]; then
 	exit 0
 fi
 
-# Overlay: rnet's own files are copied in, and rust/patches/*.patch (changes to upstream files:
-# module lists, bindings and helper includes) are applied to pristine copies of what they touch.
-# Only files whose content changed are written, so make sees minimal mtimes moving.
-rsync -rc --exclude=/patches --out-format='kernel: overlay %n' "$top/rust/" "$tree/rust/" >&2
+# Overlay: rnet's own files are copied in (scripts/overlay.sh), and rust/patches/*.patch (changes
+# to upstream files: module lists, bindings and helper includes) are applied to pristine copies
+# of what they touch. Only files whose content changed are written, so make sees minimal mtimes
+# moving.
+bash "$top/scripts/overlay.sh" "$top" "$tree" >&2
 bash "$top/scripts/apply_patches.sh" "$tree" "$top"/rust/patches/*.patch >&2
 
 log "building bzImage and modules"
