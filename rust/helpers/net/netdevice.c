@@ -173,9 +173,14 @@ __rust_helper void rust_helper_netif_napi_add_weight(struct net_device *dev,
 	netif_napi_add_weight(dev, napi, poll, weight);
 }
 
-__rust_helper void rust_helper_netif_napi_del(struct napi_struct *napi)
+__rust_helper void rust_helper_netdev_lock(struct net_device *dev)
 {
-	netif_napi_del(napi);
+	netdev_lock(dev);
+}
+
+__rust_helper void rust_helper_netdev_unlock(struct net_device *dev)
+{
+	netdev_unlock(dev);
 }
 
 __rust_helper bool rust_helper_napi_schedule(struct napi_struct *napi)

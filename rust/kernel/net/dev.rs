@@ -47,6 +47,7 @@ pub mod priv_flags;
 pub use device::{Device, SockAddr};
 pub use driver::{Driver, TxBusy, TxOutcome, TxSkb};
 pub use irq::{IrqHandler, IrqReturn, IrqVectors, NetIrq};
+pub(crate) use rtnl_lock::with_rtnl;
 pub use rtnl_lock::{rtnl_lock, Rtnl, RtnlGuard};
 pub use rx_mode::RxMode;
 pub use setup::DeviceSetup;

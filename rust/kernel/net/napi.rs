@@ -24,7 +24,7 @@ use crate::{
 use core::{
     cell::Cell,
     marker::PhantomData,
-    sync::atomic::{AtomicBool, AtomicU64, Ordering},
+    sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering},
 };
 
 /// The poll routine of a NAPI instance and the state it works on.
@@ -58,6 +58,15 @@ impl<'a, P: Poll> NapiPoll<'a, P> {
     /// The instance being polled.
     pub fn napi(&self) -> &'a Napi<P> {
         self.napi
+    }
+
+    /// The device the instance belongs to.
+    pub fn device(&self) -> &'a Device<P::Driver> {
+        // SAFETY: `netif_napi_add` stored the device given to `Napi::new`, a
+        // `Device<P::Driver>` with initialised data. A poll runs only while the instance is
+        // enabled, hence attached; the device's teardown detaches it (disabling it waits for
+        // this poll) before the device's data is dropped and the device freed.
+        unsafe { Device::from_raw(self.napi.core.dev()) }
     }
 
     /// How many packets this poll may process.
@@ -117,24 +126,186 @@ impl QueueKind {
     }
 }
 
-/// A NAPI instance attached to a network device, with the poller state `P` beside it.
-///
-/// Created by [`Napi::new`] (`netif_napi_add`), deleted on drop (`netif_napi_del`), after
-/// disabling it if it was enabled. It must be dropped before its device is freed, which holds
-/// for instances kept in the device's private data.
+/// The part of a [`Napi`] that does not depend on the poller: what tearing the device down
+/// needs to find and detach every instance still attached to it ([`detach_all`]).
 ///
 /// # Invariants
 ///
-/// `napi` was added to `dev` by `netif_napi_add_weight`; `enabled` tracks whether
-/// `napi_enable` is in effect, and only changes under RTNL or with exclusive access (drop).
+/// `napi` was added to a device by `netif_napi_add_weight` with `poll_callback` of the
+/// [`Napi`] this is the `core` of. While `attached`, it is on that device's NAPI list and the
+/// device is alive; `attached` goes from true to false once, under RTNL and the device's
+/// instance lock, when the instance is deleted. `enabled` tracks `napi_enable` and changes only
+/// under RTNL (or in `detach_locked`, which holds it too).
+#[repr(C)]
+#[pin_data]
+struct NapiCore {
+    /// First, so that the address of a `napi_struct` on a device's list is its core's.
+    #[pin]
+    napi: Opaque<bindings::napi_struct>,
+    attached: AtomicBool,
+    enabled: AtomicBool,
+    /// Queues (bit = index, receive and transmit) linked to this instance with
+    /// [`Napi::link_queue`], unlinked when it is detached at the latest.
+    linked: [AtomicU64; 2],
+    /// `get_state_synchronize_rcu()` right after the instance left its device's list: its
+    /// memory may be reused once that grace period ended (`cond_synchronize_rcu`).
+    detached_gp: AtomicUsize,
+}
+
+impl NapiCore {
+    fn raw(&self) -> *mut bindings::napi_struct {
+        self.napi.get()
+    }
+
+    /// The device, while the instance is attached.
+    ///
+    /// # Safety
+    ///
+    /// The caller holds RTNL and has seen `attached` set, or otherwise knows the instance is
+    /// attached (it is being polled).
+    unsafe fn dev(&self) -> *mut bindings::net_device {
+        // SAFETY: `napi` is initialised (type invariant); `dev` was set by
+        // `netif_napi_add_weight` and is alive while attached (caller).
+        unsafe { (*self.raw()).dev }
+    }
+
+    /// Disables (if enabled) and deletes the instance and unlinks its queues.
+    ///
+    /// # Safety
+    ///
+    /// The caller holds RTNL and the device's instance lock (`netdev_lock`), and the instance
+    /// is attached to `dev`.
+    unsafe fn detach_locked(&self, dev: *mut bindings::net_device) {
+        if self.enabled.swap(false, Ordering::AcqRel) {
+            // SAFETY: The instance is enabled and on `dev`, whose instance lock is held.
+            // Waits for a running poll to finish.
+            unsafe { bindings::napi_disable_locked(self.raw()) };
+        }
+        for kind in [QueueKind::Rx, QueueKind::Tx] {
+            let mut linked = self.linked[kind as usize].swap(0, Ordering::AcqRel);
+            while linked != 0 {
+                let queue = linked.trailing_zeros();
+                linked &= linked - 1;
+                // SAFETY: The queue exists (checked when linked) and points here; RTNL and the
+                // instance lock are held, as `netif_queue_set_napi` requires for a visible
+                // device, so no netlink reader follows the pointer meanwhile.
+                unsafe {
+                    bindings::netif_queue_set_napi(dev, queue, kind.raw(), core::ptr::null_mut())
+                };
+            }
+        }
+        // SAFETY: The instance is on `dev`'s list and disabled (or never enabled); the instance
+        // lock is held. Its memory is not reused before an RCU grace period (`detached_gp`).
+        unsafe { bindings::__netif_napi_del_locked(self.raw()) };
+        // SAFETY: No precondition.
+        let gp = unsafe { bindings::get_state_synchronize_rcu() };
+        self.detached_gp.store(gp, Ordering::Relaxed);
+        self.attached.store(false, Ordering::Release);
+    }
+}
+
+/// Detaches every NAPI instance still attached to `dev` (disables it, unlinks its queues and
+/// deletes it), then waits for an RCU grace period, so that it may be freed at any time.
+///
+/// Called when the device's private data is torn down, before the driver's data (which holds
+/// the instances, normally) is dropped: an instance kept elsewhere (moved out of the private
+/// data, say) is left detached, and its methods no longer touch the device, so it can outlive
+/// it. Polls cannot run after this, so the driver's data is not polled while it is dropped.
+///
+/// # Safety
+///
+/// `dev` is a device created by these abstractions that no callback or work item can reach
+/// any more, not yet freed: then nobody can add another instance to it.
+pub(crate) unsafe fn detach_all(dev: *mut bindings::net_device) {
+    crate::net::dev::with_rtnl(|_rtnl| {
+        // SAFETY: (for the whole block) `dev` is valid (caller). Instances on its list are the
+        // cores of `Napi`s: only `Napi::new` adds instances to the devices these abstractions
+        // create, and an instance is on the list exactly while attached. RTNL and the instance
+        // lock are held while each is detached; the next entry is read before the current one
+        // leaves the list.
+        unsafe {
+            bindings::netdev_lock(dev);
+            let head = &raw mut (*dev).napi_list;
+            let mut pos = (*head).next;
+            while pos != head {
+                let next = (*pos).next;
+                let napi = crate::container_of!(pos, bindings::napi_struct, dev_list);
+                (*napi.cast::<NapiCore>()).detach_locked(dev);
+                pos = next;
+            }
+            bindings::netdev_unlock(dev);
+        }
+    });
+    // SAFETY: No precondition; after this, every `detached_gp` above has passed.
+    unsafe { bindings::synchronize_net() };
+}
+
+/// A NAPI instance attached to a network device, with the poller state `P` beside it.
+///
+/// Created by [`Napi::new`] (`netif_napi_add`), deleted on drop (`netif_napi_del`) after
+/// disabling it if it was enabled and unlinking its queues (taking RTNL for that unless the
+/// current task holds it).
+///
+/// An instance does not keep its device alive: when the device's private data is torn down,
+/// every instance still attached to it is disabled, unlinked and deleted first (this is what
+/// `free_netdev` does in C). An instance kept past that (outside the private data) is
+/// *detached*: scheduling it does nothing, enabling it is refused, and dropping it does not
+/// touch the device. That is why the device is only reachable inside a poll
+/// ([`NapiPoll::device`]), where the instance is known to be attached.
+///
+/// ```
+/// use kernel::net::{
+///     dev::{self, rtnl_lock, Device, TxOutcome, TxSkb},
+///     ethtool,
+///     napi::{self, Napi, NapiPoll},
+///     registration::Registration,
+/// };
+///
+/// struct Test;
+///
+/// #[vtable]
+/// impl dev::Driver for Test {
+///     type Data = ();
+///
+///     fn start_xmit<'call>(skb: TxSkb<'call>, _dev: &Device<Self>) -> TxOutcome<'call> {
+///         drop(skb.accept());
+///         TxOutcome::Ok
+///     }
+/// }
+///
+/// #[vtable]
+/// impl ethtool::Operations for Test {}
+///
+/// struct Idle;
+///
+/// impl napi::Poll for Idle {
+///     type Driver = Test;
+///
+///     fn poll(ctx: NapiPoll<'_, Self>) {
+///         ctx.complete_done(0);
+///     }
+/// }
+///
+/// let reg = Registration::<Test>::new(c"rnapitest%d", 1, 1, ())?;
+/// // An instance kept outside the device's private data, enabled.
+/// let napi = KBox::pin_init(Napi::new(reg.device(), Idle), GFP_KERNEL)?;
+/// napi.enable(&rtnl_lock());
+/// assert!(napi.is_attached() && napi.is_enabled());
+///
+/// // Unregistering and freeing the device detaches it (after the scheduled poll ran).
+/// drop(reg);
+/// assert!(!napi.is_attached() && !napi.is_enabled());
+/// assert!(!napi.schedule());
+/// napi.enable(&rtnl_lock()); // Refused with a warning: it stays disabled.
+/// assert!(!napi.is_enabled());
+/// // Dropping it leaves the freed device alone.
+/// drop(napi);
+/// # Ok::<(), Error>(())
+/// ```
 #[pin_data(PinnedDrop)]
 pub struct Napi<P: Poll> {
     #[pin]
-    napi: Opaque<bindings::napi_struct>,
-    enabled: AtomicBool,
-    /// Queues (bit = index, receive and transmit) linked to this instance with
-    /// [`Napi::link_queue`], unlinked again on drop at the latest.
-    linked: [AtomicU64; 2],
+    core: NapiCore,
     #[pin]
     poller: P,
 }
@@ -157,27 +328,34 @@ impl<P: Poll> Napi<P> {
         Error: From<E>,
     {
         let init = try_pin_init!(Self {
-            napi <- Opaque::ffi_init(|slot: *mut bindings::napi_struct| {
-                // SAFETY: `slot` is valid for writes; zero is the state C expects before
-                // `netif_napi_add`.
-                unsafe { slot.write_bytes(0, 1) }
+            core <- pin_init!(NapiCore {
+                napi <- Opaque::ffi_init(|slot: *mut bindings::napi_struct| {
+                    // SAFETY: `slot` is valid for writes; zero is the state C expects before
+                    // `netif_napi_add`.
+                    unsafe { slot.write_bytes(0, 1) }
+                }),
+                attached: AtomicBool::new(false),
+                enabled: AtomicBool::new(false),
+                linked: [AtomicU64::new(0), AtomicU64::new(0)],
+                detached_gp: AtomicUsize::new(0),
             }),
-            enabled: AtomicBool::new(false),
-            linked: [AtomicU64::new(0), AtomicU64::new(0)],
             poller <- poller,
         }? Error);
         let dev = dev.as_raw();
         // SAFETY: On success the instance is fully initialised at `slot`; adding it to the
-        // device only records its address, which stays valid since it is pinned.
+        // device records its address, which stays valid since it is pinned, and the drop
+        // (or the device's teardown, `detach_all`) deletes it again. A `&Device` exists only
+        // before the device's teardown, so it is not added to a device already torn down.
         unsafe {
             pin_init::pin_init_from_closure(move |slot: *mut Self| {
                 pin_init::raw_try_init(slot, init)?;
                 bindings::netif_napi_add_weight(
                     dev,
-                    (*slot).napi.get(),
+                    (*slot).core.raw(),
                     Some(Self::poll_callback),
                     bindings::NAPI_POLL_WEIGHT as c_int,
                 );
+                (*slot).core.attached.store(true, Ordering::Release);
                 Ok(())
             })
         }
@@ -188,96 +366,106 @@ impl<P: Poll> Napi<P> {
         &self.poller
     }
 
-    /// The device the instance was added to.
-    pub fn device(&self) -> &Device<P::Driver> {
-        // SAFETY: `netif_napi_add` stored the device given to `new`, a `Device<P::Driver>`
-        // with initialised data; the instance is deleted before the device is freed.
-        unsafe { Device::from_raw((*self.raw()).dev) }
+    fn raw(&self) -> *mut bindings::napi_struct {
+        self.core.raw()
     }
 
-    fn raw(&self) -> *mut bindings::napi_struct {
-        self.napi.get()
+    /// Whether the instance is still attached to its device (see [`Napi`]: the device's
+    /// teardown detaches instances kept outside its private data).
+    pub fn is_attached(&self) -> bool {
+        self.core.attached.load(Ordering::Acquire)
     }
 
     /// Enables polling (`napi_enable`); a no-op if already enabled. RTNL (the token)
     /// serialises it with [`Napi::disable`]: the flag and the C state change together.
+    /// A no-op (with a warning) for an instance whose device was torn down: it stays disabled.
     pub fn enable(&self, _rtnl: &Rtnl) {
         // `napi_enable` takes the device's instance lock (a mutex).
         crate::task::might_sleep();
-        if !self.enabled.load(Ordering::Acquire) {
-            // SAFETY: The instance is added (type invariant) and disabled; RTNL is held, so no
-            // other `enable`/`disable` runs between the check and the call.
+        if !self.is_attached() {
+            crate::pr_warn!("napi: not enabling an instance whose device was torn down\n");
+            return;
+        }
+        if !self.core.enabled.load(Ordering::Acquire) {
+            // SAFETY: The instance is attached (RTNL is held, so it stays so) and disabled; RTNL
+            // also keeps any other `enable`/`disable` out until the flag is set.
             unsafe { bindings::napi_enable(self.raw()) };
-            self.enabled.store(true, Ordering::Release);
+            self.core.enabled.store(true, Ordering::Release);
         }
     }
 
     /// Disables polling, waiting for a running poll to finish (`napi_disable`); a no-op if
-    /// already disabled. Sleeps; serialised with [`Napi::enable`] by RTNL.
+    /// already disabled (or detached). Sleeps; serialised with [`Napi::enable`] by RTNL.
     pub fn disable(&self, _rtnl: &Rtnl) {
-        // SAFETY: RTNL is held (token), which serialises state changes.
-        unsafe { self.disable_serialised() }
-    }
-
-    /// # Safety
-    ///
-    /// No [`Napi::enable`] or [`Napi::disable`] runs concurrently (RTNL held, or `&mut`).
-    unsafe fn disable_serialised(&self) {
         crate::task::might_sleep();
-        if self.enabled.load(Ordering::Acquire) {
-            self.enabled.store(false, Ordering::Release);
-            // SAFETY: The instance is added and was enabled (disabling twice would hang), and
-            // no other state change runs concurrently (function contract).
+        if self.is_attached() && self.core.enabled.load(Ordering::Acquire) {
+            self.core.enabled.store(false, Ordering::Release);
+            // SAFETY: The instance is attached (RTNL held) and was enabled (disabling twice
+            // would hang); RTNL keeps other state changes out.
             unsafe { bindings::napi_disable(self.raw()) }
         }
     }
 
     /// Whether polling is enabled.
     pub fn is_enabled(&self) -> bool {
-        self.enabled.load(Ordering::Acquire)
+        self.core.enabled.load(Ordering::Acquire)
     }
 
     /// Schedules a poll on this CPU unless one is pending or the instance is disabled
     /// (`napi_schedule`). Returns whether it scheduled one.
     pub fn schedule(&self) -> bool {
-        // SAFETY: The instance is added; the C function checks the disabled state itself.
+        // SAFETY: The `napi_struct` lives as long as `self`. `napi_schedule` only touches it
+        // (and this CPU's poll list): a disabled instance, which a detached one always is,
+        // holds `NAPI_STATE_SCHED`, so it is not scheduled.
         unsafe { bindings::napi_schedule(self.raw()) }
     }
 
     /// Links device queue `queue` of `kind` to this instance (`netif_queue_set_napi`), so
-    /// netlink queue queries report which NAPI serves it; [`Napi::unlink_queue`] undoes it.
-    /// `EINVAL` for a queue the device does not have (or beyond 64).
+    /// netlink queue queries report which NAPI serves it; [`Napi::unlink_queue`] undoes it, and
+    /// so does dropping the instance. `EINVAL` for a queue the device does not have (or beyond
+    /// 64), `ENODEV` if the device was torn down.
     pub fn link_queue(&self, _rtnl: &Rtnl, kind: QueueKind, queue: u32) -> Result {
-        self.set_queue(kind, queue, self.raw())
+        self.set_queue(kind, queue, true)
     }
 
     /// Removes the link made by [`Napi::link_queue`].
     pub fn unlink_queue(&self, _rtnl: &Rtnl, kind: QueueKind, queue: u32) {
-        let _ = self.set_queue(kind, queue, core::ptr::null_mut());
+        let _ = self.set_queue(kind, queue, false);
     }
 
-    fn set_queue(&self, kind: QueueKind, queue: u32, napi: *mut bindings::napi_struct) -> Result {
-        let dev = self.device();
-        let count = match kind {
-            QueueKind::Rx => dev.num_rx_queues(),
-            QueueKind::Tx => dev.num_tx_queues(),
+    /// Links or unlinks a queue; the caller holds RTNL.
+    fn set_queue(&self, kind: QueueKind, queue: u32, link: bool) -> Result {
+        if !self.is_attached() {
+            return Err(ENODEV);
+        }
+        // SAFETY: RTNL is held (caller) and the instance is attached.
+        let dev = unsafe { self.core.dev() };
+        // SAFETY: `dev` is alive while the instance is attached.
+        let count = unsafe {
+            match kind {
+                QueueKind::Rx => (*dev).num_rx_queues,
+                QueueKind::Tx => (*dev).num_tx_queues,
+            }
         };
         if queue >= count.min(64) {
             return Err(EINVAL);
         }
         let bit = 1u64 << queue;
-        let linked = &self.linked[kind as usize];
-        if napi.is_null() {
+        let linked = &self.core.linked[kind as usize];
+        let napi = if link {
+            linked.fetch_or(bit, Ordering::AcqRel);
+            self.raw()
+        } else {
             if linked.fetch_and(!bit, Ordering::AcqRel) & bit == 0 {
                 // Not ours (any more): leave whatever is linked alone.
                 return Ok(());
             }
-        } else {
-            linked.fetch_or(bit, Ordering::AcqRel);
-        }
-        // SAFETY: The queue exists (checked above); RTNL is held (token) for a registered
-        // device, and the instance stays added while linked (drop unlinks).
-        unsafe { bindings::netif_queue_set_napi(dev.as_raw(), queue, kind.raw(), napi) };
+            core::ptr::null_mut()
+        };
+        // SAFETY: The queue exists (checked above); RTNL is held (caller), as the function
+        // requires of a device that does not take the instance lock for its operations; the
+        // instance stays added while linked (detaching unlinks).
+        unsafe { bindings::netif_queue_set_napi(dev, queue, kind.raw(), napi) };
         Ok(())
     }
 
@@ -285,11 +473,8 @@ impl<P: Poll> Napi<P> {
     ///
     /// Called by the NAPI core with an instance added by [`Napi::new`].
     unsafe extern "C" fn poll_callback(napi: *mut bindings::napi_struct, budget: c_int) -> c_int {
-        // SAFETY: `napi` is the `napi` field of a pinned `Napi<P>` (see `new`); `Opaque` is
-        // transparent, so the field's address is the instance's address minus its offset.
-        let this = unsafe {
-            &*crate::container_of!(napi.cast::<Opaque<bindings::napi_struct>>(), Self, napi)
-        };
+        // SAFETY: `napi` is the first field of the `core` of a pinned `Napi<P>` (see `new`).
+        let this = unsafe { &*crate::container_of!(napi.cast::<NapiCore>(), Self, core) };
         let budget = budget.max(0) as u32;
         let completed = Cell::new(None);
         P::poll(NapiPoll {
@@ -307,35 +492,29 @@ impl<P: Poll> Napi<P> {
 #[pinned_drop]
 impl<P: Poll> PinnedDrop for Napi<P> {
     fn drop(self: Pin<&mut Self>) {
-        // SAFETY: `self` is exclusive, so no `enable`/`disable` runs concurrently.
-        unsafe { self.disable_serialised() };
-        let dev = self.device().as_raw();
-        for kind in [QueueKind::Rx, QueueKind::Tx] {
-            let mut linked = self.linked[kind as usize].swap(0, Ordering::AcqRel);
-            while linked != 0 {
-                let queue = linked.trailing_zeros() as usize;
-                linked &= linked - 1;
-                // SAFETY: (for the whole block) The queue exists (checked against the allocated
-                // count when linked) and still points here. This unlinks it without
-                // `netif_queue_set_napi()`'s lock assertion: the device is being torn down or
-                // RTNL is held by whoever drops a live instance, so no netlink reader follows the
-                // pointer concurrently (`WRITE_ONCE` as in C).
+        let core = &self.core;
+        if !core.attached.load(Ordering::Acquire) {
+            // Detached by the device's teardown (or never added): wait out the grace period
+            // that began when it left the list, which has usually ended already.
+            // SAFETY: No precondition.
+            unsafe { bindings::cond_synchronize_rcu(core.detached_gp.load(Ordering::Relaxed)) };
+            return;
+        }
+        crate::net::dev::with_rtnl(|_rtnl| {
+            // Recheck under RTNL: the device's teardown may have detached it meanwhile.
+            if core.attached.load(Ordering::Acquire) {
+                // SAFETY: RTNL is held and the instance is attached, so its device is alive;
+                // its instance lock is held across the detach.
                 unsafe {
-                    match kind {
-                        QueueKind::Rx => core::ptr::write_volatile(
-                            &raw mut (*(*dev)._rx.add(queue)).napi,
-                            core::ptr::null_mut(),
-                        ),
-                        QueueKind::Tx => core::ptr::write_volatile(
-                            &raw mut (*(*dev)._tx.add(queue)).napi,
-                            core::ptr::null_mut(),
-                        ),
-                    }
+                    let dev = core.dev();
+                    bindings::netdev_lock(dev);
+                    core.detach_locked(dev);
+                    bindings::netdev_unlock(dev);
                 }
             }
-        }
-        // SAFETY: The instance was added and is now disabled; deleting it unlinks it from the
-        // device and waits for an RCU grace period (`netif_napi_del`).
-        unsafe { bindings::netif_napi_del(self.raw()) };
+        });
+        // SAFETY: No precondition; the instance left its device's list above (or the
+        // teardown's `synchronize_net` covers it).
+        unsafe { bindings::cond_synchronize_rcu(core.detached_gp.load(Ordering::Relaxed)) };
     }
 }

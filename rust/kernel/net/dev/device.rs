@@ -55,6 +55,11 @@ impl<T: Driver> Drop for Priv<T> {
             // still use the driver data: that is why this runs before the data is dropped.
             unsafe { bindings::disable_delayed_work_sync(w.dw.get()) };
         }
+        // Every NAPI instance, also one kept outside the driver data, is disabled and deleted
+        // before the data is dropped: no poll runs while it is, and none outlives the device.
+        // SAFETY: The private area is torn down once no callback or work item can run (works
+        // disabled above); `dev` (recorded by `init_header`) is not freed yet.
+        unsafe { crate::net::napi::detach_all(self.works[0].dev) };
     }
 }
 

@@ -32,7 +32,7 @@ impl napi::Poll for QVector {
     /// igb_poll: transmit completions first, then receive within the budget.
     fn poll(ctx: NapiPoll<'_, Self>) {
         let napi = ctx.napi();
-        let dev = napi.device();
+        let dev = ctx.device();
         let data = dev.data();
         let qv = napi.poller();
         let budget = ctx.budget();
