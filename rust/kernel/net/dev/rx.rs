@@ -31,6 +31,39 @@ impl<T: Driver> Device<T> {
     /// Returns [`EINVAL`] if the frame is shorter than an Ethernet header, or if its header
     /// could not be made linear (no memory); the buffer then stays the caller's, unclassified,
     /// to be dropped.
+    ///
+    /// ```
+    /// # use kernel::net::{dev::{self, Device, TxOutcome, TxSkb}, ethtool, registration::Registration};
+    /// # struct Test;
+    /// # #[vtable]
+    /// # impl dev::Driver for Test {
+    /// #     type Data = ();
+    /// #     fn start_xmit<'call>(skb: TxSkb<'call>, _dev: &Device<Self>) -> TxOutcome<'call> {
+    /// #         drop(skb.accept());
+    /// #         TxOutcome::Ok
+    /// #     }
+    /// # }
+    /// # #[vtable]
+    /// # impl ethtool::Operations for Test {}
+    /// let reg = Registration::<Test>::new(c"rethtest%d", 1, 1, ())?;
+    /// let dev = reg.device();
+    ///
+    /// // A runt: 10 bytes, less than a header. Refused, the buffer left as it was.
+    /// let mut runt = dev.alloc_rx_skb(64).ok_or(ENOMEM)?;
+    /// runt.put_slice(&[0xff; 10])?;
+    /// assert_eq!(dev.eth_type_trans(&mut runt), Err(EINVAL));
+    /// assert_eq!(runt.len(), 10);
+    ///
+    /// // A broadcast IPv4 frame: classified, its header pulled.
+    /// let mut frame = dev.alloc_rx_skb(64).ok_or(ENOMEM)?;
+    /// frame.put_slice(&[0xff; 12])?;
+    /// frame.put_slice(&[0x08, 0x00])?;
+    /// frame.put_slice(&[0; 46])?;
+    /// assert_eq!(dev.eth_type_trans(&mut frame), Ok(()));
+    /// assert_eq!(frame.protocol(), u16::from_be_bytes([0x08, 0x00]).to_be());
+    /// assert_eq!(frame.len(), 46);
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn eth_type_trans(&self, skb: &mut SkBuff) -> Result {
         // SAFETY: We own the buffer and no borrow of its data is live (`&mut`), so its head may
         // be reallocated by the pull.
