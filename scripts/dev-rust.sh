@@ -11,5 +11,8 @@ tree=$(ls -1dt "$cache"/linux-check-* | grep -v '\.tmp$' | head -n1)
 exec 9>"$cache/.build.lock"
 flock 9
 bash "$top/scripts/overlay.sh" "$top" "$tree"
+# The tree's rust/ may now differ from what vmlinux was linked with: the next kernel.sh must
+# overlay and relink instead of trusting its record of the last build.
+rm -f "$tree/.rnet-built"
 bash "$top/scripts/apply_patches.sh" "$tree" "$top"/rust/patches/*.patch
 make -C "$tree" LLVM="$LLVM" -j"$(nproc)" -s rust/ "$@"
