@@ -12,3 +12,7 @@ pub const TX_SKB_SHARING: u64 = bindings::netdev_priv_flags_IFF_TX_SKB_SHARING a
 pub const PHONY_HEADROOM: u64 = bindings::netdev_priv_flags_IFF_PHONY_HEADROOM as u64;
 /// netpoll (netconsole) is not supported on the device.
 pub const DISABLE_NETPOLL: u64 = bindings::netdev_priv_flags_IFF_DISABLE_NETPOLL as u64;
+/// The device filters secondary unicast addresses itself (`IFF_UNICAST_FLT`): the core hands
+/// them to `set_rx_mode` (see [`super::RxMode::for_each_uc`]) instead of making the device
+/// promiscuous as soon as one is added.
+pub const UNICAST_FLT: u64 = bindings::netdev_priv_flags_IFF_UNICAST_FLT as u64;
