@@ -7,6 +7,9 @@
 #   RNET_SUITE_TIMEOUT=<s>           time limit of each suite in the guest (default 1500)
 #   RNET_CHECK_TIMEOUT=<s>           time limit of a VM boot (default 3600)
 #
+# When re1000 is among the suites, the first boot gains three 8254x on a QEMU hub of their own
+# (see re1000_extra_nics), next to the slirp 82540EM every boot has.
+#
 # When rigb is among the suites, a second, short boot with pci=nomsi runs rigb_nomsi: the
 # driver's fallback from MSI-X to the INTx line (RNET_NOMSI=0 skips it, =1 forces it). That boot
 # has two more 82576 whose NVM holds a multicast (invalid) MAC address, for the random fallback.
@@ -14,7 +17,7 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/qemu/vm.sh"
-suites=${RNET_SUITES:-rlo rveth rigb}
+suites=${RNET_SUITES:-rlo rveth rigb re1000}
 selftests=${RNET_SELFTESTS:-$top/selftests}
 start=$SECONDS
 
@@ -66,8 +69,27 @@ nomsi_extra_nics() {
 	done
 }
 
+# The three 8254x models QEMU emulates, on hub 2 (re1000's suite): an 82540EM (-device e1000),
+# an 82544GC and an 82545EM, each on its own root port after the four every boot has, so they
+# enumerate as 0000:05:00.0, 0000:06:00.0 and 0000:07:00.0 (the suite finds them by device ID).
+re1000_extra_nics() {
+	local i model
+	for i in 7 8 9; do
+		case $i in
+		7) model=e1000 ;;
+		8) model=e1000-82544gc ;;
+		*) model=e1000-82545em ;;
+		esac
+		printf '%s ' -netdev "hubport,id=he$i,hubid=2" \
+			-device "pcie-root-port,id=rp$i,chassis=$i,addr=0x1$((i - 1))" \
+			-device "$model,netdev=he$i,bus=rp$i,mac=52:54:00:12:35:0$i"
+	done
+}
+
+main_nics=
+[[ " $suites " == *" re1000 "* ]] && main_nics=$(re1000_extra_nics)
 # shellcheck disable=SC2086
-run_suites "$ktap" $suites
+VM_EXTRA_NICS="$main_nics" run_suites "$ktap" $suites
 all=$ktap
 nomsi=${RNET_NOMSI:-auto}
 if [ "$nomsi" = 1 ] || { [ "$nomsi" = auto ] && [[ " $suites " == *" rigb "* ]]; }; then
