@@ -109,6 +109,10 @@ pub(crate) struct Re1000Data {
     mtu: AtomicU32,
     /// `RCTL` filter bits (UPE/MPE) from the last `set_rx_mode`.
     rx_filter: AtomicU32,
+    /// The address tables from the last `set_rx_mode`; taken with bottom halves disabled (the
+    /// core calls `set_rx_mode` from softirq context too, e.g. for a multicast join).
+    #[pin]
+    rx_tables: SpinLock<RxTables>,
     /// Link speed in Mb/s while the link is up (0 while down).
     pub(crate) link_mbps: AtomicU32,
     /// The hardware is configured and running (between `up` and `down`).
@@ -125,6 +129,38 @@ pub(crate) struct Re1000Data {
     /// Self-test PHY loopback: frames sent to ourselves are checked and counted, not passed up.
     pub(crate) loopback: AtomicBool,
     pub(crate) loopback_ok: AtomicU32,
+}
+
+/// The address filters `set_rx_mode` computed: secondary unicast addresses for RAR[1..15] and
+/// the multicast hash table. Kept to be written again after a MAC reset, which clears both
+/// (the transmit-timeout reset and the self-test reset the MAC; C e1000's `e1000_configure`
+/// calls `e1000_set_rx_mode` for the same reason).
+pub(crate) struct RxTables {
+    mta: [u32; regs::MTA_ENTRIES],
+    uc: [[u8; 6]; regs::RAR_ENTRIES - 1],
+    uc_count: usize,
+}
+
+impl RxTables {
+    const EMPTY: Self = Self {
+        mta: [0; regs::MTA_ENTRIES],
+        uc: [[0; 6]; regs::RAR_ENTRIES - 1],
+        uc_count: 0,
+    };
+
+    /// Writes the tables to RAR[1..15] (unused entries invalid) and the MTA.
+    fn write(&self, bar: &Bar0<'_>) {
+        for (i, addr) in self.uc.iter().enumerate() {
+            if i < self.uc_count {
+                hw::write_rar(bar, i + 1, addr);
+            } else {
+                hw::clear_rar(bar, i + 1);
+            }
+        }
+        for (i, v) in self.mta.iter().enumerate() {
+            regs::write_at(bar, i, regs::MTA::from_raw(*v));
+        }
+    }
 }
 
 /// The net_device driver.
@@ -239,8 +275,13 @@ fn configure(dev: &Device<Re1000>, bar: &Bar0<'_>, qv: &QVector) -> Result {
             tx::configure(bar, data, tx)?;
         }
     }
-    // The device's own address (the EEPROM's, or one set while the interface was down).
+    // The device's own address (the EEPROM's, or one set while the interface was down), and
+    // the rx_mode tables a MAC reset may have cleared.
     hw::write_rar(bar, 0, &dev.dev_addr());
+    {
+        let _bh = kernel::sync::bh::disable();
+        data.rx_tables.lock().write(bar);
+    }
     irq::apply_itr(bar, data);
     let _bh = kernel::sync::bh::disable();
     let mut rx = qv.rx.lock();
@@ -484,28 +525,25 @@ impl dev::Driver for Re1000 {
         if mode.allmulti() {
             filter = filter.with_mpe(true);
         }
-        if mode.uc_count() > regs::RAR_ENTRIES - 1 {
+        let mut tables = RxTables::EMPTY;
+        if mode.uc_count() > tables.uc.len() {
             filter = filter.with_upe(true);
         } else {
-            let mut i = 1;
             mode.for_each_uc(|a| {
-                hw::write_rar(bar, i, a);
-                i += 1;
+                if let Some(slot) = tables.uc.get_mut(tables.uc_count) {
+                    *slot = *a;
+                    tables.uc_count += 1;
+                }
             });
-            for j in i..regs::RAR_ENTRIES {
-                hw::clear_rar(bar, j);
-            }
         }
-        let mut mta = [0u32; regs::MTA_ENTRIES];
         mode.for_each_mc(|a| {
             let h = hw::mta_hash(a);
-            if let Some(word) = mta.get_mut((h >> 5) as usize) {
+            if let Some(word) = tables.mta.get_mut((h >> 5) as usize) {
                 *word |= 1 << (h & 31);
             }
         });
-        for (i, v) in mta.iter().enumerate() {
-            regs::write_at(bar, i, regs::MTA::from_raw(*v));
-        }
+        tables.write(bar);
+        *data.rx_tables.lock() = tables;
         data.rx_filter.store(filter.into_raw(), Ordering::Relaxed);
         if data.running.load(Ordering::Acquire) {
             bar.update(regs::RCTL, |r| {
@@ -678,6 +716,7 @@ fn probe<'bound>(pdev: &'bound pci::Device<Core<'_>>) -> Result<Re1000Pci<'bound
         itr_setting: AtomicU32::new(itr_setting),
         mtu: AtomicU32::new(1500),
         rx_filter: AtomicU32::new(0),
+        rx_tables <- new_spinlock!(RxTables::EMPTY),
         link_mbps: AtomicU32::new(0),
         running: AtomicBool::new(false),
         removed: AtomicBool::new(false),
