@@ -124,13 +124,12 @@ pub(crate) struct RxDesc {
 }
 
 impl RxDesc {
-    /// Status: descriptor done, end of packet, checksum indication ignored, TCP/UDP and IP
-    /// checksums calculated.
+    /// Status: descriptor done, end of packet, checksum indication ignored, TCP/UDP checksum
+    /// calculated.
     pub(crate) const STAT_DD: u8 = 0x01;
     pub(crate) const STAT_EOP: u8 = 0x02;
     pub(crate) const STAT_IXSM: u8 = 0x04;
     pub(crate) const STAT_TCPCS: u8 = 0x20;
-    pub(crate) const STAT_IPCS: u8 = 0x40;
     /// Errors: TCP/UDP and IP checksum.
     pub(crate) const ERR_TCPE: u8 = 0x20;
     pub(crate) const ERR_IPE: u8 = 0x40;

@@ -181,6 +181,12 @@ fn receive(
     if len < ETH_HLEN {
         return drop_frame(qv, rx, true);
     }
+    if len > data.max_frame() {
+        // Longer than the MTU allows (the device should have dropped it: LPE is off below
+        // jumbo MTUs).
+        add(&qv.stats.rx_long, 1);
+        return drop_frame(qv, rx, true);
+    }
     if data.loopback.load(Ordering::Relaxed) {
         // The self-test's frames are checked and counted, not passed up.
         if crate::ethtool::is_loopback_frame(skb.head_data()) {
@@ -198,9 +204,8 @@ fn receive(
             // Leave it to the stack, which will count and drop it.
             add(&qv.stats.rx_csum_err, 1);
         } else if status & RxDesc::STAT_TCPCS != 0 {
+            // (IPCS alone, the IP header checked but not TCP/UDP, lets the stack skip nothing.)
             skb.set_csum_unnecessary();
-        } else if status & RxDesc::STAT_IPCS != 0 {
-            // Only the IP header was checked (not TCP/UDP): nothing the stack can skip.
         }
     }
     totals.packets += 1;

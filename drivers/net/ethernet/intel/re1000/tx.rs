@@ -93,16 +93,14 @@ fn offload(skb: &mut SkBuff) -> Result<Option<Offload>> {
             return Err(EINVAL);
         }
         let mut cmd = TxCtxDesc::CMD_TCP | TxDesc::CMD_TSE | (skb.len() - hdr_len);
-        // IPv4: the device rewrites each segment's header checksum; IPv6 has none.
-        let (ipcse, mut popts) = if tso.ipv4 {
+        // IPv4: the device rewrites each segment's header checksum; IPv6 has none (and is not
+        // offered: the 8254x segments IPv4 only, C e1000 sets no NETIF_F_TSO6).
+        let (ipcse, popts) = if tso.ipv4 {
             cmd |= TxCtxDesc::CMD_IP;
             (tso.l4_offset - 1, TxDesc::POPTS_TXSM | TxDesc::POPTS_IXSM)
         } else {
             (0, TxDesc::POPTS_TXSM)
         };
-        if !tso.ipv4 {
-            popts &= !TxDesc::POPTS_IXSM;
-        }
         return Ok(Some(Offload {
             ctx: TxCtxDesc::new(
                 (net, net + IPV4_CHECK_OFFSET, ipcse),
