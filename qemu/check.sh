@@ -69,23 +69,6 @@ nomsi_extra_nics() {
 	done
 }
 
-# The three 8254x models QEMU emulates, on hub 2 (re1000's suite): an 82540EM (-device e1000),
-# an 82544GC and an 82545EM, each on its own root port after the four every boot has, so they
-# enumerate as 0000:05:00.0, 0000:06:00.0 and 0000:07:00.0 (the suite finds them by device ID).
-re1000_extra_nics() {
-	local i model
-	for i in 7 8 9; do
-		case $i in
-		7) model=e1000 ;;
-		8) model=e1000-82544gc ;;
-		*) model=e1000-82545em ;;
-		esac
-		printf '%s ' -netdev "hubport,id=he$i,hubid=2" \
-			-device "pcie-root-port,id=rp$i,chassis=$i,addr=0x1$((i - 1))" \
-			-device "$model,netdev=he$i,bus=rp$i,mac=52:54:00:12:35:0$i"
-	done
-}
-
 main_nics=
 [[ " $suites " == *" re1000 "* ]] && main_nics=$(re1000_extra_nics)
 # shellcheck disable=SC2086

@@ -9,7 +9,7 @@ ROUNDS=${RNET_BENCH_ROUNDS:-3}
 SECS=${RNET_BENCH_SECONDS:-3}
 SRC=10.99.0.1
 # Which pairs to measure (RNET_BENCH_PAIRS="rigb" for one).
-want() { [[ " ${RNET_BENCH_PAIRS:-rlo rveth rigb} " == *" $1 "* ]]; }
+want() { [[ " ${RNET_BENCH_PAIRS:-rlo rveth rigb re1000} " == *" $1 "* ]]; }
 
 emit() { # pair impl metric round value
 	printf '{"pair": "%s", "impl": "%s", "metric": "%s", "round": %s, "value": %s}\n' "$@"
@@ -159,4 +159,52 @@ for round in $(seq "$ROUNDS"); do
 done
 rmmod rigb
 rmmod igb
+fi
+
+# --- re1000 vs e1000: the hub's 82540EM and 82545EM (both with ITR; qemu/vm.sh's
+# re1000_extra_nics), one of them in a namespace; both rebound to the driver under test before
+# each run, as for rigb.
+if want re1000; then
+pci_by_id() { # the Intel functions with device ID $1, except the slirp one
+	local d
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor")" = 0x8086 ] && [ "$(cat "$d/device")" = "$1" ] &&
+			[ "$(basename "$d")" != 0000:04:00.0 ] && basename "$d"
+	done
+	return 0
+}
+EA=$(pci_by_id 0x100e | head -n1) EB=$(pci_by_id 0x100f | head -n1)
+insmod "$RNET_MODDIR/drivers/net/ethernet/intel/re1000/re1000.ko"
+insmod "$RNET_KTREE/drivers/net/ethernet/intel/e1000/e1000.ko"
+bind_e1000_to() { # driver
+	local f cur
+	for f in $EA $EB; do
+		cur=$(basename "$(readlink /sys/bus/pci/devices/$f/driver 2>/dev/null)" 2>/dev/null)
+		[ "$cur" = "$1" ] && continue
+		[ -n "$cur" ] && echo $f >/sys/bus/pci/drivers/$cur/unbind
+		echo $f >/sys/bus/pci/drivers/$1/bind
+	done
+}
+A=10.7.0.1 B=10.7.0.2
+for round in $(seq "$ROUNDS"); do
+	for drv in e1000 re1000; do
+		bind_e1000_to $drv
+		na=$(ls /sys/bus/pci/devices/$EA/net/) nb=$(ls /sys/bus/pci/devices/$EB/net/)
+		nic_pair_up bn3 "$na" $A/24 "$nb" $B/24
+		s="ip netns exec bn3"
+		emit re1000/e1000 "$drv" tcp_1stream_mbps "$round" "$(tcp_mbps "$s" "" $B $A 1)"
+		emit re1000/e1000 "$drv" tcp_4stream_mbps "$round" "$(tcp_mbps "$s" "" $B $A 4)"
+		read -r kpps cpu <<<"$(udp64 "$s" "" $B $A)"
+		emit re1000/e1000 "$drv" udp64_kpps "$round" "$kpps"
+		emit re1000/e1000 "$drv" udp64_cpu_per_pkt_ns "$round" "$cpu"
+		read -r p50 p99 <<<"$(rtt_us "" $A $B 50 99)"
+		emit re1000/e1000 "$drv" rtt_p50_us "$round" "$p50"
+		emit re1000/e1000 "$drv" rtt_p99_us "$round" "$p99"
+		ip netns del bn3
+		ip addr flush dev "$na"
+		sleep 1
+	done
+done
+rmmod re1000
+rmmod e1000
 fi

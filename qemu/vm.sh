@@ -29,6 +29,23 @@ vm_qemu_nics() {
 	return 0
 }
 
+# The three 8254x models QEMU emulates, on hub 2, for re1000's suite and bench pair (given to
+# vm_run as VM_EXTRA_NICS): an 82540EM (-device e1000), an 82544GC and an 82545EM, each on its own root port after the four every boot has, so they
+# enumerate as 0000:05:00.0, 0000:06:00.0 and 0000:07:00.0 (the suite finds them by device ID).
+re1000_extra_nics() {
+	local i model
+	for i in 7 8 9; do
+		case $i in
+		7) model=e1000 ;;
+		8) model=e1000-82544gc ;;
+		*) model=e1000-82545em ;;
+		esac
+		printf '%s ' -netdev "hubport,id=he$i,hubid=2" \
+			-device "pcie-root-port,id=rp$i,chassis=$i,addr=0x1$((i - 1))" \
+			-device "$model,netdev=he$i,bus=rp$i,mac=52:54:00:12:35:0$i"
+	done
+}
+
 # KVM is used only if a guest really boots with it (nested KVM fails on some hosts even
 # though /dev/kvm exists); the answer is remembered per host kernel.
 vm_accel_args() {
