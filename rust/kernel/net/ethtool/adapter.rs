@@ -88,6 +88,7 @@ impl<T: Operations> Adapter<T> {
         get_pauseparam: opt!(T::HAS_GET_PAUSEPARAM, Self::get_pauseparam_callback),
         set_pauseparam: opt!(T::HAS_SET_PAUSEPARAM, Self::set_pauseparam_callback),
         get_pause_stats: opt!(T::HAS_GET_PAUSE_STATS, Self::get_pause_stats_callback),
+        nway_reset: opt!(T::HAS_NWAY_RESET, Self::nway_reset_callback),
         // SAFETY: All-zeroes is a valid `ethtool_ops`: every other callback is NULL.
         ..unsafe { core::mem::MaybeUninit::zeroed().assume_init() }
     };
@@ -285,6 +286,19 @@ impl<T: Operations> Adapter<T> {
         // SAFETY: As documented; `PauseStats` is transparent.
         let (dev, stats) = unsafe { (Self::dev(dev), &mut *stats.cast::<PauseStats>()) };
         T::get_pause_stats(dev, stats)
+    }
+
+    /// # Safety
+    ///
+    /// Called by the ethtool core under RTNL: `__dev_ethtool`, the only caller, takes it for
+    /// every device that is not ops-locked, which devices of these abstractions never are (see
+    /// `op_needs_rtnl` above).
+    unsafe extern "C" fn nway_reset_callback(dev: *mut bindings::net_device) -> c_int {
+        // SAFETY: The ethtool core holds RTNL around `nway_reset`, as documented.
+        let rtnl = unsafe { Rtnl::assume_held() };
+        // SAFETY: As documented.
+        let dev = unsafe { Self::dev(dev) };
+        from_result(|| T::nway_reset(dev, &rtnl).map(|()| 0))
     }
 
     /// # Safety

@@ -134,4 +134,10 @@ pub trait Operations: Driver {
     fn get_pause_stats(_dev: &Device<Self>, _stats: &mut PauseStats) {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
+
+    /// Restarts autonegotiation (`ethtool -r`, `nway_reset`); a link whose settings are forced
+    /// is the driver's to refuse (C drivers answer `EINVAL`).
+    fn nway_reset(_dev: &Device<Self>, _rtnl: &Rtnl) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 }
