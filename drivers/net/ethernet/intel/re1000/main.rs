@@ -433,7 +433,9 @@ impl dev::Driver for Re1000 {
 
     fn setup(dev: &mut DeviceSetup<'_>) {
         // C e1000 on the 82544 and later: SG and HW_CSUM, TSO (IPv4 only: the 8254x cannot
-        // segment IPv6), RXCSUM.
+        // segment IPv6), RXCSUM. RAR0 is rewritten on a MAC change, which works while the device
+        // runs; secondary unicast addresses go to RAR[1..15] (`set_rx_mode`), as C e1000 (which
+        // sets IFF_UNICAST_FLT except on VMware's 82545EM).
         let offloads = features::SG | features::HW_CSUM | features::TSO;
         dev.set_mtu_range(MIN_MTU, MAX_MTU)
             .add_priv_flags(dev::priv_flags::LIVE_ADDR_CHANGE)
@@ -546,9 +548,13 @@ impl dev::Driver for Re1000 {
         *data.rx_tables.lock() = tables;
         data.rx_filter.store(filter.into_raw(), Ordering::Relaxed);
         if data.running.load(Ordering::Acquire) {
-            bar.update(regs::RCTL, |r| {
-                r.with_upe(filter.upe()).with_mpe(filter.mpe())
-            });
+            // Only when the filter bits change: QEMU's model holds receive for a second after
+            // every RCTL write, and address changes come often (multicast joins).
+            let rctl = bar.read(regs::RCTL);
+            let new = rctl.with_upe(filter.upe()).with_mpe(filter.mpe());
+            if new.into_raw() != rctl.into_raw() {
+                bar.write_reg(new);
+            }
         }
     }
 

@@ -173,8 +173,6 @@ register! {
 
     /// Flow control transmit timer value.
     pub(crate) FCTTV(u32) @ 0x0170 {}
-    /// Transmit configuration word: fiber/SerDes autonegotiation only (QEMU does not store it).
-    pub(crate) TXCW(u32) @ 0x0178 {}
 
     /// Transmit control.
     pub(crate) TCTL(u32) @ 0x0400 {
