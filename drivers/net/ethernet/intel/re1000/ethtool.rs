@@ -429,6 +429,19 @@ impl ethtool::Operations for Re1000 {
         hw::set_link(bar, Some((speed, full == Some(true))))
     }
 
+    /// `ethtool -r`: restarts autonegotiation; refused while the link is forced.
+    fn nway_reset(dev: &Device<Self>, _rtnl: &Rtnl) -> Result {
+        let bar = mmio(dev)?;
+        if hw::link_forced(bar) {
+            pr_err!(
+                "{}: cannot restart autonegotiation: speed and duplex are forced\n",
+                dev.name()
+            );
+            return Err(EINVAL);
+        }
+        hw::restart_autoneg(bar)
+    }
+
     fn get_link(dev: &Device<Self>) -> bool {
         dev.carrier_ok()
     }

@@ -438,7 +438,7 @@ impl dev::Driver for Re1000 {
         // sets IFF_UNICAST_FLT except on VMware's 82545EM).
         let offloads = features::SG | features::HW_CSUM | features::TSO;
         dev.set_mtu_range(MIN_MTU, MAX_MTU)
-            .add_priv_flags(dev::priv_flags::LIVE_ADDR_CHANGE)
+            .add_priv_flags(dev::priv_flags::LIVE_ADDR_CHANGE | dev::priv_flags::UNICAST_FLT)
             .set_features(offloads | features::RXCSUM | features::HIGHDMA)
             .set_hw_features(offloads | features::RXCSUM)
             .set_vlan_features(offloads)
