@@ -16,7 +16,10 @@ use kernel::io::poll::read_poll_timeout;
 use kernel::io::Io;
 use kernel::net::dev::Device;
 use kernel::prelude::*;
-use kernel::time::{delay::fsleep, Delta};
+use kernel::time::{
+    delay::{fsleep, udelay},
+    Delta,
+};
 
 /// The 8254x models re1000 drives (C e1000's `mac_type` for them).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -284,12 +287,14 @@ impl<'a, 'b> Eeprom<'a, 'b> {
         Ok(this)
     }
 
-    /// Drives the pins and waits half a clock period.
+    /// Drives the pins and waits half a clock period, busy (as C e1000's `udelay`: a sleep per
+    /// edge would stretch a word's 64 edges to milliseconds); `eeprom_read` sleeps between
+    /// words instead.
     fn set(&mut self, f: impl FnOnce(regs::EECD) -> regs::EECD) {
         self.eecd = f(self.eecd);
         self.bar.write_reg(self.eecd);
         flush(self.bar);
-        fsleep(EEPROM_DELAY);
+        udelay(EEPROM_DELAY);
     }
 
     fn clock(&mut self) {
@@ -359,6 +364,8 @@ pub(crate) fn eeprom_read(bar: &Bar0<'_>, mac: MacType, first: u32, out: &mut [u
     let mut ee = Eeprom::acquire(bar, mac)?;
     for (addr, word) in (first..).zip(out.iter_mut()) {
         *word = ee.read(addr, addr_bits);
+        // A scheduling point between words (C e1000's cond_resched): a word busy-waits ~3 ms.
+        fsleep(EEPROM_DELAY);
     }
     Ok(())
 }
