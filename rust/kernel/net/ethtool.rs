@@ -14,12 +14,17 @@ mod drvinfo;
 mod link;
 mod operations;
 mod params;
+mod selftest;
 mod strings;
 
 pub use drvinfo::DrvInfo;
 pub use link::{LinkKsettings, PauseStats, Pauseparam};
 pub use operations::Operations;
 pub use params::{coalesce, Channels, Coalesce, Ringparam};
+pub use selftest::{
+    is_loopback_frame, loopback_frame, loopback_run, run_offline, SelfTestResults,
+    LOOPBACK_FRAME_LEN,
+};
 pub use strings::{sset, Strings, GSTRING_LEN};
 
 pub(crate) use adapter::ops;
