@@ -20,7 +20,7 @@ mod strings;
 pub use drvinfo::DrvInfo;
 pub use link::{LinkKsettings, PauseStats, Pauseparam};
 pub use operations::Operations;
-pub use params::{coalesce, Channels, Coalesce, Ringparam};
+pub use params::{coalesce, Channels, Coalesce, RingLimits, Ringparam};
 pub use selftest::{
     is_loopback_frame, loopback_frame, loopback_run, run_offline, SelfTestResults,
     LOOPBACK_FRAME_LEN,

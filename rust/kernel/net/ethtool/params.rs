@@ -48,6 +48,59 @@ impl Ringparam {
     }
 }
 
+/// The ring sizes a driver accepts: `min..=max`, multiples of `multiple` (a descriptor ring's
+/// length register counts in 128 bytes, 8 descriptors of 16 bytes).
+///
+/// # Examples
+///
+/// ```
+/// use kernel::net::ethtool::RingLimits;
+///
+/// let limits = RingLimits { min: 64, max: 4096, multiple: 8 };
+/// assert!(limits.allows(64) && limits.allows(4096) && limits.allows(256));
+/// assert!(!limits.allows(56) && !limits.allows(4104) && !limits.allows(260));
+/// assert!(!RingLimits { min: 0, max: 8, multiple: 0 }.allows(8));
+/// ```
+#[derive(Clone, Copy)]
+pub struct RingLimits {
+    /// The smallest ring.
+    pub min: u32,
+    /// The largest ring.
+    pub max: u32,
+    /// What every size is a multiple of.
+    pub multiple: u32,
+}
+
+impl RingLimits {
+    /// Whether a ring of `n` descriptors is allowed.
+    pub fn allows(&self, n: u32) -> bool {
+        (self.min..=self.max).contains(&n) && n.checked_rem(self.multiple) == Some(0)
+    }
+
+    /// `EINVAL`, with a log line naming `dev` and the ring (`what`: "rx", "tx"), if a ring of
+    /// `n` descriptors is not allowed.
+    pub fn check<T: crate::net::dev::Driver>(
+        &self,
+        dev: &crate::net::dev::Device<T>,
+        what: &str,
+        n: u32,
+    ) -> crate::error::Result {
+        if !self.allows(n) {
+            crate::pr_err!(
+                "{}: {} ring size {} invalid: must be {}..={} and a multiple of {}\n",
+                dev.name(),
+                what,
+                n,
+                self.min,
+                self.max,
+                self.multiple
+            );
+            return Err(crate::error::code::EINVAL);
+        }
+        Ok(())
+    }
+}
+
 /// Interrupt coalescing (`ethtool -c/-C`, `struct ethtool_coalesce`).
 #[repr(transparent)]
 pub struct Coalesce(bindings::ethtool_coalesce);
