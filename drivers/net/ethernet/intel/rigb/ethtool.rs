@@ -3,19 +3,20 @@
 //! rigb's ethtool operations (igb_ethtool.c's counterpart): statistics, channels, rings,
 //! coalescing, register and NVM dumps, flow control and the self-tests.
 
-use crate::hw::{self, HW_STATS, HW_XON_TX};
+use crate::e1000_common::selftest::{self, PatternTest, TESTS};
+use crate::e1000_common::stats::XON_TX;
+use crate::hw::{self, HW_STATS};
 use crate::irq::{self, MAX_ITR_USECS};
-use crate::regs::{self, offset, offset_at, Bar0, Speed};
+use crate::regs::{self, offset, offset_at, Bar0};
 use crate::rigb_main::{self as m, get, mmio, Rigb, MAX_QUEUES, MAX_RING, MIN_RING, RING_MULTIPLE};
 use core::sync::atomic::Ordering;
 use kernel::io::Io;
 use kernel::net::dev::{Device, Rtnl};
 use kernel::net::ethtool::{
     self, coalesce, sset, Channels, Coalesce, DrvInfo, LinkKsettings, PauseStats, Pauseparam,
-    Ringparam, Strings,
+    RingLimits, Ringparam, Strings,
 };
 use kernel::prelude::*;
-use kernel::time::{delay::fsleep, Delta};
 
 /// Per-queue counters of `ethtool -S`, as `rx_queue_<n>_<name>` / `tx_queue_<n>_<name>`.
 const RX_QUEUE_STATS: [&str; 5] = ["packets", "bytes", "errors", "csum_err", "alloc_failed"];
@@ -24,15 +25,6 @@ const TX_QUEUE_STATS: [&str; 7] = [
 ];
 /// Driver counters.
 const DRIVER_STATS: [&str; 2] = ["tx_timeout_count", "reset_count"];
-
-/// The self-tests, in igb's order and with its names.
-const TESTS: [&str; 5] = [
-    "Register test  (offline)",
-    "Eeprom test    (offline)",
-    "Interrupt test (offline)",
-    "Loopback test  (offline)",
-    "Link test   (on/offline)",
-];
 
 /// NVM size of the 82576 in 16-bit words (QEMU's model has the full 1024).
 const NVM_WORDS: u32 = 1024;
@@ -107,57 +99,30 @@ fn dump_len() -> usize {
     n * 4
 }
 
-/// The self-test's loopback frame: to and from ourselves (the address is not checked; the
-/// filter did that), a local experimental EtherType, a counting payload.
-const LOOPBACK_LEN: usize = 256;
-const LOOPBACK_ETHERTYPE: [u8; 2] = [0x88, 0xB5];
-
-fn loopback_byte(i: usize) -> u8 {
-    (i as u8).wrapping_mul(7) ^ 0xA5
-}
-
-/// Whether a received frame is the self-test's loopback frame, intact.
-pub(crate) fn is_loopback_frame(frame: &[u8]) -> bool {
-    frame.len() == LOOPBACK_LEN
-        && frame[12..14] == LOOPBACK_ETHERTYPE
-        && frame[14..]
-            .iter()
-            .enumerate()
-            .all(|(i, b)| *b == loopback_byte(i + 14))
-}
-
-/// Writes `patterns` (masked) to a read/write register and reads them back; restores it.
-fn reg_pattern_test(bar: &Bar0<'_>, r: usize, mask: u32) -> bool {
-    let saved = regs::read_offset(bar, r);
-    let mut ok = true;
-    for p in [0x5A5A_5A5A, 0xA5A5_A5A5, 0x0000_0000, 0xFFFF_FFFF] {
-        regs::write_offset(bar, r, p & mask);
-        if regs::read_offset(bar, r) & mask != p & mask {
-            ok = false;
-        }
-    }
-    regs::write_offset(bar, r, saved);
-    ok
-}
-
 /// igb's register test, for the registers rigb programs: the ring registers of every queue
 /// and the address registers.
 fn test_registers(dev: &Device<Rigb>, bar: &Bar0<'_>) -> bool {
-    let mut ok = true;
-    for q in 0..MAX_QUEUES as usize {
-        ok &= reg_pattern_test(bar, offset_at::<regs::RDBAL>(q), 0xFFFF_FF80);
-        ok &= reg_pattern_test(bar, offset_at::<regs::RDBAH>(q), 0xFFFF_FFFF);
-        ok &= reg_pattern_test(bar, offset_at::<regs::RDLEN>(q), 0x000F_FF80);
-        ok &= reg_pattern_test(bar, offset_at::<regs::RDT>(q), 0x0000_FFFF);
-        ok &= reg_pattern_test(bar, offset_at::<regs::TDBAL>(q), 0xFFFF_FF80);
-        ok &= reg_pattern_test(bar, offset_at::<regs::TDBAH>(q), 0xFFFF_FFFF);
-        ok &= reg_pattern_test(bar, offset_at::<regs::TDLEN>(q), 0x000F_FF80);
-    }
-    ok &= reg_pattern_test(bar, offset::<regs::FCTTV>(), 0x0000_FFFF);
-    for i in 1..regs::RAR_ENTRIES {
-        ok &= reg_pattern_test(bar, offset_at::<regs::RAL>(i), 0xFFFF_FFFF);
-        ok &= reg_pattern_test(bar, offset_at::<regs::RAH>(i), 0x8003_FFFF);
-    }
+    let queues = (0..MAX_QUEUES as usize).flat_map(|q| -> [PatternTest; 7] {
+        [
+            (offset_at::<regs::RDBAL>(q), 0xFFFF_FF80),
+            (offset_at::<regs::RDBAH>(q), 0xFFFF_FFFF),
+            (offset_at::<regs::RDLEN>(q), 0x000F_FF80),
+            (offset_at::<regs::RDT>(q), 0x0000_FFFF),
+            (offset_at::<regs::TDBAL>(q), 0xFFFF_FF80),
+            (offset_at::<regs::TDBAH>(q), 0xFFFF_FFFF),
+            (offset_at::<regs::TDLEN>(q), 0x000F_FF80),
+        ]
+    });
+    let addresses = (1..regs::RAR_ENTRIES).flat_map(|i| -> [PatternTest; 2] {
+        [
+            (offset_at::<regs::RAL>(i), 0xFFFF_FFFF),
+            (offset_at::<regs::RAH>(i), 0x8003_FFFF),
+        ]
+    });
+    // The queues', flow control's and addresses' registers, in that order, all tested.
+    let mut ok = selftest::reg_pattern_tests(dev, bar, queues);
+    ok &= selftest::reg_pattern_test(dev, bar, offset::<regs::FCTTV>(), 0x0000_FFFF);
+    ok &= selftest::reg_pattern_tests(dev, bar, addresses);
     if !ok {
         pr_err!("{}: register test failed\n", dev.name());
     }
@@ -166,22 +131,12 @@ fn test_registers(dev: &Device<Rigb>, bar: &Bar0<'_>) -> bool {
 
 /// The NVM checksum: words 0..0x3F sum to 0xBABA.
 fn test_nvm(dev: &Device<Rigb>, bar: &Bar0<'_>) -> bool {
-    let mut sum: u16 = 0;
-    for w in 0..0x40 {
-        match hw::nvm_read(bar, w) {
-            Ok(v) => sum = sum.wrapping_add(v),
-            Err(_) => return false,
-        }
-    }
-    if sum != regs::NVM_SUM {
-        pr_err!(
-            "{}: NVM checksum {:#06x}, expected {:#06x}\n",
-            dev.name(),
-            sum,
-            regs::NVM_SUM
-        );
-    }
-    sum == regs::NVM_SUM
+    let mut words = [0u16; regs::NVM_CHECKSUM_WORDS];
+    let read = (0u32..)
+        .zip(words.iter_mut())
+        .try_for_each(|(w, word)| hw::nvm_read(bar, w).map(|v| *word = v));
+    let sum = read.map(|()| hw::nvm_sum(&words));
+    selftest::check_nvm_sum(dev, "NVM", sum)
 }
 
 /// Raises a link-change cause with ICS and checks the interrupt handler saw it (on the
@@ -191,26 +146,13 @@ fn test_interrupt(dev: &Device<Rigb>, bar: &Bar0<'_>) -> bool {
     if irq::configure(bar, data, 1).is_err() || irq::request(dev, 0).is_err() {
         return false;
     }
-    data.test_icr.store(0, Ordering::Relaxed);
     if data.msix() {
         bar.write_reg(regs::EIMS::from_raw(1));
     }
-    bar.write_reg(regs::IMS::from_raw(regs::ICR_LSC));
-    bar.write_reg(regs::ICS::from_raw(regs::ICR_LSC));
-    let mut seen = false;
-    for _ in 0..100 {
-        fsleep(Delta::from_millis(2));
-        if data.test_icr.load(Ordering::Relaxed) & regs::ICR_LSC != 0 {
-            seen = true;
-            break;
-        }
-    }
+    let seen = selftest::raise_link_change(dev, bar, &data.test_icr);
     hw::irq_disable(bar);
     hw::flush(bar);
     irq::free(data);
-    if !seen {
-        pr_err!("{}: interrupt test: no interrupt for ICS\n", dev.name());
-    }
     seen
 }
 
@@ -223,77 +165,26 @@ fn test_loopback(dev: &Device<Rigb>, rtnl: &Rtnl) -> bool {
     data.num_queues.store(1, Ordering::Relaxed);
     data.loopback.store(true, Ordering::Relaxed);
     data.loopback_ok.store(0, Ordering::Relaxed);
-    let mut ok = m::up(dev, rtnl).is_ok();
-    if ok {
-        let mac = dev.dev_addr();
-        for _ in 0..FRAMES {
-            let Some(mut skb) = dev.alloc_rx_skb(LOOPBACK_LEN as u32) else {
-                ok = false;
-                break;
-            };
-            let mut frame = [0u8; LOOPBACK_LEN];
-            frame[0..6].copy_from_slice(&mac);
-            frame[6..12].copy_from_slice(&mac);
-            frame[12..14].copy_from_slice(&LOOPBACK_ETHERTYPE);
-            for (i, b) in frame.iter_mut().enumerate().skip(14) {
-                *b = loopback_byte(i);
-            }
-            if skb.put_slice(&frame).is_err() {
-                ok = false;
-                break;
-            }
-            // The transmit path runs with bottom halves disabled, as the stack calls it.
-            let bh = kernel::sync::bh::disable();
-            // A frame the ring has no room for is dropped (and missing from the count below).
+    let ok = m::up(dev, rtnl).is_ok();
+    let ok = ok && {
+        // A frame the ring has no room for is dropped (and missing from the count).
+        let ok = ethtool::loopback_run(dev, FRAMES, &data.loopback_ok, |skb| {
             let _ = crate::tx::xmit(crate::tx::Frame::Own(skb), dev);
-            drop(bh);
-        }
-        let mut waited = 0;
-        while data.loopback_ok.load(Ordering::Relaxed) < FRAMES && waited < 2000 {
-            fsleep(Delta::from_millis(10));
-            waited += 10;
-        }
-        let got = data.loopback_ok.load(Ordering::Relaxed);
-        if got != FRAMES {
-            pr_err!(
-                "{}: loopback test: {} of {} frames back\n",
-                dev.name(),
-                got,
-                FRAMES
-            );
-            ok = false;
-        }
+        });
         m::down(dev, rtnl);
-    }
+        ok
+    };
     data.loopback.store(false, Ordering::Relaxed);
     data.num_queues.store(queues, Ordering::Relaxed);
     ok
 }
 
-fn test_link(dev: &Device<Rigb>, bar: &Bar0<'_>) -> bool {
-    let up = hw::link_up(bar);
-    if !up {
-        pr_err!("{}: link test: no link\n", dev.name());
-    }
-    up
-}
-
-/// Validates a ring size request: within limits and a multiple of 8.
-fn check_ring(dev: &Device<Rigb>, what: &str, n: u32) -> Result {
-    if !(MIN_RING..=MAX_RING).contains(&n) || n % RING_MULTIPLE != 0 {
-        pr_err!(
-            "{}: {} ring size {} invalid: must be {}..={} and a multiple of {}\n",
-            dev.name(),
-            what,
-            n,
-            MIN_RING,
-            MAX_RING,
-            RING_MULTIPLE
-        );
-        return Err(EINVAL);
-    }
-    Ok(())
-}
+/// The ring sizes `ethtool -G` may set: within limits and a multiple of 8.
+const RING_LIMITS: RingLimits = RingLimits {
+    min: MIN_RING,
+    max: MAX_RING,
+    multiple: RING_MULTIPLE,
+};
 
 #[vtable]
 impl ethtool::Operations for Rigb {
@@ -315,26 +206,7 @@ impl ethtool::Operations for Rigb {
 
     fn set_link_ksettings(dev: &Device<Self>, _rtnl: &Rtnl, ks: &LinkKsettings) -> Result {
         let bar = mmio(dev)?;
-        if ks.autoneg() {
-            return hw::set_link(bar, None);
-        }
-        let full = ks.full_duplex();
-        let speed = match (ks.speed(), full) {
-            (10, Some(_)) => Speed::Mbps10,
-            (100, Some(_)) => Speed::Mbps100,
-            // The 82576 does gigabit in full duplex only.
-            (1000, Some(true)) => Speed::Mbps1000,
-            (s, _) => {
-                pr_err!(
-                    "{}: cannot force speed {} duplex {:?}: 10/100 half or full, 1000 full\n",
-                    dev.name(),
-                    s,
-                    full
-                );
-                return Err(EINVAL);
-            }
-        };
-        hw::set_link(bar, Some((speed, full == Some(true))))
+        hw::set_link(bar, crate::e1000_common::hw::requested_link(dev, ks)?)
     }
 
     fn get_sset_count(dev: &Device<Self>, set: u32) -> Result<u32> {
@@ -460,8 +332,8 @@ impl ethtool::Operations for Rigb {
     fn set_ringparam(dev: &Device<Self>, rtnl: &Rtnl, ring: &Ringparam) -> Result {
         let data = dev.data();
         let (rx, tx) = (ring.rx_pending(), ring.tx_pending());
-        check_ring(dev, "rx", rx)?;
-        check_ring(dev, "tx", tx)?;
+        RING_LIMITS.check(dev, "rx", rx)?;
+        RING_LIMITS.check(dev, "tx", tx)?;
         let (old_rx, old_tx) = (
             data.rx_ring_size.load(Ordering::Relaxed),
             data.tx_ring_size.load(Ordering::Relaxed),
@@ -545,37 +417,23 @@ impl ethtool::Operations for Rigb {
     }
 
     fn self_test(dev: &Device<Self>, rtnl: &Rtnl, offline: bool, results: &mut [u64]) -> bool {
-        let mut passed = [true; TESTS.len()];
+        let mut passed = selftest::Results::new();
         let Ok(bar) = mmio(dev) else {
-            results.iter_mut().for_each(|r| *r = 1);
-            return true;
+            passed.fail_all();
+            return passed.report(results);
         };
         // The link test first: the offline tests take the interface down.
-        passed[4] = test_link(dev, bar);
+        passed.set(selftest::TEST_LINK, selftest::test_link(dev, bar));
         if offline {
-            let running = dev.is_running();
-            if running {
-                m::down(dev, rtnl);
-            }
-            passed[0] = test_registers(dev, bar);
-            passed[1] = test_nvm(dev, bar);
-            passed[2] = test_interrupt(dev, bar);
-            passed[3] = test_loopback(dev, rtnl);
-            if running {
-                if let Err(e) = m::up(dev, rtnl) {
-                    pr_err!(
-                        "{}: cannot bring up after the self-test: {:?}\n",
-                        dev.name(),
-                        e
-                    );
-                    passed[0] = false;
-                }
-            }
+            let ((), restored) = ethtool::run_offline(dev, rtnl, m::down, m::up, || {
+                passed.set(selftest::TEST_REGISTERS, test_registers(dev, bar));
+                passed.set(selftest::TEST_NVM, test_nvm(dev, bar));
+                passed.set(selftest::TEST_INTERRUPT, test_interrupt(dev, bar));
+                passed.set(selftest::TEST_LOOPBACK, test_loopback(dev, rtnl));
+            });
+            passed.set(selftest::TEST_REGISTERS, restored);
         }
-        for (r, p) in results.iter_mut().zip(passed.iter()) {
-            *r = u64::from(!*p);
-        }
-        passed.iter().any(|p| !p)
+        passed.report(results)
     }
 
     fn get_pauseparam(dev: &Device<Self>, p: &mut Pauseparam) {
@@ -599,9 +457,6 @@ impl ethtool::Operations for Rigb {
         }
         let h = |i: usize| get(&data.hw_stats[i]);
         // XON and XOFF frames, sent and received.
-        stats.set(
-            h(HW_XON_TX) + h(HW_XON_TX + 2),
-            h(HW_XON_TX + 1) + h(HW_XON_TX + 3),
-        );
+        stats.set(h(XON_TX) + h(XON_TX + 2), h(XON_TX + 1) + h(XON_TX + 3));
     }
 }

@@ -9,7 +9,8 @@
 //! process-context callbacks, which may sleep, reach it through the bound parent device
 //! ([`mmio`]).
 
-use crate::hw::{self, HW_CRCERRS, HW_MPC, HW_MPRC, HW_RLEC, HW_ROC, HW_STATS};
+use crate::e1000_common::stats::{self, CRCERRS, MPC, MPRC, RLEC, ROC};
+use crate::hw::{self, HW_STATS};
 use crate::irq::{self, IrqMode, ItrState, ITR_CONSERVATIVE};
 use crate::regs::{self, Bar0, BAR0_SIZE};
 use crate::ring::{RxRing, TxRing};
@@ -143,11 +144,7 @@ impl RigbData {
     /// (igb_update_stats).
     pub(crate) fn update_hw_stats(&self, bar: &Bar0<'_>) {
         let _guard = self.stats_lock.lock();
-        hw::read_stats(bar, |i, v| {
-            if let Some(total) = self.hw_stats.get(i) {
-                add(total, v);
-            }
-        });
+        stats::accumulate(bar, &HW_STATS, &self.hw_stats);
     }
 }
 
@@ -436,11 +433,6 @@ fn reset_task(dev: &Device<Rigb>) {
     }
 }
 
-/// The multicast table bit for `addr` (`RCTL.MO` = 0: address bits 47:36).
-fn mta_hash(addr: &[u8; 6]) -> u32 {
-    ((u32::from(addr[5]) << 8 | u32::from(addr[4])) >> 4) & 0xFFF
-}
-
 #[vtable]
 impl dev::Driver for Rigb {
     type Data = RigbData;
@@ -510,17 +502,17 @@ impl dev::Driver for Rigb {
             .map(|qv| get(&qv.poller().stats.rx_alloc_failed))
             .sum();
         let hw = |i: usize| get(&data.hw_stats[i]);
-        let length_errors = hw(HW_RLEC) + hw(HW_ROC);
+        let length_errors = hw(RLEC) + hw(ROC);
         stats
             .rx_packets(s[0])
             .rx_bytes(s[1])
             .tx_packets(s[2])
             .tx_bytes(s[3])
-            .rx_errors(s[4] + hw(HW_CRCERRS) + length_errors)
-            .rx_crc_errors(hw(HW_CRCERRS))
+            .rx_errors(s[4] + hw(CRCERRS) + length_errors)
+            .rx_crc_errors(hw(CRCERRS))
             .rx_length_errors(length_errors)
-            .rx_missed_errors(hw(HW_MPC))
-            .multicast(hw(HW_MPRC))
+            .rx_missed_errors(hw(MPC))
+            .multicast(hw(MPRC))
             .rx_dropped(rx_dropped)
             .tx_dropped(s[5]);
     }
@@ -569,12 +561,7 @@ impl dev::Driver for Rigb {
         }
         // Multicast: the hash table (which the device also applies to unicast).
         let mut mta = [0u32; regs::MTA_ENTRIES];
-        mode.for_each_mc(|a| {
-            let h = mta_hash(a);
-            if let Some(word) = mta.get_mut((h >> 5) as usize) {
-                *word |= 1 << (h & 31);
-            }
-        });
+        mode.for_each_mc(|a| hw::mta_set(&mut mta, a));
         for (i, v) in mta.iter().enumerate() {
             regs::write_at(bar, i, regs::MTA::from_raw(*v));
         }

@@ -9,14 +9,18 @@
 //! | `tx.rs` | transmit: offload context, TSO, mapping, completion |
 //! | `rx.rs` | receive: NAPI poll, ring, skb, GRO, refill |
 //! | `irq.rs` | vector allocation and fallback, handlers, EITR moderation |
-//! | `ring.rs` | descriptor formats and rings |
-//! | `hw.rs` | reset, MAC/PHY (MDIC), NVM (EERD), statistics registers (e1000_*.c) |
+//! | `ring.rs` | descriptor formats, on `kernel::net::ring`'s rings |
+//! | `hw.rs` | reset, MAC/PHY, NVM (EERD) (e1000_*.c) |
 //! | `ethtool.rs` | ethtool operations and self-tests (igb_ethtool.c) |
 //! | `regs.rs` | register definitions (e1000_regs.h, e1000_defines.h) |
+//! | `../e1000_common/` | shared with re1000: common registers, MDIC, statistics, self-tests |
 
 // The driver data has many fields; `try_pin_init!` recurses once per field.
 #![recursion_limit = "256"]
 
+// Shared with re1000 as source: see its module documentation.
+#[path = "../e1000_common/mod.rs"]
+mod e1000_common;
 mod ethtool;
 mod hw;
 mod irq;

@@ -1,16 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! Descriptor rings: the advanced descriptor formats (`union e1000_adv_tx_desc`,
-//! `struct e1000_adv_tx_context_desc`, `union e1000_adv_rx_desc` of the C igb driver), the
-//! coherent memory holding them, and the software state of a transmit and a receive ring.
-//!
-//! Ring index arithmetic is free of divisions: the NAPI poll must keep no panic path that
-//! objtool cannot follow.
+//! `struct e1000_adv_tx_context_desc`, `union e1000_adv_rx_desc` of the C igb driver) and the
+//! status bits the driver polls, on the rings of `kernel::net::ring` (the coherent memory, the
+//! index arithmetic and the buffer bookkeeping, which are not the 82576's own).
 
+use core::ops::{Deref, DerefMut};
 use kernel::device::{self, Bound};
-use kernel::dma::{Coherent, CoherentView, DmaAddress};
-use kernel::io::{io_project, io_read, Io};
-use kernel::net::skbuff::{FragMapping, MappedSkBuff};
+use kernel::dma::DmaAddress;
+pub(crate) use kernel::net::ring::{DescRing, Ring, TxBuf};
+use kernel::net::skbuff::MappedSkBuff;
 use kernel::prelude::*;
 
 /// Advanced transmit data descriptor, read format: a buffer and how to send it.
@@ -40,6 +39,8 @@ impl AdvTxDesc {
     pub(crate) const POPTS_TXSM: u32 = 2 << 8;
     /// Payload length in `olinfo_status`.
     pub(crate) const PAYLEN_SHIFT: u32 = 14;
+    /// Descriptor done, in the write-back format's `status` (where `olinfo_status` was).
+    pub(crate) const WB_STAT_DD: u32 = 1 << 0;
 
     pub(crate) fn new(addr: DmaAddress, cmd_type_len: u32, olinfo_status: u32) -> Self {
         Self {
@@ -56,20 +57,6 @@ impl AdvTxDesc {
             ..self
         }
     }
-}
-
-/// Advanced transmit descriptor, write-back format.
-#[repr(C)]
-#[derive(Clone, Copy, FromBytes, IntoBytes)]
-pub(crate) struct AdvTxDescWb {
-    rsvd: u64,
-    nxtseq_seed: u32,
-    status: u32,
-}
-
-impl AdvTxDescWb {
-    /// Descriptor done.
-    pub(crate) const STAT_DD: u32 = 1 << 0;
 }
 
 /// Advanced transmit context descriptor: the offsets and offload commands the data
@@ -178,138 +165,26 @@ impl AdvRxDescWb {
     }
 }
 
-/// The descriptors of a ring, in coherent memory the device reads and writes.
-///
-/// A descriptor is 16 bytes; the allocation holds them as `[u64; 2]` and each access views one
-/// as the format at hand. Accesses are volatile copies, as with memory the device writes.
-pub(crate) struct DescRing(Coherent<[[u64; 2]]>);
-
-impl DescRing {
-    fn new(dev: &device::Device<Bound>, count: usize) -> Result<Self> {
-        Ok(Self(Coherent::zeroed_slice(dev, count, GFP_KERNEL)?))
-    }
-
-    /// Bus address of the ring (for `TDBAL`/`RDBAL` and their high halves).
-    pub(crate) fn dma_address(&self) -> DmaAddress {
-        self.0.dma_address()
-    }
-
-    /// Length of the ring in bytes (`TDLEN`/`RDLEN`).
-    pub(crate) fn bytes(&self) -> usize {
-        self.0.size()
-    }
-
-    /// Descriptor `i` viewed as `D`.
-    fn slot<D: FromBytes + IntoBytes>(&self, i: usize) -> Result<CoherentView<'_, D>> {
-        io_project!(self.0, [try: i]).try_cast::<D>()
-    }
-
-    /// Writes descriptor `i` (ignored beyond the ring: indices come from the ring's own
-    /// arithmetic).
-    pub(crate) fn write<D: FromBytes + IntoBytes>(&self, i: usize, desc: D) {
-        if let Ok(slot) = self.slot::<D>(i) {
-            slot.copy_write(desc);
-        }
-    }
-
-    /// Reads descriptor `i`.
-    pub(crate) fn read<D: FromBytes + IntoBytes>(&self, i: usize) -> Option<D> {
-        self.slot::<D>(i).ok().map(|slot| slot.copy_read())
-    }
-
-    /// Whether the device wrote transmit descriptor `i` back (`DD`).
-    pub(crate) fn tx_done(&self, i: usize) -> bool {
-        self.slot::<AdvTxDescWb>(i)
-            .is_ok_and(|wb| u32::from_le(io_read!(wb, .status)) & AdvTxDescWb::STAT_DD != 0)
-    }
-
-    /// The status and error word of receive descriptor `i`, alone (read it before the rest).
-    pub(crate) fn rx_status(&self, i: usize) -> Option<u32> {
-        self.slot::<AdvRxDescWb>(i)
-            .ok()
-            .map(|wb| u32::from_le(io_read!(wb, .status_error)))
-    }
+/// Whether the device wrote transmit descriptor `i` back (`DD` in the write-back's `status`,
+/// the high half of its second word).
+pub(crate) fn tx_done(desc: &DescRing, i: usize) -> bool {
+    desc.read_word(i, 1)
+        .is_some_and(|w| (w >> 32) as u32 & AdvTxDesc::WB_STAT_DD != 0)
 }
 
-/// The ring index after `i`.
-pub(crate) fn next(i: usize, size: usize) -> usize {
-    if i + 1 >= size {
-        0
-    } else {
-        i + 1
-    }
-}
-
-/// Slots in use between `clean` and `used` (the next to clean and the next to use).
-fn used(clean: usize, next_to_use: usize, size: usize) -> usize {
-    if next_to_use >= clean {
-        next_to_use - clean
-    } else {
-        next_to_use + size - clean
-    }
-}
-
-fn empty_slots<T>(size: usize) -> Result<KVec<Option<T>>> {
-    let mut v = KVec::with_capacity(size, GFP_KERNEL)?;
-    for _ in 0..size {
-        v.push(None, GFP_KERNEL)?;
-    }
-    Ok(v)
-}
-
-/// What a transmit ring slot holds until its descriptor is done.
-pub(crate) enum TxBuf {
-    /// The first descriptor of a frame: the frame (its head mapped), its last descriptor and
-    /// what it counts for (segments and bytes on the wire, for statistics and BQL).
-    Head {
-        skb: MappedSkBuff,
-        eop: usize,
-        segs: u32,
-        bytes: u32,
-    },
-    /// A page fragment of the frame whose head sits in an earlier slot, unmapped on drop.
-    Frag { _mapping: FragMapping },
+/// The status and error word of receive descriptor `i` (the low half of the write-back's second
+/// word), alone: read it before the rest.
+pub(crate) fn rx_status(desc: &DescRing, i: usize) -> Option<u32> {
+    desc.read_word(i, 1).map(|w| w as u32)
 }
 
 /// A transmit ring (`struct igb_ring` for transmit).
-pub(crate) struct TxRing {
-    pub(crate) desc: DescRing,
-    pub(crate) bufs: KVec<Option<TxBuf>>,
-    pub(crate) next_to_use: usize,
-    pub(crate) next_to_clean: usize,
-}
+pub(crate) type TxRing = Ring<TxBuf>;
 
-impl TxRing {
-    pub(crate) fn new(dev: &device::Device<Bound>, size: usize) -> Result<Self> {
-        Ok(Self {
-            desc: DescRing::new(dev, size)?,
-            bufs: empty_slots(size)?,
-            next_to_use: 0,
-            next_to_clean: 0,
-        })
-    }
-
-    pub(crate) fn size(&self) -> usize {
-        self.bufs.len()
-    }
-
-    /// Descriptors that can be used; one stays free so that a full ring is not empty.
-    pub(crate) fn free_slots(&self) -> usize {
-        let size = self.size();
-        size - 1 - used(self.next_to_clean, self.next_to_use, size)
-    }
-
-    pub(crate) fn next(&self, i: usize) -> usize {
-        next(i, self.size())
-    }
-}
-
-/// A receive ring (`struct igb_ring` for receive).
+/// A receive ring (`struct igb_ring` for receive): the ring of mapped buffers, and how the
+/// driver receives into it.
 pub(crate) struct RxRing {
-    pub(crate) desc: DescRing,
-    pub(crate) bufs: KVec<Option<MappedSkBuff>>,
-    pub(crate) next_to_clean: usize,
-    pub(crate) next_to_use: usize,
+    ring: Ring<MappedSkBuff>,
     /// Size of each receive buffer.
     pub(crate) buf_len: u32,
     /// Dropping the descriptors of a frame that did not fit one buffer, up to its end.
@@ -319,29 +194,23 @@ pub(crate) struct RxRing {
 impl RxRing {
     pub(crate) fn new(dev: &device::Device<Bound>, size: usize, buf_len: u32) -> Result<Self> {
         Ok(Self {
-            desc: DescRing::new(dev, size)?,
-            bufs: empty_slots(size)?,
-            next_to_clean: 0,
-            next_to_use: 0,
+            ring: Ring::new(dev, size)?,
             buf_len,
             discarding: false,
         })
     }
+}
 
-    pub(crate) fn size(&self) -> usize {
-        self.bufs.len()
-    }
+impl Deref for RxRing {
+    type Target = Ring<MappedSkBuff>;
 
-    pub(crate) fn next(&self, i: usize) -> usize {
-        next(i, self.size())
+    fn deref(&self) -> &Self::Target {
+        &self.ring
     }
 }
 
-/// The low and high halves of a bus address, for register pairs.
-pub(crate) fn lower_32_bits(addr: DmaAddress) -> u32 {
-    addr as u32
-}
-
-pub(crate) fn upper_32_bits(addr: DmaAddress) -> u32 {
-    (addr >> 32) as u32
+impl DerefMut for RxRing {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.ring
+    }
 }

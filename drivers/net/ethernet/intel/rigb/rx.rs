@@ -76,7 +76,7 @@ fn clean(ctx: &NapiPoll<'_, QVector>, bar: &Bar0<'_>, frames: &mut SkBuffList) -
     let mut done = 0;
     while done < budget {
         let i = rx.next_to_clean;
-        let Some(status) = rx.desc.rx_status(i) else {
+        let Some(status) = ring::rx_status(&rx.desc, i) else {
             break;
         };
         if status & AdvRxDescWb::STAT_DD == 0 {
@@ -144,7 +144,7 @@ fn receive(
     }
     if dev.data().loopback.load(Ordering::Relaxed) {
         // The self-test's frames are checked and counted, not passed up.
-        if crate::ethtool::is_loopback_frame(skb.head_data()) {
+        if kernel::net::ethtool::is_loopback_frame(skb.head_data()) {
             dev.data().loopback_ok.fetch_add(1, Ordering::Relaxed);
         }
         return None;
@@ -221,8 +221,8 @@ pub(crate) fn buf_len(mtu: u32) -> u32 {
 pub(crate) fn configure(bar: &Bar0<'_>, q: usize, rx: &RxRing) -> Result {
     let base = rx.desc.dma_address();
     regs::write_at(bar, q, regs::RXDCTL::zeroed());
-    regs::write_at(bar, q, regs::RDBAL::from_raw(ring::lower_32_bits(base)));
-    regs::write_at(bar, q, regs::RDBAH::from_raw(ring::upper_32_bits(base)));
+    regs::write_at(bar, q, regs::RDBAL::from_raw(regs::lower_32_bits(base)));
+    regs::write_at(bar, q, regs::RDBAH::from_raw(regs::upper_32_bits(base)));
     regs::write_at(bar, q, regs::RDLEN::from_raw(rx.desc.bytes() as u32));
     regs::write_at(
         bar,
