@@ -7,7 +7,9 @@
 //! flow-control registers, which QEMU's model does not implement: C e1000 fails its own test on
 //! every QEMU model. See `test_registers` and Documentation/re1000.rst.
 
-use crate::hw::{self, HW_STATS, HW_XON_TX};
+use crate::e1000_common::selftest::{self, TESTS};
+use crate::e1000_common::stats::XON_TX;
+use crate::hw::{self, HW_STATS};
 use crate::irq::{self, ITR_CONSERVATIVE, ITR_OFF, ITR_SIMPLIFIED, MAX_ITR_USECS, MIN_ITR_USECS};
 use crate::re1000_main::{self as m, get, mmio, Re1000, MAX_RING, MIN_RING, RING_MULTIPLE};
 use crate::regs::{self, offset, offset_at, Bar0, Speed};
@@ -15,8 +17,8 @@ use core::sync::atomic::Ordering;
 use kernel::io::Io;
 use kernel::net::dev::{Device, Rtnl};
 use kernel::net::ethtool::{
-    self, coalesce, sset, Coalesce, DrvInfo, LinkKsettings, PauseStats, Pauseparam, Ringparam,
-    Strings,
+    self, coalesce, sset, Coalesce, DrvInfo, LinkKsettings, PauseStats, Pauseparam, RingLimits,
+    Ringparam, Strings,
 };
 use kernel::prelude::*;
 use kernel::time::{delay::fsleep, Delta};
@@ -38,15 +40,6 @@ const SW_STATS: [&str; 15] = [
     "tx_queue_0_csum",
     "tx_timeout_count",
     "reset_count",
-];
-
-/// The self-tests, in C e1000's order and with its names.
-const TESTS: [&str; 5] = [
-    "Register test  (offline)",
-    "Eeprom test    (offline)",
-    "Interrupt test (offline)",
-    "Loopback test  (offline)",
-    "Link test   (on/offline)",
 ];
 
 /// Version of the register dump layout (see Documentation/re1000.rst).
@@ -102,71 +95,6 @@ fn dump_len() -> usize {
     n * 4
 }
 
-/// The self-test's loopback frame: to and from ourselves, a local experimental EtherType, a
-/// counting payload.
-const LOOPBACK_LEN: usize = 256;
-const LOOPBACK_ETHERTYPE: [u8; 2] = [0x88, 0xB5];
-
-fn loopback_byte(i: usize) -> u8 {
-    (i as u8).wrapping_mul(7) ^ 0xA5
-}
-
-/// Whether a received frame is the self-test's loopback frame, intact.
-pub(crate) fn is_loopback_frame(frame: &[u8]) -> bool {
-    frame.len() == LOOPBACK_LEN
-        && frame[12..14] == LOOPBACK_ETHERTYPE
-        && frame[14..]
-            .iter()
-            .enumerate()
-            .all(|(i, b)| *b == loopback_byte(i + 14))
-}
-
-/// Writes four patterns (masked by `mask`) to a read/write register and reads them back
-/// (C's REG_PATTERN_TEST); restores it. Logs the first mismatch.
-fn reg_pattern_test(dev: &Device<Re1000>, bar: &Bar0<'_>, r: usize, mask: u32) -> bool {
-    let saved = regs::read_offset(bar, r);
-    let mut ok = true;
-    for p in [0x5A5A_5A5A, 0xA5A5_A5A5, 0x0000_0000, 0xFFFF_FFFF] {
-        regs::write_offset(bar, r, p & mask);
-        let got = regs::read_offset(bar, r) & mask;
-        if ok && got != p & mask {
-            pr_err!(
-                "{}: register test: {:#06x} reads {:#010x}, wrote {:#010x}\n",
-                dev.name(),
-                r,
-                got,
-                p & mask
-            );
-            ok = false;
-        }
-    }
-    regs::write_offset(bar, r, saved);
-    ok
-}
-
-/// Writes `value` and checks the `mask` bits read back (C's REG_SET_AND_CHECK).
-fn reg_set_and_check(
-    dev: &Device<Re1000>,
-    bar: &Bar0<'_>,
-    r: usize,
-    mask: u32,
-    value: u32,
-) -> bool {
-    regs::write_offset(bar, r, value & mask);
-    let got = regs::read_offset(bar, r) & mask;
-    if got != value & mask {
-        pr_err!(
-            "{}: register test: {:#06x} reads {:#010x}, set {:#010x}\n",
-            dev.name(),
-            r,
-            got,
-            value & mask
-        );
-        return false;
-    }
-    true
-}
-
 /// e1000_reg_test for the registers QEMU's 8254x models implement: `STATUS` is read-only; the
 /// VLAN type, ring, timer, control and address registers hold what is written.
 ///
@@ -188,63 +116,56 @@ fn test_registers(dev: &Device<Re1000>, bar: &Bar0<'_>) -> bool {
     if !ok {
         pr_err!("{}: register test: STATUS is writable\n", dev.name());
     }
-    for (r, mask) in [
-        (offset::<regs::VET>(), 0x0000_FFFF),
-        (offset::<regs::RDTR>(), 0x0000_FFFF),
-        (offset::<regs::RDBAH>(), 0xFFFF_FFFF),
-        (offset::<regs::RDLEN>(), 0x000F_FF80),
-        (offset::<regs::RDH>(), 0x0000_FFFF),
-        (offset::<regs::RDT>(), 0x0000_FFFF),
-        (offset::<regs::TDBAH>(), 0xFFFF_FFFF),
-        (offset::<regs::TDLEN>(), 0x000F_FF80),
-        (offset::<regs::RDBAL>(), 0xFFFF_FFF0),
-        (offset::<regs::TDBAL>(), 0xFFFF_FFF0),
-    ] {
-        ok &= reg_pattern_test(dev, bar, r, mask);
-    }
+    ok &= selftest::reg_pattern_tests(
+        dev,
+        bar,
+        [
+            (offset::<regs::VET>(), 0x0000_FFFF),
+            (offset::<regs::RDTR>(), 0x0000_FFFF),
+            (offset::<regs::RDBAH>(), 0xFFFF_FFFF),
+            (offset::<regs::RDLEN>(), 0x000F_FF80),
+            (offset::<regs::RDH>(), 0x0000_FFFF),
+            (offset::<regs::RDT>(), 0x0000_FFFF),
+            (offset::<regs::TDBAH>(), 0xFFFF_FFFF),
+            (offset::<regs::TDLEN>(), 0x000F_FF80),
+            (offset::<regs::RDBAL>(), 0xFFFF_FFF0),
+            (offset::<regs::TDBAL>(), 0xFFFF_FFF0),
+        ],
+    );
     if dev.data().mac.has_itr() {
-        for r in [
-            offset::<regs::RADV>(),
-            offset::<regs::TADV>(),
-            offset::<regs::ITR>(),
-        ] {
-            ok &= reg_pattern_test(dev, bar, r, 0x0000_FFFF);
-        }
+        ok &= selftest::reg_pattern_tests(
+            dev,
+            bar,
+            [
+                (offset::<regs::RADV>(), 0x0000_FFFF),
+                (offset::<regs::TADV>(), 0x0000_FFFF),
+                (offset::<regs::ITR>(), 0x0000_FFFF),
+            ],
+        );
     }
     // RCTL and TCTL take what is written; the receiver stays off (EN clear) so the device
     // does not start receiving into a ring that is not there.
     let rctl = offset::<regs::RCTL>();
-    ok &= reg_set_and_check(dev, bar, rctl, 0xFFFF_FFFF, 0);
-    ok &= reg_set_and_check(dev, bar, rctl, 0x003F_FFF9, 0x06DF_B3FC);
-    ok &= reg_set_and_check(dev, bar, offset::<regs::TCTL>(), 0xFFFF_FFFF, 0);
+    ok &= selftest::reg_set_and_check(dev, bar, rctl, 0xFFFF_FFFF, 0);
+    ok &= selftest::reg_set_and_check(dev, bar, rctl, 0x003F_FFF9, 0x06DF_B3FC);
+    ok &= selftest::reg_set_and_check(dev, bar, offset::<regs::TCTL>(), 0xFFFF_FFFF, 0);
     regs::write_offset(bar, rctl, 0);
-    for i in 0..regs::RAR_ENTRIES {
-        ok &= reg_pattern_test(dev, bar, offset_at::<regs::RAH>(i), 0x8003_FFFF);
-    }
-    for i in 0..regs::MTA_ENTRIES {
-        ok &= reg_pattern_test(dev, bar, offset_at::<regs::MTA>(i), 0xFFFF_FFFF);
-    }
+    ok &= selftest::reg_pattern_tests(
+        dev,
+        bar,
+        (0..regs::RAR_ENTRIES).map(|i| (offset_at::<regs::RAH>(i), 0x8003_FFFF)),
+    );
+    ok &= selftest::reg_pattern_tests(
+        dev,
+        bar,
+        (0..regs::MTA_ENTRIES).map(|i| (offset_at::<regs::MTA>(i), 0xFFFF_FFFF)),
+    );
     ok
 }
 
 /// The EEPROM checksum: words 0..0x3F sum to 0xBABA.
 fn test_eeprom(dev: &Device<Re1000>, bar: &Bar0<'_>) -> bool {
-    match hw::eeprom_checksum(bar, dev.data().mac) {
-        Ok(regs::EEPROM_SUM) => true,
-        Ok(sum) => {
-            pr_err!(
-                "{}: EEPROM checksum {:#06x}, expected {:#06x}\n",
-                dev.name(),
-                sum,
-                regs::EEPROM_SUM
-            );
-            false
-        }
-        Err(e) => {
-            pr_err!("{}: EEPROM read failed: {:?}\n", dev.name(), e);
-            false
-        }
-    }
+    selftest::check_nvm_sum(dev, "EEPROM", hw::eeprom_checksum(bar, dev.data().mac))
 }
 
 /// Raises a link-change cause with ICS and checks the handler saw it (e1000_intr_test, for the
@@ -258,23 +179,10 @@ fn test_interrupt(dev: &Device<Re1000>, bar: &Bar0<'_>) -> bool {
         );
         return false;
     }
-    data.test_icr.store(0, Ordering::Relaxed);
-    bar.write_reg(regs::IMS::from_raw(regs::ICR_LSC));
-    bar.write_reg(regs::ICS::from_raw(regs::ICR_LSC));
-    let mut seen = false;
-    for _ in 0..100 {
-        fsleep(Delta::from_millis(2));
-        if data.test_icr.load(Ordering::Relaxed) & regs::ICR_LSC != 0 {
-            seen = true;
-            break;
-        }
-    }
+    let seen = selftest::raise_link_change(dev, bar, &data.test_icr);
     hw::irq_disable(bar);
     hw::flush(bar);
     irq::free(data);
-    if !seen {
-        pr_err!("{}: interrupt test: no interrupt for ICS\n", dev.name());
-    }
     seen
 }
 
@@ -316,43 +224,9 @@ fn test_loopback(dev: &Device<Re1000>, rtnl: &Rtnl, bar: &Bar0<'_>) -> bool {
     // loopback too.
     fsleep(Delta::from_millis(1100));
     if ok {
-        let mac = dev.dev_addr();
-        for _ in 0..FRAMES {
-            let Some(mut skb) = dev.alloc_rx_skb(LOOPBACK_LEN as u32) else {
-                ok = false;
-                break;
-            };
-            let mut frame = [0u8; LOOPBACK_LEN];
-            frame[0..6].copy_from_slice(&mac);
-            frame[6..12].copy_from_slice(&mac);
-            frame[12..14].copy_from_slice(&LOOPBACK_ETHERTYPE);
-            for (i, b) in frame.iter_mut().enumerate().skip(14) {
-                *b = loopback_byte(i);
-            }
-            if skb.put_slice(&frame).is_err() {
-                ok = false;
-                break;
-            }
-            // The transmit path runs with bottom halves disabled, as the stack calls it.
-            let bh = kernel::sync::bh::disable();
+        ok = ethtool::loopback_run(dev, FRAMES, &data.loopback_ok, |skb| {
             let _ = crate::tx::xmit(crate::tx::Frame::Own(skb), dev);
-            drop(bh);
-        }
-        let mut waited = 0;
-        while data.loopback_ok.load(Ordering::Relaxed) < FRAMES && waited < 2000 {
-            fsleep(Delta::from_millis(10));
-            waited += 10;
-        }
-        let got = data.loopback_ok.load(Ordering::Relaxed);
-        if got != FRAMES {
-            pr_err!(
-                "{}: loopback test: {} of {} frames back\n",
-                dev.name(),
-                got,
-                FRAMES
-            );
-            ok = false;
-        }
+        });
     }
     if dev.data().running.load(Ordering::Acquire) {
         m::down(dev, rtnl);
@@ -361,31 +235,13 @@ fn test_loopback(dev: &Device<Re1000>, rtnl: &Rtnl, bar: &Bar0<'_>) -> bool {
     ok
 }
 
-fn test_link(dev: &Device<Re1000>, bar: &Bar0<'_>) -> bool {
-    let up = hw::link_up(bar);
-    if !up {
-        pr_err!("{}: link test: no link\n", dev.name());
-    }
-    up
-}
-
-/// Validates a ring size request: within C e1000's limits for the 82544 and later, and a
+/// The ring sizes `ethtool -G` may set: within C e1000's limits for the 82544 and later, and a
 /// multiple of 8 (C e1000 rounds; re1000 refuses what it would not apply as asked).
-fn check_ring(dev: &Device<Re1000>, what: &str, n: u32) -> Result {
-    if !(MIN_RING..=MAX_RING).contains(&n) || n % RING_MULTIPLE != 0 {
-        pr_err!(
-            "{}: {} ring size {} invalid: must be {}..={} and a multiple of {}\n",
-            dev.name(),
-            what,
-            n,
-            MIN_RING,
-            MAX_RING,
-            RING_MULTIPLE
-        );
-        return Err(EINVAL);
-    }
-    Ok(())
-}
+const RING_LIMITS: RingLimits = RingLimits {
+    min: MIN_RING,
+    max: MAX_RING,
+    multiple: RING_MULTIPLE,
+};
 
 #[vtable]
 impl ethtool::Operations for Re1000 {
@@ -408,25 +264,7 @@ impl ethtool::Operations for Re1000 {
     /// either duplex, 1000 full; 1000 half is refused as C e1000 refuses it.
     fn set_link_ksettings(dev: &Device<Self>, _rtnl: &Rtnl, ks: &LinkKsettings) -> Result {
         let bar = mmio(dev)?;
-        if ks.autoneg() {
-            return hw::set_link(bar, None);
-        }
-        let full = ks.full_duplex();
-        let speed = match (ks.speed(), full) {
-            (10, Some(_)) => Speed::Mbps10,
-            (100, Some(_)) => Speed::Mbps100,
-            (1000, Some(true)) => Speed::Mbps1000,
-            (s, _) => {
-                pr_err!(
-                    "{}: cannot force speed {} duplex {:?}: 10/100 half or full, 1000 full\n",
-                    dev.name(),
-                    s,
-                    full
-                );
-                return Err(EINVAL);
-            }
-        };
-        hw::set_link(bar, Some((speed, full == Some(true))))
+        hw::set_link(bar, crate::e1000_common::hw::requested_link(dev, ks)?)
     }
 
     /// `ethtool -r`: restarts autonegotiation; refused while the link is forced.
@@ -522,8 +360,8 @@ impl ethtool::Operations for Re1000 {
     fn set_ringparam(dev: &Device<Self>, rtnl: &Rtnl, ring: &Ringparam) -> Result {
         let data = dev.data();
         let (rx, tx) = (ring.rx_pending(), ring.tx_pending());
-        check_ring(dev, "rx", rx)?;
-        check_ring(dev, "tx", tx)?;
+        RING_LIMITS.check(dev, "rx", rx)?;
+        RING_LIMITS.check(dev, "tx", tx)?;
         let (old_rx, old_tx) = (
             data.rx_ring_size.load(Ordering::Relaxed),
             data.tx_ring_size.load(Ordering::Relaxed),
@@ -647,40 +485,26 @@ impl ethtool::Operations for Re1000 {
     /// e1000_diag_test: the link test online; offline also the register, EEPROM, interrupt and
     /// loopback tests with the interface down, then a reset and the interface back up.
     fn self_test(dev: &Device<Self>, rtnl: &Rtnl, offline: bool, results: &mut [u64]) -> bool {
-        let mut passed = [true; TESTS.len()];
+        let mut passed = selftest::Results::new();
         let Ok(bar) = mmio(dev) else {
-            results.iter_mut().for_each(|r| *r = 1);
-            return true;
+            passed.fail_all();
+            return passed.report(results);
         };
-        passed[4] = test_link(dev, bar);
+        passed.set(selftest::TEST_LINK, selftest::test_link(dev, bar));
         if offline {
-            let running = dev.is_running();
-            if running {
-                m::down(dev, rtnl);
-            }
             let mac = dev.data().mac;
-            passed[0] = test_registers(dev, bar);
-            // The register test leaves patterns behind.
-            hw::reset(bar, mac);
-            passed[1] = test_eeprom(dev, bar);
-            passed[2] = test_interrupt(dev, bar);
-            passed[3] = test_loopback(dev, rtnl, bar);
-            hw::reset(bar, mac);
-            if running {
-                if let Err(e) = m::up(dev, rtnl) {
-                    pr_err!(
-                        "{}: cannot bring up after the self-test: {:?}\n",
-                        dev.name(),
-                        e
-                    );
-                    passed[0] = false;
-                }
-            }
+            let ((), restored) = ethtool::run_offline(dev, rtnl, m::down, m::up, || {
+                passed.set(selftest::TEST_REGISTERS, test_registers(dev, bar));
+                // The register test leaves patterns behind.
+                hw::reset(bar, mac);
+                passed.set(selftest::TEST_NVM, test_eeprom(dev, bar));
+                passed.set(selftest::TEST_INTERRUPT, test_interrupt(dev, bar));
+                passed.set(selftest::TEST_LOOPBACK, test_loopback(dev, rtnl, bar));
+                hw::reset(bar, mac);
+            });
+            passed.set(selftest::TEST_REGISTERS, restored);
         }
-        for (r, p) in results.iter_mut().zip(passed.iter()) {
-            *r = u64::from(!*p);
-        }
-        passed.iter().any(|p| !p)
+        passed.report(results)
     }
 
     fn get_pauseparam(dev: &Device<Self>, p: &mut Pauseparam) {
@@ -706,9 +530,6 @@ impl ethtool::Operations for Re1000 {
             data.update_hw_stats(bar);
         }
         let h = |i: usize| get(&data.hw_stats[i]);
-        stats.set(
-            h(HW_XON_TX) + h(HW_XON_TX + 2),
-            h(HW_XON_TX + 1) + h(HW_XON_TX + 3),
-        );
+        stats.set(h(XON_TX) + h(XON_TX + 2), h(XON_TX + 1) + h(XON_TX + 3));
     }
 }

@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The MAC, the PHY and the EEPROM of the 8254x: reset, the Microwire EEPROM (bit-banged
-//! through `EECD`) and its checksum, MDIC access, copper link setup and autonegotiation,
-//! receive addresses, statistics registers (e1000_hw.c of the C e1000 driver, and
-//! e1000_reset/e1000_update_stats of e1000_main.c).
+//! through `EECD`), copper link setup and autonegotiation, the 8254x's statistics registers
+//! (e1000_hw.c of the C e1000 driver, and e1000_reset/e1000_update_stats of e1000_main.c).
+//! What the 82576 shares (MDIC, receive addresses, link state, the statistics block, the
+//! EEPROM checksum) is `e1000_common`'s, re-exported here.
 //!
 //! Everything here may sleep except [`check_read`], [`link_up`], [`link_speed`], [`flush`],
 //! [`irq_disable`], [`write_rar`] and [`read_stats`]: the sleeping functions take BAR0 through
 //! the bound parent device, never through the revocable guard of the atomic paths.
 
+use crate::e1000_common::{hw as common, stats};
 use crate::re1000_main::Re1000;
 use crate::regs::{self, Bar0, Speed};
-use core::sync::atomic::Ordering;
+pub(crate) use common::{
+    clear_rar, flush, link_speed, link_up, mta_set, pause, phy_id, phy_write, write_rar,
+};
 use kernel::io::poll::read_poll_timeout;
 use kernel::io::Io;
 use kernel::net::dev::Device;
@@ -63,39 +67,17 @@ impl MacType {
     }
 }
 
-/// Flushes posted writes by reading `STATUS` (`E1000_WRITE_FLUSH`).
-pub(crate) fn flush(bar: &Bar0<'_>) {
-    let _ = bar.read(regs::STATUS);
-}
-
 /// Checks a register value for a device that is gone (as rigb's `check_read`): all ones from a
 /// read, confirmed by a `STATUS` of all ones (its reserved bits read as zero), marks the device
 /// removed, once with a log line, turns the carrier off and detaches the netdev. `None` then.
 pub(crate) fn check_read(dev: &Device<Re1000>, bar: &Bar0<'_>, value: u32) -> Option<u32> {
-    let data = dev.data();
-    if data.removed() {
-        return None;
-    }
-    if value != u32::MAX || bar.read(regs::STATUS).into_raw() != u32::MAX {
-        return Some(value);
-    }
-    if !data.removed.swap(true, Ordering::AcqRel) {
-        pr_err!("{}: device not responding: removed\n", dev.name());
-        dev.carrier_off();
-        dev.device_detach();
-    }
-    None
-}
-
-/// Whether the link is up (`STATUS.LU`).
-pub(crate) fn link_up(bar: &Bar0<'_>) -> bool {
-    bar.read(regs::STATUS).lu()
-}
-
-/// Link speed and duplex, if the link is up.
-pub(crate) fn link_speed(bar: &Bar0<'_>) -> Option<(Speed, bool)> {
-    let status = bar.read(regs::STATUS);
-    status.lu().then(|| (status.speed(), status.fd()))
+    common::check_read(
+        dev,
+        &dev.data().removed,
+        bar,
+        value,
+        "device not responding: removed",
+    )
 }
 
 /// Masks every interrupt cause.
@@ -192,48 +174,6 @@ pub(crate) fn restart_autoneg(bar: &Bar0<'_>) -> Result {
         regs::PHY_BMCR,
         regs::BMCR_ANENABLE | regs::BMCR_ANRESTART,
     )
-}
-
-/// Waits for an MDIC operation to finish; `EIO` if the PHY reported an error.
-fn mdic_wait(bar: &Bar0<'_>) -> Result<regs::MDIC> {
-    let mdic = read_poll_timeout(
-        || Ok(bar.read(regs::MDIC)),
-        |m| m.ready(),
-        Delta::from_micros(50),
-        Delta::from_millis(100),
-    )?;
-    if mdic.error() {
-        return Err(EIO);
-    }
-    Ok(mdic)
-}
-
-/// Writes a PHY register through MDIC (e1000_write_phy_reg_ex).
-pub(crate) fn phy_write(bar: &Bar0<'_>, reg: u32, value: u16) -> Result {
-    bar.write_reg(
-        regs::MDIC::zeroed()
-            .with_data(value)
-            .try_with_regadd(reg)?
-            .try_with_phyadd(regs::PHY_ADDRESS)?
-            .with_const_op::<1>(),
-    );
-    mdic_wait(bar).map(|_| ())
-}
-
-/// Reads a PHY register through MDIC (e1000_read_phy_reg_ex).
-pub(crate) fn phy_read(bar: &Bar0<'_>, reg: u32) -> Result<u16> {
-    bar.write_reg(
-        regs::MDIC::zeroed()
-            .try_with_regadd(reg)?
-            .try_with_phyadd(regs::PHY_ADDRESS)?
-            .with_const_op::<2>(),
-    );
-    Ok(mdic_wait(bar)?.data())
-}
-
-/// The PHY's identifier (`PHY_ID1` << 16 | `PHY_ID2`), for the probe message.
-pub(crate) fn phy_id(bar: &Bar0<'_>) -> Result<u32> {
-    Ok(u32::from(phy_read(bar, regs::PHY_ID1)?) << 16 | u32::from(phy_read(bar, regs::PHY_ID2)?))
 }
 
 /// Half a Microwire clock period (C e1000's `delay_usec` for these EEPROMs).
@@ -370,12 +310,12 @@ pub(crate) fn eeprom_read(bar: &Bar0<'_>, mac: MacType, first: u32, out: &mut [u
     Ok(())
 }
 
-/// The sum of EEPROM words 0..0x3F, which is [`regs::EEPROM_SUM`] when the image is valid
+/// The sum of EEPROM words 0..0x3F, which is [`regs::NVM_SUM`] when the image is valid
 /// (e1000_validate_eeprom_checksum).
 pub(crate) fn eeprom_checksum(bar: &Bar0<'_>, mac: MacType) -> Result<u16> {
-    let mut words = [0u16; regs::EEPROM_CHECKSUM_WORDS as usize];
+    let mut words = [0u16; regs::NVM_CHECKSUM_WORDS];
     eeprom_read(bar, mac, 0, &mut words)?;
-    Ok(words.iter().fold(0u16, |s, w| s.wrapping_add(*w)))
+    Ok(common::nvm_sum(&words))
 }
 
 /// The permanent address from EEPROM words 0..3 (e1000_read_mac_addr; the dual-port 82546's
@@ -383,35 +323,7 @@ pub(crate) fn eeprom_checksum(bar: &Bar0<'_>, mac: MacType) -> Result<u16> {
 pub(crate) fn eeprom_mac(bar: &Bar0<'_>, mac: MacType) -> Result<[u8; 6]> {
     let mut words = [0u16; 3];
     eeprom_read(bar, mac, 0, &mut words)?;
-    let [a, b] = words[0].to_le_bytes();
-    let [c, d] = words[1].to_le_bytes();
-    let [e, f] = words[2].to_le_bytes();
-    Ok([a, b, c, d, e, f])
-}
-
-/// Receive address register pair `i` set to `mac`, valid.
-pub(crate) fn write_rar(bar: &Bar0<'_>, i: usize, mac: &[u8; 6]) {
-    let low = u32::from_le_bytes([mac[0], mac[1], mac[2], mac[3]]);
-    regs::write_at(bar, i, regs::RAL::from_raw(low));
-    regs::write_at(
-        bar,
-        i,
-        regs::RAH::zeroed()
-            .with_addr(u16::from_le_bytes([mac[4], mac[5]]))
-            .with_av(true),
-    );
-}
-
-/// Receive address register pair `i` cleared (not valid).
-pub(crate) fn clear_rar(bar: &Bar0<'_>, i: usize) {
-    regs::write_at(bar, i, regs::RAH::zeroed());
-    regs::write_at(bar, i, regs::RAL::zeroed());
-}
-
-/// The multicast table bit for `addr` with `RCTL.MO` = 0 (e1000_hash_mc_addr: address bits
-/// 47:36, 12 bits selecting one of the 4096 bits of the 128-word table).
-pub(crate) fn mta_hash(addr: &[u8; 6]) -> u32 {
-    ((u32::from(addr[5]) << 8 | u32::from(addr[4])) >> 4) & 0xFFF
+    Ok(common::nvm_mac(&words))
 }
 
 /// Forces speed and duplex, or (`None`) returns to autonegotiation (e1000_set_spd_dplx,
@@ -421,15 +333,7 @@ pub(crate) fn set_link(bar: &Bar0<'_>, forced: Option<(Speed, bool)>) -> Result 
         // Back to autonegotiation: the link drops and comes back when it completes.
         return setup_copper_link(bar);
     };
-    let mut bmcr = match speed {
-        Speed::Mbps10 => 0,
-        Speed::Mbps100 => regs::BMCR_SPEED100,
-        Speed::Mbps1000 => regs::BMCR_SPEED1000,
-    };
-    if full {
-        bmcr |= regs::BMCR_FULLDPLX;
-    }
-    phy_write(bar, regs::PHY_BMCR, bmcr)?;
+    phy_write(bar, regs::PHY_BMCR, common::forced_bmcr(speed, full))?;
     bar.update(regs::CTRL, |c| {
         c.with_frcspd(true)
             .with_frcdpx(true)
@@ -446,12 +350,6 @@ pub(crate) fn link_forced(bar: &Bar0<'_>) -> bool {
     bar.read(regs::CTRL).frcspd()
 }
 
-/// Flow control: pause frames honoured (`rx`) and sent (`tx`).
-pub(crate) fn pause(bar: &Bar0<'_>) -> (bool, bool) {
-    let ctrl = bar.read(regs::CTRL);
-    (ctrl.rfce(), ctrl.tfce())
-}
-
 /// Sets flow control (e1000_force_mac_fc), with thresholds as C e1000 programs them for the
 /// 8254x's 48 KiB receive packet buffer (`PBA` = 48 KiB for standard frames).
 pub(crate) fn set_pause(bar: &Bar0<'_>, rx: bool, tx: bool) {
@@ -466,36 +364,11 @@ pub(crate) fn set_pause(bar: &Bar0<'_>, rx: bool, tx: bool) {
 }
 
 /// Hardware statistics registers (clear on read), accumulated by the watchdog and by
-/// `ethtool -S`: name, offset of the register, offset of the high half of 64-bit counters.
-///
-/// The same counters as rigb's table (the 82576 kept the 8254x's statistics block) plus the
-/// collision and TSO counters the 8254x adds; both tables belong in a shared Intel module
-/// (see Documentation/re1000.rst, "What is left").
-pub(crate) const HW_STATS: [(&str, usize, Option<usize>); 30] = {
+/// `ethtool -S`: the counters the 8254x shares with the 82576, then the collision and TSO
+/// counters of its own.
+pub(crate) const HW_STATS: [stats::HwStat; 30] = {
     use regs::offset as o;
-    [
-        ("rx_packets", o::<regs::GPRC>(), None),
-        ("tx_packets", o::<regs::GPTC>(), None),
-        ("rx_bytes", o::<regs::GORCL>(), Some(o::<regs::GORCH>())),
-        ("tx_bytes", o::<regs::GOTCL>(), Some(o::<regs::GOTCH>())),
-        ("rx_broadcast", o::<regs::BPRC>(), None),
-        ("tx_broadcast", o::<regs::BPTC>(), None),
-        ("rx_multicast", o::<regs::MPRC>(), None),
-        ("tx_multicast", o::<regs::MPTC>(), None),
-        ("rx_total_packets", o::<regs::TPR>(), None),
-        ("tx_total_packets", o::<regs::TPT>(), None),
-        ("rx_total_bytes", o::<regs::TORL>(), Some(o::<regs::TORH>())),
-        ("tx_total_bytes", o::<regs::TOTL>(), Some(o::<regs::TOTH>())),
-        ("rx_crc_errors", o::<regs::CRCERRS>(), None),
-        ("rx_missed_errors", o::<regs::MPC>(), None),
-        ("rx_no_buffer_count", o::<regs::RNBC>(), None),
-        ("rx_long_length_errors", o::<regs::ROC>(), None),
-        ("rx_short_length_errors", o::<regs::RUC>(), None),
-        ("rx_length_errors", o::<regs::RLEC>(), None),
-        ("tx_flow_control_xon", o::<regs::XONTXC>(), None),
-        ("rx_flow_control_xon", o::<regs::XONRXC>(), None),
-        ("tx_flow_control_xoff", o::<regs::XOFFTXC>(), None),
-        ("rx_flow_control_xoff", o::<regs::XOFFRXC>(), None),
+    stats::with_common([
         ("rx_align_errors", o::<regs::ALGNERRC>(), None),
         ("rx_symbol_errors", o::<regs::SYMERRS>(), None),
         ("rx_errors", o::<regs::RXERRC>(), None),
@@ -504,27 +377,13 @@ pub(crate) const HW_STATS: [(&str, usize, Option<usize>); 30] = {
         ("tx_multi_coll_ok", o::<regs::MCC>(), None),
         ("tx_abort_late_coll", o::<regs::LATECOL>(), None),
         ("tx_tcp_seg_good", o::<regs::TSCTC>(), None),
-    ]
+    ])
 };
-/// Positions in `HW_STATS` of the counters the netdev statistics use.
-pub(crate) const HW_MPRC: usize = 6;
-pub(crate) const HW_CRCERRS: usize = 12;
-pub(crate) const HW_MPC: usize = 13;
-pub(crate) const HW_ROC: usize = 15;
-pub(crate) const HW_RLEC: usize = 17;
-/// XON sent; XON received, XOFF sent and XOFF received follow.
-pub(crate) const HW_XON_TX: usize = 18;
-pub(crate) const HW_ALGNERRC: usize = 22;
-pub(crate) const HW_COLC: usize = 25;
+/// Positions in `HW_STATS` of the 8254x's counters the netdev statistics use.
+pub(crate) const HW_ALGNERRC: usize = stats::COMMON.len();
+pub(crate) const HW_COLC: usize = stats::COMMON.len() + 3;
 
 /// Reads the statistics registers (clearing them): `f(index in HW_STATS, value)`.
-pub(crate) fn read_stats(bar: &Bar0<'_>, mut f: impl FnMut(usize, u64)) {
-    for (i, (_, lo, hi)) in HW_STATS.iter().enumerate() {
-        // Low first: reading the high half clears both.
-        let mut v = u64::from(regs::read_offset(bar, *lo));
-        if let Some(hi) = hi {
-            v |= u64::from(regs::read_offset(bar, *hi)) << 32;
-        }
-        f(i, v);
-    }
+pub(crate) fn read_stats(bar: &Bar0<'_>, f: impl FnMut(usize, u64)) {
+    stats::read(bar, &HW_STATS, f)
 }

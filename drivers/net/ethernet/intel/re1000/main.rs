@@ -8,9 +8,8 @@
 //! interrupt, NAPI and transmit paths take its revocable guard; process-context callbacks,
 //! which may sleep, reach it through the bound parent device ([`mmio`]).
 
-use crate::hw::{
-    self, MacType, HW_ALGNERRC, HW_COLC, HW_CRCERRS, HW_MPC, HW_MPRC, HW_RLEC, HW_ROC,
-};
+use crate::e1000_common::stats::{self, CRCERRS, MPC, MPRC, RLEC, ROC};
+use crate::hw::{self, MacType, HW_ALGNERRC, HW_COLC, HW_STATS};
 use crate::irq::{self, IrqMode, ItrState};
 use crate::regs::{self, Bar0, BAR0_SIZE};
 use crate::ring::{RxRing, TxRing};
@@ -121,7 +120,7 @@ pub(crate) struct Re1000Data {
     pub(crate) removed: AtomicBool,
     #[pin]
     stats_lock: SpinLock<()>,
-    pub(crate) hw_stats: [AtomicU64; hw::HW_STATS.len()],
+    pub(crate) hw_stats: [AtomicU64; HW_STATS.len()],
     pub(crate) tx_timeouts: AtomicU64,
     pub(crate) resets: AtomicU64,
     /// Interrupt causes seen by the self-test's interrupt check.
@@ -191,18 +190,7 @@ impl Re1000Data {
     /// (e1000_update_stats); returns the good bytes received and sent since the last read.
     pub(crate) fn update_hw_stats(&self, bar: &Bar0<'_>) -> (u64, u64) {
         let _guard = self.stats_lock.lock();
-        let mut bytes = (0, 0);
-        hw::read_stats(bar, |i, v| {
-            match i {
-                2 => bytes.0 = v,
-                3 => bytes.1 = v,
-                _ => {}
-            }
-            if let Some(total) = self.hw_stats.get(i) {
-                add(total, v);
-            }
-        });
-        bytes
+        stats::accumulate(bar, &HW_STATS, &self.hw_stats)
     }
 }
 
@@ -479,17 +467,17 @@ impl dev::Driver for Re1000 {
         };
         let st = &qv.stats;
         let hw = |i: usize| get(&data.hw_stats[i]);
-        let length_errors = hw(HW_RLEC) + hw(HW_ROC);
+        let length_errors = hw(RLEC) + hw(ROC);
         stats
             .rx_packets(get(&st.rx_packets))
             .rx_bytes(get(&st.rx_bytes))
             .tx_packets(get(&st.tx_packets))
             .tx_bytes(get(&st.tx_bytes))
-            .rx_errors(get(&st.rx_errors) + hw(HW_CRCERRS) + hw(HW_ALGNERRC) + length_errors)
-            .rx_crc_errors(hw(HW_CRCERRS))
+            .rx_errors(get(&st.rx_errors) + hw(CRCERRS) + hw(HW_ALGNERRC) + length_errors)
+            .rx_crc_errors(hw(CRCERRS))
             .rx_length_errors(length_errors)
-            .rx_missed_errors(hw(HW_MPC))
-            .multicast(hw(HW_MPRC))
+            .rx_missed_errors(hw(MPC))
+            .multicast(hw(MPRC))
             .collisions(hw(HW_COLC))
             .rx_dropped(get(&st.rx_alloc_failed))
             .tx_dropped(get(&st.tx_dropped));
@@ -538,12 +526,7 @@ impl dev::Driver for Re1000 {
                 }
             });
         }
-        mode.for_each_mc(|a| {
-            let h = hw::mta_hash(a);
-            if let Some(word) = tables.mta.get_mut((h >> 5) as usize) {
-                *word |= 1 << (h & 31);
-            }
-        });
+        mode.for_each_mc(|a| hw::mta_set(&mut tables.mta, a));
         tables.write(bar);
         *data.rx_tables.lock() = tables;
         data.rx_filter.store(filter.into_raw(), Ordering::Relaxed);
@@ -684,12 +667,12 @@ fn probe<'bound>(pdev: &'bound pci::Device<Core<'_>>) -> Result<Re1000Pci<'bound
     // A bad checksum means the image (and its address) cannot be trusted: refuse the device,
     // as C e1000 does.
     let sum = hw::eeprom_checksum(&bar, mac)?;
-    if sum != regs::EEPROM_SUM {
+    if sum != regs::NVM_SUM {
         pr_err!(
             "re1000 {}: EEPROM checksum is not valid ({:#06x}, expected {:#06x})\n",
             pci_name,
             sum,
-            regs::EEPROM_SUM
+            regs::NVM_SUM
         );
         return Err(EIO);
     }

@@ -10,14 +10,18 @@
 //! | `tx.rs` | transmit: checksum and TSO contexts, mapping, completion |
 //! | `rx.rs` | receive: NAPI poll, ring, multi-buffer jumbo frames, checksum status, refill |
 //! | `irq.rs` | the one interrupt (INTx or MSI), its handler, ITR moderation |
-//! | `ring.rs` | descriptor formats and rings |
-//! | `hw.rs` | reset, Microwire EEPROM, MDIC PHY, link, statistics registers (e1000_hw.c) |
+//! | `ring.rs` | descriptor formats, on `kernel::net::ring`'s rings |
+//! | `hw.rs` | reset, Microwire EEPROM, copper link, statistics registers (e1000_hw.c) |
 //! | `ethtool.rs` | ethtool operations and self-tests (e1000_ethtool.c) |
 //! | `regs.rs` | register definitions (e1000_hw.h) |
+//! | `../e1000_common/` | shared with rigb: common registers, MDIC, statistics, self-tests |
 
 // The driver data has many fields; `try_pin_init!` recurses once per field.
 #![recursion_limit = "256"]
 
+// Shared with rigb as source: see its module documentation.
+#[path = "../e1000_common/mod.rs"]
+mod e1000_common;
 mod ethtool;
 mod hw;
 mod irq;

@@ -2,20 +2,15 @@
 
 //! Descriptor rings: the 8254x's legacy receive descriptor, its extended transmit data and
 //! context descriptors (`struct e1000_rx_desc`, `e1000_tx_desc`, `e1000_context_desc` of the
-//! C e1000 driver), the coherent memory holding them, and the software state of a transmit and
-//! a receive ring.
-//!
-//! The ring memory and its buffer bookkeeping are the same as rigb's (`rigb/ring.rs`): only
-//! the descriptor formats differ. They belong in one shared place (see
-//! Documentation/re1000.rst, "What is left"); until then this file carries a copy.
-//!
-//! Ring index arithmetic is free of divisions: the NAPI poll must keep no panic path that
-//! objtool cannot follow.
+//! C e1000 driver) and the status bits the driver polls, on the rings of `kernel::net::ring`
+//! (the coherent memory, the index arithmetic and the buffer bookkeeping, which rigb uses
+//! too: only the descriptor formats are the 8254x's own).
 
+use core::ops::{Deref, DerefMut};
 use kernel::device::{self, Bound};
-use kernel::dma::{Coherent, CoherentView, DmaAddress};
-use kernel::io::{io_project, io_read, Io};
-use kernel::net::skbuff::{FragMapping, MappedSkBuff, SkBuff};
+use kernel::dma::DmaAddress;
+pub(crate) use kernel::net::ring::{DescRing, Ring, TxBuf};
+use kernel::net::skbuff::{MappedSkBuff, SkBuff};
 use kernel::prelude::*;
 
 /// Transmit data descriptor (extended format, `DEXT` with `DTYP` = data): a buffer and how to
@@ -161,136 +156,26 @@ impl RxDesc {
     }
 }
 
-/// The descriptors of a ring, in coherent memory the device reads and writes.
-///
-/// A descriptor is 16 bytes; the allocation holds them as `[u64; 2]` and each access views one
-/// as the format at hand. Accesses are volatile copies, as with memory the device writes.
-pub(crate) struct DescRing(Coherent<[[u64; 2]]>);
-
-impl DescRing {
-    fn new(dev: &device::Device<Bound>, count: usize) -> Result<Self> {
-        Ok(Self(Coherent::zeroed_slice(dev, count, GFP_KERNEL)?))
-    }
-
-    /// Bus address of the ring (for `TDBAL`/`RDBAL` and their high halves).
-    pub(crate) fn dma_address(&self) -> DmaAddress {
-        self.0.dma_address()
-    }
-
-    /// Length of the ring in bytes (`TDLEN`/`RDLEN`).
-    pub(crate) fn bytes(&self) -> usize {
-        self.0.size()
-    }
-
-    /// Descriptor `i` viewed as `D`.
-    fn slot<D: FromBytes + IntoBytes>(&self, i: usize) -> Result<CoherentView<'_, D>> {
-        io_project!(self.0, [try: i]).try_cast::<D>()
-    }
-
-    /// Writes descriptor `i` (ignored beyond the ring: indices come from the ring's own
-    /// arithmetic).
-    pub(crate) fn write<D: FromBytes + IntoBytes>(&self, i: usize, desc: D) {
-        if let Ok(slot) = self.slot::<D>(i) {
-            slot.copy_write(desc);
-        }
-    }
-
-    /// Reads descriptor `i`.
-    pub(crate) fn read<D: FromBytes + IntoBytes>(&self, i: usize) -> Option<D> {
-        self.slot::<D>(i).ok().map(|slot| slot.copy_read())
-    }
-
-    /// Whether the device wrote transmit descriptor `i` back (`DD`).
-    pub(crate) fn tx_done(&self, i: usize) -> bool {
-        self.slot::<TxDesc>(i)
-            .is_ok_and(|wb| u32::from_le(io_read!(wb, .upper)) & TxDesc::STAT_DD != 0)
-    }
-
-    /// The status byte of receive descriptor `i`, alone (read it before the rest).
-    pub(crate) fn rx_status(&self, i: usize) -> Option<u8> {
-        self.slot::<RxDesc>(i).ok().map(|wb| io_read!(wb, .status))
-    }
+/// Whether the device wrote transmit descriptor `i` back (`DD` in `upper`, the high half of
+/// its second word).
+pub(crate) fn tx_done(desc: &DescRing, i: usize) -> bool {
+    desc.read_word(i, 1)
+        .is_some_and(|w| (w >> 32) as u32 & TxDesc::STAT_DD != 0)
 }
 
-/// The ring index after `i`.
-pub(crate) fn next(i: usize, size: usize) -> usize {
-    if i + 1 >= size {
-        0
-    } else {
-        i + 1
-    }
-}
-
-/// Slots in use between `clean` and `used` (the next to clean and the next to use).
-fn used(clean: usize, next_to_use: usize, size: usize) -> usize {
-    if next_to_use >= clean {
-        next_to_use - clean
-    } else {
-        next_to_use + size - clean
-    }
-}
-
-fn empty_slots<T>(size: usize) -> Result<KVec<Option<T>>> {
-    let mut v = KVec::with_capacity(size, GFP_KERNEL)?;
-    for _ in 0..size {
-        v.push(None, GFP_KERNEL)?;
-    }
-    Ok(v)
-}
-
-/// What a transmit ring slot holds until its descriptor is done.
-pub(crate) enum TxBuf {
-    /// The first descriptor of a frame: the frame (its head mapped), its last descriptor and
-    /// what it counts for (segments and bytes on the wire, for statistics and BQL).
-    Head {
-        skb: MappedSkBuff,
-        eop: usize,
-        segs: u32,
-        bytes: u32,
-    },
-    /// A page fragment of the frame whose head sits in an earlier slot, unmapped on drop.
-    Frag { _mapping: FragMapping },
+/// The status byte of receive descriptor `i` (byte 4 of its second word), alone: read it
+/// before the rest.
+pub(crate) fn rx_status(desc: &DescRing, i: usize) -> Option<u8> {
+    desc.read_word(i, 1).map(|w| (w >> 32) as u8)
 }
 
 /// A transmit ring (`struct e1000_tx_ring`).
-pub(crate) struct TxRing {
-    pub(crate) desc: DescRing,
-    pub(crate) bufs: KVec<Option<TxBuf>>,
-    pub(crate) next_to_use: usize,
-    pub(crate) next_to_clean: usize,
-}
+pub(crate) type TxRing = Ring<TxBuf>;
 
-impl TxRing {
-    pub(crate) fn new(dev: &device::Device<Bound>, size: usize) -> Result<Self> {
-        Ok(Self {
-            desc: DescRing::new(dev, size)?,
-            bufs: empty_slots(size)?,
-            next_to_use: 0,
-            next_to_clean: 0,
-        })
-    }
-
-    pub(crate) fn size(&self) -> usize {
-        self.bufs.len()
-    }
-
-    /// Descriptors that can be used; one stays free so that a full ring is not empty.
-    pub(crate) fn free_slots(&self) -> usize {
-        let size = self.size();
-        size - 1 - used(self.next_to_clean, self.next_to_use, size)
-    }
-
-    pub(crate) fn next(&self, i: usize) -> usize {
-        next(i, self.size())
-    }
-}
-
-/// A receive ring (`struct e1000_rx_ring`).
+/// A receive ring (`struct e1000_rx_ring`): the ring of mapped buffers, and how the driver
+/// receives into it.
 pub(crate) struct RxRing {
-    pub(crate) desc: DescRing,
-    pub(crate) bufs: KVec<Option<MappedSkBuff>>,
-    pub(crate) next_to_clean: usize,
-    pub(crate) next_to_use: usize,
+    ring: Ring<MappedSkBuff>,
     /// Size of each receive buffer.
     pub(crate) buf_len: u32,
     /// A frame spanning several buffers, copied together until its last descriptor (jumbo
@@ -303,30 +188,24 @@ pub(crate) struct RxRing {
 impl RxRing {
     pub(crate) fn new(dev: &device::Device<Bound>, size: usize, buf_len: u32) -> Result<Self> {
         Ok(Self {
-            desc: DescRing::new(dev, size)?,
-            bufs: empty_slots(size)?,
-            next_to_clean: 0,
-            next_to_use: 0,
+            ring: Ring::new(dev, size)?,
             buf_len,
             partial: None,
             discarding: false,
         })
     }
+}
 
-    pub(crate) fn size(&self) -> usize {
-        self.bufs.len()
-    }
+impl Deref for RxRing {
+    type Target = Ring<MappedSkBuff>;
 
-    pub(crate) fn next(&self, i: usize) -> usize {
-        next(i, self.size())
+    fn deref(&self) -> &Self::Target {
+        &self.ring
     }
 }
 
-/// The low and high halves of a bus address, for register pairs.
-pub(crate) fn lower_32_bits(addr: DmaAddress) -> u32 {
-    addr as u32
-}
-
-pub(crate) fn upper_32_bits(addr: DmaAddress) -> u32 {
-    (addr >> 32) as u32
+impl DerefMut for RxRing {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.ring
+    }
 }

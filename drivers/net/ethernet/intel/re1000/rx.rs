@@ -78,7 +78,7 @@ fn clean(ctx: &NapiPoll<'_, QVector>, bar: &Bar0<'_>, frames: &mut SkBuffList) -
     let mut done = 0;
     while done < budget {
         let i = rx.next_to_clean;
-        let Some(status) = rx.desc.rx_status(i) else {
+        let Some(status) = ring::rx_status(&rx.desc, i) else {
             break;
         };
         if status & RxDesc::STAT_DD == 0 {
@@ -189,7 +189,7 @@ fn receive(
     }
     if data.loopback.load(Ordering::Relaxed) {
         // The self-test's frames are checked and counted, not passed up.
-        if crate::ethtool::is_loopback_frame(skb.head_data()) {
+        if kernel::net::ethtool::is_loopback_frame(skb.head_data()) {
             data.loopback_ok.fetch_add(1, Ordering::Relaxed);
         }
         return None;
@@ -272,8 +272,8 @@ pub(crate) fn configure(bar: &Bar0<'_>, data: &crate::re1000_main::Re1000Data, r
         bar.write_reg(regs::RADV::from_raw(data.rx_abs_int_delay));
     }
     bar.write_reg(regs::RDLEN::from_raw(rx.desc.bytes() as u32));
-    bar.write_reg(regs::RDBAH::from_raw(ring::upper_32_bits(base)));
-    bar.write_reg(regs::RDBAL::from_raw(ring::lower_32_bits(base)));
+    bar.write_reg(regs::RDBAH::from_raw(regs::upper_32_bits(base)));
+    bar.write_reg(regs::RDBAL::from_raw(regs::lower_32_bits(base)));
     bar.write_reg(regs::RDT::zeroed());
     bar.write_reg(regs::RDH::zeroed());
     // TCP/UDP checksum offload (and the IP header's, which the descriptor reports apart).

@@ -42,8 +42,8 @@ const COLLISION_DISTANCE: u32 = 63;
 pub(crate) fn configure(bar: &Bar0<'_>, data: &Re1000Data, tx: &TxRing) -> Result {
     let base = tx.desc.dma_address();
     bar.write_reg(regs::TDLEN::from_raw(tx.desc.bytes() as u32));
-    bar.write_reg(regs::TDBAH::from_raw(ring::upper_32_bits(base)));
-    bar.write_reg(regs::TDBAL::from_raw(ring::lower_32_bits(base)));
+    bar.write_reg(regs::TDBAH::from_raw(regs::upper_32_bits(base)));
+    bar.write_reg(regs::TDBAL::from_raw(regs::lower_32_bits(base)));
     bar.write_reg(regs::TDT::zeroed());
     bar.write_reg(regs::TDH::zeroed());
     bar.write_reg(
@@ -294,18 +294,12 @@ fn map(
         let slot = i;
         write_buf(tx, &mut i, frag.dma_handle(), frag.len());
         if let Some(buf) = tx.bufs.get_mut(slot) {
-            *buf = Some(TxBuf::Frag { _mapping: frag });
+            *buf = Some(TxBuf::Frag(frag));
         }
     }
     let Some((last, desc)) = pending.filter(|_| !failed) else {
         // Undo: unmap the fragments mapped so far; nothing was handed to the device.
-        let mut j = first;
-        while j != i {
-            if let Some(buf) = tx.bufs.get_mut(j) {
-                *buf = None;
-            }
-            j = tx.next(j);
-        }
+        tx.clear_slots(first, i);
         return None;
     };
     tx.desc
@@ -329,47 +323,10 @@ pub(crate) fn clean(dev: &Device<Re1000>, qv: &QVector, budget: u32) -> bool {
     let Some(tx) = (*guard).as_mut() else {
         return true;
     };
-    let (mut packets, mut bytes) = (0u32, 0u32);
-    let mut frames = 0;
-    while tx.next_to_clean != tx.next_to_use && frames < budget {
-        let i = tx.next_to_clean;
-        let eop = match tx.bufs.get(i) {
-            Some(Some(TxBuf::Head { eop, .. })) => *eop,
-            _ => {
-                // Only the first slot of a frame (or a context descriptor) can be here.
-                if let Some(buf) = tx.bufs.get_mut(i) {
-                    *buf = None;
-                }
-                tx.next_to_clean = tx.next(i);
-                continue;
-            }
-        };
-        if !tx.desc.tx_done(eop) {
-            break;
-        }
-        let mut j = i;
-        loop {
-            if let Some(TxBuf::Head {
-                skb,
-                segs,
-                bytes: b,
-                ..
-            }) = tx.bufs.get_mut(j).and_then(Option::take)
-            {
-                packets += segs;
-                bytes += b;
-                skb.unmap().consume();
-            }
-            if j == eop {
-                break;
-            }
-            j = tx.next(j);
-        }
-        tx.next_to_clean = tx.next(eop);
-        frames += 1;
-    }
+    let cleaned = tx.clean(budget, ring::tx_done);
+    let (packets, bytes) = (cleaned.packets, cleaned.bytes);
     let free = tx.free_slots();
-    let done = tx.next_to_clean == tx.next_to_use || frames < budget;
+    let done = tx.next_to_clean == tx.next_to_use || cleaned.frames < budget;
     drop(guard);
     if packets > 0 {
         qv.itr.add_tx(packets, bytes);
