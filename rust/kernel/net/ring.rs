@@ -210,11 +210,16 @@ impl Ring<TxBuf> {
     /// unmapped and consumed, their fragments unmapped.
     pub fn clean(&mut self, budget: u32, done: impl Fn(&DescRing, usize) -> bool) -> TxCleaned {
         let mut cleaned = TxCleaned::default();
-        while self.next_to_clean != self.next_to_use && cleaned.frames < budget {
+        let size = self.size();
+        // Slots visited: indices are the driver's to set, so an `eop` or a `next_to_use`
+        // outside the ring must not make this loop forever; one round of the ring at most.
+        let mut visited = 0;
+        while self.next_to_clean != self.next_to_use && cleaned.frames < budget && visited < size {
             let i = self.next_to_clean;
             let eop = match self.bufs.get(i) {
-                Some(Some(TxBuf::Head { eop, .. })) => *eop,
+                Some(Some(TxBuf::Head { eop, .. })) if *eop < size => *eop,
                 _ => {
+                    visited += 1;
                     // Only the first slot of a frame (or a context descriptor, holding
                     // nothing) can be here; skip anything else.
                     if let Some(buf) = self.bufs.get_mut(i) {
@@ -234,11 +239,12 @@ impl Ring<TxBuf> {
                     skb, segs, bytes, ..
                 }) = self.bufs.get_mut(j).and_then(Option::take)
                 {
-                    cleaned.packets += segs;
-                    cleaned.bytes += bytes;
+                    cleaned.packets = cleaned.packets.saturating_add(segs);
+                    cleaned.bytes = cleaned.bytes.saturating_add(bytes);
                     skb.unmap().consume();
                 }
-                if j == eop {
+                visited += 1;
+                if j == eop || visited >= size {
                     break;
                 }
                 j = self.next(j);
