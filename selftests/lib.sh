@@ -1,13 +1,64 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
-# Shared helpers for rnet's guest-side selftests, on top of the kernel's own KTAP helpers
-# (tools/testing/selftests/kselftest/ktap_helpers.sh from the kernel tree the VM booted).
+# Shared helpers for rnet's selftests, on top of the kernel's own KTAP helpers
+# (tools/testing/selftests/kselftest/ktap_helpers.sh). Installed with every suite (each
+# suite's Makefile lists it in TEST_INCLUDES), next to the suite directories.
 #
-# Environment (set by qemu/check.sh and selftests/run_tests.sh): RNET_KTREE (kernel tree),
-# RNET_MODDIR (built project modules), RNET_TOP (repository).
+# Environment: RNET_MODDIR, the rnet module build directory (net/rlo.ko, ...; tests that do
+# not find their module there are skipped); RNET_KTREE, the kernel tree (the YNL CLI, the
+# netlink specs and the C drivers compared with rnet's).
 
-# shellcheck source=/dev/null
-. "$RNET_KTREE/tools/testing/selftests/kselftest/ktap_helpers.sh"
+# In a kselftest install, and in a kernel tree with rnet's selftests/ at
+# tools/testing/selftests/rnet, the kernel's helpers are beside this directory; run from rnet's
+# own tree (qemu/guest_bench.sh), they come from RNET_KTREE.
+rnet_lib_dir=$(dirname "${BASH_SOURCE[0]}")
+if [ -r "$rnet_lib_dir/../kselftest/ktap_helpers.sh" ]; then
+	# shellcheck source=/dev/null
+	. "$rnet_lib_dir/../kselftest/ktap_helpers.sh"
+else
+	# shellcheck source=/dev/null
+	. "${RNET_KTREE:?RNET_KTREE must name the kernel tree}/tools/testing/selftests/kselftest/ktap_helpers.sh"
+fi
+
+# require REASON COMMAND...: what a test needs from the machine, checked before its plan:
+# unless COMMAND succeeds the whole test is skipped ("1..0 # SKIP REASON" and kselftest's exit
+# code 4, which the runner reports as "ok N ... # SKIP").
+require() {
+	local reason=$1
+	shift
+	"$@" >/dev/null 2>&1 && return 0
+	ktap_print_header
+	ktap_skip_all "$reason"
+	exit "$KSFT_SKIP"
+}
+
+# require_rnet_module KO: skips the test unless it runs as root and the module file KO (under
+# RNET_MODDIR) is there.
+require_rnet_module() {
+	require "needs root" test "$(id -u)" = 0
+	require "needs $(basename "$1") from RNET_MODDIR, rnet's module build directory (now '${RNET_MODDIR:-}')" \
+		test -r "$1"
+}
+
+# is_82576 PCI-FUNCTION...: every one of these PCI functions is an Intel 82576 (QEMU's
+# -device igb), e.g. is_82576 0000:01:00.0 0000:02:00.0
+is_82576() {
+	local fn
+	for fn; do
+		[ "$(cat "/sys/bus/pci/devices/$fn/vendor" "/sys/bus/pci/devices/$fn/device" 2>/dev/null |
+			tr '\n' ' ')" = "0x8086 0x10c9 " ] || return 1
+	done
+}
+
+# kernel_module NAME PATH: loads the kernel's own module NAME (a C driver compared with rnet's):
+# from the kernel build tree (PATH inside RNET_KTREE) if it has one, else with modprobe.
+kernel_module() {
+	if [ -r "${RNET_KTREE:-}/$2" ]; then
+		insmod "$RNET_KTREE/$2"
+	else
+		modprobe "$1"
+	fi
+}
 
 # check DESCRIPTION COMMAND...: one test point, passing when COMMAND succeeds. On failure the
 # command's output is printed as KTAP diagnostics so the log says why.

@@ -7,14 +7,18 @@
 # jumbo frames, filtering, every ethtool query, bad parameters, a transmit timeout and its reset,
 # MSI and INTx mode, unload under traffic.
 set -u
+# shellcheck source=selftests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
-KO=$RNET_MODDIR/drivers/net/ethernet/intel/rigb/rigb.ko
+KO=${RNET_MODDIR:-}/drivers/net/ethernet/intel/rigb/rigb.ko
 A=0000:01:00.0
 B=0000:02:00.0
 S=0000:03:00.0
-YNL="/usr/bin/python3 $RNET_KTREE/tools/net/ynl/pyynl/cli.py --spec $RNET_KTREE/Documentation/netlink/specs/netdev.yaml"
+YNL="/usr/bin/python3 ${RNET_KTREE:-}/tools/net/ynl/pyynl/cli.py --spec ${RNET_KTREE:-}/Documentation/netlink/specs/netdev.yaml"
 
+require_rnet_module "$KO"
+require "needs RNET_KTREE (the kernel tree: YNL's cli.py and the netdev spec)" test -r "${RNET_KTREE:-}/tools/net/ynl/pyynl/cli.py"
+require "needs 82576 NICs at $A and $B on one link (QEMU: -device igb, see qemu/vm.sh)" is_82576 $A $B
 ktap_print_header
 # Every check line runs once, except the three in the interrupt-mode loop, which run twice.
 ktap_set_plan "$(($(grep -cE "^\s*(check|check_eq) " "$0") + 3))"
@@ -247,7 +251,7 @@ sys.exit(0 if max(v & 0x7FFC for v in eitr) > 196 else 1)'
 iperf_to 4 >/dev/null 2>&1 &
 traffic=$!
 raised=no
-for i in $(seq 8); do
+for _ in $(seq 8); do
 	sleep 0.5
 	eitr_above_floor && raised=yes && break
 done
@@ -278,7 +282,7 @@ wait_carrier "$ea"
 check "MTU 9000 on both ends" sh -c "ip link set $ea mtu 9000 && ip -n rgb link set $eb mtu 9000"
 wait_carrier "$eb" rgb
 wait_carrier "$ea"
-check "8972-byte ping, do not fragment" ping -q -c 3 -i 0.2 -W 5 -M do -s 8972 10.5.0.2
+check "8972-byte ping, do not fragment" ping -q -c 3 -i 0.2 -W 5 -M "do" -s 8972 10.5.0.2
 check "iperf3 TCP at MTU 9000" iperf_to 2
 ip link set "$ea" mtu 1500
 ip -n rgb link set "$eb" mtu 1500
@@ -349,7 +353,7 @@ ip link set "$es" down
 check_eq "$B while bound: enabled, bus master" "1 1" "$(pci_state $B)"
 check "unbind $B from rigb" sh -c "echo $B > /sys/bus/pci/drivers/rigb/unbind"
 check_eq "unbind disabled $B and cleared bus mastering" "0 0" "$(pci_state $B)"
-check "insmod the C igb" insmod "$RNET_KTREE/drivers/net/ethernet/intel/igb/igb.ko"
+check "load the C igb" kernel_module igb drivers/net/ethernet/intel/igb/igb.ko
 [ "$(driver_of $B)" = igb ] || echo $B >/sys/bus/pci/drivers/igb/bind 2>/dev/null
 check_eq "$B now on igb" igb "$(driver_of $B)"
 eb=$(netdev_of $B)

@@ -6,14 +6,18 @@
 # Two more 82576 (X and Y, on a hub of their own; qemu/check.sh adds them to this boot) have the
 # same multicast MAC in their NVM: each must get a random address of its own, with a warning.
 set -u
+# shellcheck source=selftests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
-KO=$RNET_MODDIR/drivers/net/ethernet/intel/rigb/rigb.ko
+KO=${RNET_MODDIR:-}/drivers/net/ethernet/intel/rigb/rigb.ko
 A=0000:01:00.0
 B=0000:02:00.0
 X=0000:05:00.0
 Y=0000:06:00.0
 
+require_rnet_module "$KO"
+require "needs a kernel booted with pci=nomsi" grep -qw pci=nomsi /proc/cmdline
+require "needs 82576 NICs at $A, $B, $X and $Y (qemu/check.sh's pci=nomsi boot)" is_82576 $A $B $X $Y
 ktap_print_header
 ktap_set_plan "$(grep -cE "^\s*(check|check_eq) " "$0")"
 

@@ -4,12 +4,14 @@
 # that really crosses rlo0 (policy routing keeps it off `lo`), checked through the device's own
 # counters and a packet capture.
 set -u
+# shellcheck source=selftests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
-KO=$RNET_MODDIR/net/rlo.ko
+KO=${RNET_MODDIR:-}/net/rlo.ko
 SRC=10.99.0.1
 SRC6=fd00:99::1
 
+require_rnet_module "$KO"
 ktap_print_header
 ktap_set_plan "$(grep -c "^check" "$0")"
 

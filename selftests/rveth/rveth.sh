@@ -5,13 +5,16 @@
 # moves and deletion, channels, offloads compared with the kernel's veth, GRO through NAPI,
 # malformed requests answered like veth, and unload under traffic.
 set -u
+# shellcheck source=selftests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
-KO=$RNET_MODDIR/net/rveth.ko
+KO=${RNET_MODDIR:-}/net/rveth.ko
 NEWLINK="python3 $(dirname "$0")/rtnl_newlink.py"
-YNL="/usr/bin/python3 $RNET_KTREE/tools/net/ynl/pyynl/cli.py --spec $RNET_KTREE/Documentation/netlink/specs/netdev.yaml"
-export IP_LIB_DIR=$RNET_MODDIR/iproute2
+YNL="/usr/bin/python3 ${RNET_KTREE:-}/tools/net/ynl/pyynl/cli.py --spec ${RNET_KTREE:-}/Documentation/netlink/specs/netdev.yaml"
+export IP_LIB_DIR=${RNET_MODDIR:-}/iproute2
 
+require_rnet_module "$KO"
+require "needs RNET_KTREE (the kernel tree: YNL's cli.py and the netdev spec)" test -r "${RNET_KTREE:-}/tools/net/ynl/pyynl/cli.py"
 ktap_print_header
 ktap_set_plan "$(grep -cE "^\s*(check|check_eq|bad_request) " "$0")"
 
@@ -22,7 +25,7 @@ iflink() { cat "/sys/class/net/$1/iflink"; }
 nstat_of() { ip netns exec "$1" cat "/sys/class/net/$2/statistics/$3"; }
 
 check "insmod rveth" insmod "$KO"
-check "insmod the kernel's veth for comparison" insmod "$RNET_KTREE/drivers/net/veth.ko"
+check "load the kernel's veth for comparison" kernel_module veth drivers/net/veth.ko
 
 # --- creation, naming, deletion -----------------------------------------------------------
 check "ip link add rva type rveth peer name rvb (iproute2 plugin)" \
@@ -91,8 +94,8 @@ check "iperf3 TCP rns1 -> rns2" ip netns exec rns1 iperf3 -c 10.2.0.2 -t 2
 # IPv6 housekeeping (router solicitations, MLD) may still be crossing: compare the counters of
 # both ends at the same moment, retrying until a reading has nothing in flight.
 same_counters() { # ns-a dev-a counter-a ns-b dev-b counter-b
-	local i
-	for i in $(seq 25); do
+	local _
+	for _ in $(seq 25); do
 		[ "$(nstat_of "$1" "$2" "$3")" = "$(nstat_of "$4" "$5" "$6")" ] && return 0
 		sleep 0.2
 	done
