@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# make check: build the check kernel and the modules, boot the VM, run every selftest suite
-# and summarise the guest's KTAP as "N passed, N failed, N skipped".
+# make check: build the check kernel and the modules, install the selftests with the kernel's
+# kselftest Makefile (selftests/Makefile), boot the VM, run every suite there with kselftest's
+# run_kselftest.sh (selftests/run_tests.sh) and summarise the guest's KTAP as "N passed,
+# N failed, N skipped".
 #
 #   RNET_SUITES="rlo" make check     run a subset
-#   RNET_SUITE_TIMEOUT=<s>           time limit of each suite in the guest (default 1500)
+#   RNET_SUITE_TIMEOUT=<s>           overrides each test's time limit from its suite's settings
 #   RNET_CHECK_TIMEOUT=<s>           time limit of a VM boot (default 3600)
 #
 # When re1000 is among the suites, the first boot gains three 8254x on a QEMU hub of their own
@@ -27,6 +29,15 @@ echo "check: kernel and modules ready after $((SECONDS - start)) s"
 
 VM_SHARE=$(mktemp -d /tmp/rnet-check.XXXXXX)
 export VM_SHARE
+# The kselftest install the guest runs, built by the kernel tree's own kselftest Makefile.
+ksft=$VM_SHARE/kselftest
+if ! make -C "$selftests" KDIR="$tree" STAGING="$VM_SHARE/kselftest-build" INSTALL_PATH="$ksft" \
+	install >"$VM_SHARE/kselftest-install.log" 2>&1; then
+	tail -n 30 "$VM_SHARE/kselftest-install.log"
+	echo "check: the kselftest install failed"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
 ktap=$VM_SHARE/ktap.txt
 : >"$ktap"
 
@@ -39,7 +50,7 @@ run_suites() {
 	tail -n +1 -F "$out" 2>/dev/null &
 	tailer=$!
 	vm_run "$tree" "${RNET_CHECK_TIMEOUT:-3600}" "$console" \
-		"RNET_KTREE=$tree RNET_MODDIR=$moddir RNET_SUITE_TIMEOUT=${RNET_SUITE_TIMEOUT:-1500} bash $selftests/run_tests.sh $out $*"
+		"RNET_KTREE=$tree RNET_MODDIR=$moddir RNET_KSFT=$ksft ${RNET_SUITE_TIMEOUT:+RNET_SUITE_TIMEOUT=$RNET_SUITE_TIMEOUT} bash $selftests/run_tests.sh $out $*"
 	vm_rc=$?
 	sleep 1
 	kill "$tailer" 2>/dev/null

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Guest-side test runner: runs each suite (a KTAP-emitting script) as a subtest of one KTAP
-# document, then checks the kernel log for splats (WARNING, BUG, lockdep, KASAN, kmemleak).
+# Guest-side runner of make check. One KTAP document: the kernel crate's KUnit results from
+# the boot log, rnet's suites run by kselftest's own runner (run_kselftest.sh of the kselftest
+# install qemu/check.sh made on the host: make -C selftests KDIR=... install), then a check of
+# the kernel log for splats (WARNING, BUG, lockdep, KASAN, kmemleak after two scans).
 #
-#   run_tests.sh OUTFILE SUITE...      e.g. run_tests.sh /share/ktap.txt rlo
+#   run_tests.sh OUTFILE SUITE...      e.g. run_tests.sh /share/ktap.txt rlo rveth
 #
-# Each suite gets RNET_SUITE_TIMEOUT seconds (default 1500: under TCG with KASAN on a busy
-# 2-core host rigb alone took ~810 s, and its autoload subtest adds a few minutes).
+# RNET_KSFT names the install; each SUITE is its collection rnet/SUITE. Each test's time limit
+# is its suite's `settings` timeout; RNET_SUITE_TIMEOUT, if set, overrides it (run_kselftest.sh
+# --override-timeout). The suites need RNET_MODDIR and RNET_KTREE (see selftests/lib.sh).
 #
 # Writes KTAP to OUTFILE as it goes; the last line is "# rnet: done" once everything ran, so
 # the host can tell a finished run from a guest that died.
@@ -17,8 +20,6 @@ set -u
 {
 out=$1
 shift
-here=$(cd "$(dirname "$0")" && pwd)
-export RNET_TOP=${RNET_TOP:-$(dirname "$here")}
 
 exec >"$out" 2>&1
 # KUnit runs the kernel crate's doctests (rust_doctests_kernel, which include rnet's
@@ -27,7 +28,7 @@ exec >"$out" 2>&1
 kunit=0
 dmesg | grep -q 'Subtest: rust_doctests_kernel' && kunit=1
 echo "TAP version 13"
-echo "1..$(($# + 1 + kunit))"
+echo "1..$((2 + kunit))"
 n=0
 if [ "$kunit" = 1 ]; then
 	n=$((n + 1))
@@ -41,16 +42,19 @@ if [ "$kunit" = 1 ]; then
 		echo "ok $n kunit"
 	fi
 fi
+# The suites: kselftest nests each test's own KTAP under a "# " prefix.
+n=$((n + 1))
+collections=()
 for suite in "$@"; do
-	n=$((n + 1))
-	script=$here/$suite/$suite.sh
-	echo "# Subtest: $suite"
-	if timeout "${RNET_SUITE_TIMEOUT:-1500}" bash "$script" 2>&1 | sed -u 's/^/    /'; [ "${PIPESTATUS[0]}" = 0 ]; then
-		echo "ok $n $suite"
-	else
-		echo "not ok $n $suite"
-	fi
+	collections+=(-c "rnet/$suite")
 done
+echo "# Subtest: kselftest"
+if "${RNET_KSFT:?}/run_kselftest.sh" "${collections[@]}" \
+	${RNET_SUITE_TIMEOUT:+-o "$RNET_SUITE_TIMEOUT"} 2>&1 | sed -u 's/^/    /'; [ "${PIPESTATUS[0]}" = 0 ]; then
+	echo "ok $n kselftest"
+else
+	echo "not ok $n kselftest"
+fi
 
 # Kernel log: any splat anywhere in the run fails the run, as its own test.
 n=$((n + 1))
