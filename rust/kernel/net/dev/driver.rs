@@ -358,9 +358,10 @@ impl<T: Driver> Adapter<T> {
 
     /// # Safety
     ///
-    /// Called by the core as `get_base_stats`; the pointers are valid for the call.
+    /// Called by the core as `get_base_stats` on a device of driver `T`; the pointers are valid
+    /// for the call.
     unsafe extern "C" fn base_stats_callback(
-        _dev: *mut bindings::net_device,
+        dev: *mut bindings::net_device,
         rx: *mut bindings::netdev_queue_stats_rx,
         tx: *mut bindings::netdev_queue_stats_tx,
     ) {
@@ -371,6 +372,15 @@ impl<T: Driver> Adapter<T> {
             (*rx).bytes = 0;
             (*tx).packets = 0;
             (*tx).bytes = 0;
+        }
+        if T::HAS_QUEUE_STATS_RX {
+            // The other receive counters are reported for the device when its queues set them:
+            // ask queue 0 which ones it sets.
+            let mut probe = QueueStatsRx::not_set();
+            // SAFETY: Called by the core on a device of this driver.
+            T::queue_stats_rx(unsafe { Self::device(dev) }, 0, &mut probe);
+            // SAFETY: `rx` is valid for the call.
+            QueueStatsRx::zero_base_of(&probe, unsafe { &mut *rx });
         }
     }
 

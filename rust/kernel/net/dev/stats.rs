@@ -90,6 +90,45 @@ macro_rules! queue_stats {
     };
 }
 
+/// A counter the driver did not set (`NETDEV_STAT_NOT_SET`): the core skips it.
+const STAT_NOT_SET: u64 = !0;
+
+impl QueueStatsRx {
+    /// Sets receive buffer allocations that failed on the queue (`alloc_fail`, netlink
+    /// `rx-alloc-fail`): the frames the device could not be given a buffer for.
+    pub fn set_alloc_fail(&mut self, failures: u64) -> &mut Self {
+        self.0.alloc_fail = failures;
+        self
+    }
+
+    /// Counters not set, as the core hands them to a driver.
+    pub(crate) fn not_set() -> Self {
+        const SIZE: usize = size_of::<bindings::netdev_queue_stats_rx>();
+        // SAFETY: `netdev_queue_stats_rx` holds only `u64` counters; all bits set is a valid
+        // value of each (and means "not set").
+        Self(unsafe {
+            core::mem::transmute::<[u8; SIZE], bindings::netdev_queue_stats_rx>([0xff; SIZE])
+        })
+    }
+
+    /// Zeroes in `base` every counter that `queue` has set: the base statistics of a device
+    /// (counts of queues that no longer exist) must set the counters its queues report for the
+    /// core to report them for the whole device.
+    pub(crate) fn zero_base_of(queue: &Self, base: &mut bindings::netdev_queue_stats_rx) {
+        let q = &queue.0;
+        for (set, field) in [
+            (q.packets, &mut base.packets),
+            (q.bytes, &mut base.bytes),
+            (q.alloc_fail, &mut base.alloc_fail),
+            (q.hw_drops, &mut base.hw_drops),
+        ] {
+            if set != STAT_NOT_SET {
+                *field = 0;
+            }
+        }
+    }
+}
+
 queue_stats!(
     /// Per-queue receive counters reported through netlink `qstats`
     /// (`struct netdev_queue_stats_rx`). Counters the driver does not set are reported as not
