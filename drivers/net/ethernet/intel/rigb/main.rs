@@ -272,7 +272,7 @@ fn configure(dev: &Device<Rigb>, bar: &Bar0<'_>, n: usize) -> Result {
         let mut rx = qv.rx.lock();
         if let Some(rx) = (*rx).as_mut() {
             rx::configure(bar, q, rx)?;
-            rx::refill(dev, bar, qv, rx);
+            rx::refill(bar, qv, rx);
         }
     }
     // The device's own address (the NVM's, a random one if that was invalid, or one set since
@@ -299,7 +299,8 @@ pub(crate) fn up(dev: &Device<Rigb>, rtnl: &Rtnl) -> Result {
         .max(1) as usize;
     let tx_size = data.tx_ring_size.load(Ordering::Relaxed) as usize;
     let rx_size = data.rx_ring_size.load(Ordering::Relaxed) as usize;
-    let buf_len = rx::buf_len(data.mtu.load(Ordering::Relaxed));
+    let mtu = data.mtu.load(Ordering::Relaxed);
+    let buf_len = rx::buf_len(mtu);
     let queues = data.queues();
     if queues.len() < n {
         return Err(ENODEV);
@@ -307,7 +308,7 @@ pub(crate) fn up(dev: &Device<Rigb>, rtnl: &Rtnl) -> Result {
     for (q, qv) in queues.iter().enumerate().take(n) {
         let (tx, rx) = match (
             TxRing::new(pdev, tx_size),
-            RxRing::new(pdev, rx_size, buf_len),
+            RxRing::new(pdev, rx_size, buf_len, mtu + rx::FRAME_OVERHEAD),
         ) {
             (Ok(tx), Ok(rx)) => (tx, rx),
             (Err(e), _) | (_, Err(e)) => {
@@ -317,9 +318,13 @@ pub(crate) fn up(dev: &Device<Rigb>, rtnl: &Rtnl) -> Result {
             }
         };
         let qv = qv.poller();
-        let _bh = kernel::sync::bh::disable();
-        *qv.tx.lock() = Some(tx);
-        *qv.rx.lock() = Some(rx);
+        let bh = kernel::sync::bh::disable();
+        let old_tx = qv.tx.lock().replace(tx);
+        let old_rx = qv.rx.lock().replace(rx);
+        drop(bh);
+        // (None after `down`; dropped here anyway, outside the lock: a receive ring's page pool
+        // is destroyed in process context.)
+        drop((old_tx, old_rx));
     }
     if let Err(e) = dev
         .set_real_num_tx_queues(rtnl, n as u32)
@@ -592,7 +597,7 @@ impl dev::Driver for Rigb {
             let st = &qv.poller().stats;
             stats
                 .set(get(&st.rx_packets), get(&st.rx_bytes))
-                .set_drops(get(&st.rx_alloc_failed));
+                .set_alloc_fail(get(&st.rx_alloc_failed));
         }
     }
 

@@ -8,8 +8,8 @@
 use core::ops::{Deref, DerefMut};
 use kernel::device::{self, Bound};
 use kernel::dma::DmaAddress;
+use kernel::net::page_pool::{rx_headroom, PagePool, RxBuf};
 pub(crate) use kernel::net::ring::{DescRing, Ring, TxBuf};
-use kernel::net::skbuff::MappedSkBuff;
 use kernel::prelude::*;
 
 /// Advanced transmit data descriptor, read format: a buffer and how to send it.
@@ -181,28 +181,45 @@ pub(crate) fn rx_status(desc: &DescRing, i: usize) -> Option<u32> {
 /// A transmit ring (`struct igb_ring` for transmit).
 pub(crate) type TxRing = Ring<TxBuf>;
 
-/// A receive ring (`struct igb_ring` for receive): the ring of mapped buffers, and how the
-/// driver receives into it.
+/// A receive ring (`struct igb_ring` for receive): the ring of page-pool buffers, the pool they
+/// come from, and how the driver receives into them.
 pub(crate) struct RxRing {
-    ring: Ring<MappedSkBuff>,
-    /// Size of each receive buffer.
-    pub(crate) buf_len: u32,
+    // Field order: the ring's buffers go back to the pool before the pool is destroyed (the
+    // other order is sound too, but leaves the pool's release to a deferred work item).
+    ring: Ring<RxBuf>,
+    /// The queue's page pool (`igb_ring`'s half-page reuse, done by the kernel's page_pool).
+    pub(crate) pool: PagePool,
     /// Dropping the descriptors of a frame that did not fit one buffer, up to its end.
     pub(crate) discarding: bool,
 }
 
 impl RxRing {
-    pub(crate) fn new(dev: &device::Device<Bound>, size: usize, buf_len: u32) -> Result<Self> {
+    /// A ring of `size` descriptors whose buffers take `buf_len` bytes from the device (what
+    /// SRRCTL says) and frames of up to `max_frame` bytes. Standard 2 KiB buffers go without
+    /// headroom, so that two share a page as in igb; larger ones get the stack's usual
+    /// headroom.
+    pub(crate) fn new(
+        dev: &device::Device<Bound>,
+        size: usize,
+        buf_len: u32,
+        max_frame: u32,
+    ) -> Result<Self> {
+        let headroom = if buf_len <= 2048 { 0 } else { rx_headroom() };
         Ok(Self {
             ring: Ring::new(dev, size)?,
-            buf_len,
+            pool: PagePool::new(dev, size as u32, buf_len, headroom, max_frame)?,
             discarding: false,
         })
+    }
+
+    /// Bytes the device may write into each buffer (SRRCTL's packet buffer size).
+    pub(crate) fn buf_len(&self) -> u32 {
+        self.pool.buf_len()
     }
 }
 
 impl Deref for RxRing {
-    type Target = Ring<MappedSkBuff>;
+    type Target = Ring<RxBuf>;
 
     fn deref(&self) -> &Self::Target {
         &self.ring

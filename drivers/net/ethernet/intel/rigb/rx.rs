@@ -4,18 +4,20 @@
 //! into the buffer of the next receive descriptor of the queue RSS picked and raises that
 //! queue's vector; the handler (`irq.rs`) masks the vector and schedules the queue pair's NAPI
 //! instance; [`QVector::poll`] cleans completed transmit descriptors, then takes up to `budget`
-//! frames off the receive ring ([`clean`]), turns each into an skb with its checksum state and
-//! hash ([`receive`]), refills the ring ([`refill`]), hands the frames to `napi_gro_receive`
-//! once the ring is unlocked and, when it did less than the budget, completes and unmasks the
-//! vector.
+//! frames off the receive ring ([`clean`]), builds an skb around each page-pool buffer with its
+//! checksum state and hash ([`receive`]), refills the ring with buffers from the queue's page
+//! pool ([`refill`]), hands the frames to `napi_gro_receive` once the ring is unlocked and, when
+//! it did less than the budget, completes and unmasks the vector. The skbs are marked for
+//! recycling: the stack returns their pages to the pool when it frees them.
 
 use crate::irq;
 use crate::regs::{self, Bar0};
 use crate::rigb_main::{add, QVector, Rigb};
 use crate::ring::{self, AdvRxDesc, AdvRxDescWb, RxRing};
 use core::sync::atomic::Ordering;
-use kernel::net::dev::{features, net_ratelimit, Device};
+use kernel::net::dev::{features, net_ratelimit};
 use kernel::net::napi::{self, NapiPoll};
+use kernel::net::page_pool::RxBuf;
 use kernel::net::skbuff::{SkBuff, SkBuffList};
 use kernel::prelude::*;
 use kernel::sync::barrier::{dma_mb, mb, Read, Write};
@@ -87,7 +89,7 @@ fn clean(ctx: &NapiPoll<'_, QVector>, bar: &Bar0<'_>, frames: &mut SkBuffList) -
         let Some(wb) = rx.desc.read::<AdvRxDescWb>(i) else {
             break;
         };
-        let Some(mapped) = rx.bufs.get_mut(i).and_then(Option::take) else {
+        let Some(buf) = rx.bufs.get_mut(i).and_then(Option::take) else {
             // A completed descriptor without a buffer: the device is confused; stop here.
             if net_ratelimit() {
                 pr_warn!("{}: receive descriptor done without a buffer\n", dev.name());
@@ -96,11 +98,11 @@ fn clean(ctx: &NapiPoll<'_, QVector>, bar: &Bar0<'_>, frames: &mut SkBuffList) -
         };
         rx.next_to_clean = rx.next(i);
         done += 1;
-        if let Some(skb) = receive(ctx, rx, &wb, mapped.unmap(), &mut totals) {
+        if let Some(skb) = receive(ctx, rx, &wb, buf, &mut totals) {
             frames.push_back(skb);
         }
     }
-    refill(dev, bar, qv, rx);
+    refill(bar, qv, rx);
     drop(guard);
     add(&qv.stats.rx_packets, totals.packets);
     add(&qv.stats.rx_bytes, totals.bytes);
@@ -115,15 +117,16 @@ struct Totals {
     bytes: u64,
 }
 
-/// Turns a written-back descriptor and its buffer into an skb for the stack, with checksum
-/// state, hash and queue (igb_process_skb_fields); `None` if it goes no further. The device is
-/// not trusted: frames spread over several buffers (buffers are sized for the MTU, so these
-/// are oversized), errored frames and impossible lengths are dropped and counted.
+/// Turns a written-back descriptor and its buffer into an skb for the stack (built around the
+/// buffer, igb_build_skb), with checksum state, hash and queue (igb_process_skb_fields); `None`
+/// if it goes no further, the buffer then going back to the pool. The device is not trusted:
+/// frames spread over several buffers (buffers are sized for the MTU, so these are oversized),
+/// errored frames and impossible lengths are dropped and counted.
 fn receive(
     ctx: &NapiPoll<'_, QVector>,
     rx: &mut RxRing,
     wb: &AdvRxDescWb,
-    mut skb: SkBuff,
+    buf: RxBuf,
     totals: &mut Totals,
 ) -> Option<SkBuff> {
     let dev = ctx.device();
@@ -135,13 +138,24 @@ fn receive(
         add(&qv.stats.rx_errors, 1);
         return None;
     }
-    if status & AdvRxDescWb::ERR_FRAME != 0
-        || !(ETH_HLEN..=rx.buf_len).contains(&len)
-        || skb.put(len).is_err()
-    {
+    // The pool refuses lengths beyond its buffers (and too long for the skb's shared info
+    // after them); shorter than a header is refused here.
+    if status & AdvRxDescWb::ERR_FRAME != 0 || len < ETH_HLEN {
         add(&qv.stats.rx_errors, 1);
         return None;
     }
+    let mut skb = match buf.build_skb(&rx.pool, len, ctx) {
+        Ok(skb) => skb,
+        Err(e) => {
+            let counter = if e == ENOMEM {
+                &qv.stats.rx_alloc_failed
+            } else {
+                &qv.stats.rx_errors
+            };
+            add(counter, 1);
+            return None;
+        }
+    };
     if dev.data().loopback.load(Ordering::Relaxed) {
         // The self-test's frames are checked and counted, not passed up.
         if kernel::net::ethtool::is_loopback_frame(skb.head_data()) {
@@ -171,27 +185,21 @@ fn receive(
     Some(skb)
 }
 
-/// Gives empty slots of the receive ring fresh buffers and tells the device (RDT)
-/// (igb_alloc_rx_buffers).
-pub(crate) fn refill(dev: &Device<Rigb>, bar: &Bar0<'_>, qv: &QVector, rx: &mut RxRing) {
-    let Ok(pdev) = dev.parent() else {
-        return;
-    };
+/// Gives empty slots of the receive ring buffers from the queue's page pool and tells the
+/// device (RDT) (igb_alloc_rx_buffers). A failed allocation is counted (`rx-alloc-fail`) and
+/// retried at the next poll; the device drops frames while it has no buffer (SRRCTL.DROP_EN).
+pub(crate) fn refill(bar: &Bar0<'_>, qv: &QVector, rx: &mut RxRing) {
     let mut filled = false;
     // One slot stays empty so that head == tail means "ring empty" to the device.
     while rx.next(rx.next_to_use) != rx.next_to_clean {
         let i = rx.next_to_use;
-        let Some(skb) = dev.alloc_rx_skb(rx.buf_len) else {
+        let Some(buf) = rx.pool.alloc() else {
             add(&qv.stats.rx_alloc_failed, 1);
             break;
         };
-        let Ok(mapped) = skb.map_rx(pdev, rx.buf_len) else {
-            add(&qv.stats.rx_alloc_failed, 1);
-            break;
-        };
-        rx.desc.write(i, AdvRxDesc::new(mapped.dma_handle()));
-        if let Some(buf) = rx.bufs.get_mut(i) {
-            *buf = Some(mapped);
+        rx.desc.write(i, AdvRxDesc::new(buf.dma_address()));
+        if let Some(slot) = rx.bufs.get_mut(i) {
+            *slot = Some(buf);
         }
         rx.next_to_use = rx.next(i);
         filled = true;
@@ -228,7 +236,7 @@ pub(crate) fn configure(bar: &Bar0<'_>, q: usize, rx: &RxRing) -> Result {
         bar,
         q,
         regs::SRRCTL::zeroed()
-            .try_with_bsizepacket(rx.buf_len / 1024)?
+            .try_with_bsizepacket(rx.buf_len() / 1024)?
             .with_const_desctype::<1>()
             .with_drop_en(true),
     );
