@@ -168,6 +168,29 @@ import ast, sys
 rows = [r for r in ast.literal_eval(sys.stdin.read()) if r[\"queue-type\"] == \"rx\"]
 sys.exit(0 if len(rows) == 2 and all(r[\"rx-packets\"] > 0 for r in rows) else 1)'"
 
+# Receive buffer allocation failures, injected as the kernel's pp_alloc_fail.py does
+# (fail_function on page_pool_alloc_netmems, here every 8th call while TCP runs), are counted
+# per queue (ethtool -S) and for the device (netlink rx-alloc-fail, which the device total only
+# reports because the base statistics set it), and receiving goes on once allocations succeed.
+FF=/sys/kernel/debug/fail_function
+rx_alloc_fail() {
+	ip netns exec rgb $YNL --dump qstats-get \
+		--json "{\"ifindex\": $(ip netns exec rgb cat "/sys/class/net/$eb/ifindex")}" |
+		python3 -c 'import ast, sys; print(ast.literal_eval(sys.stdin.read())[0].get("rx-alloc-fail", -1))'
+}
+ns_alloc_failed() { ip netns exec rgb ethtool -S "$eb" | awk '/_alloc_failed:/ {s += $2} END {print s + 0}'; }
+fail0=$(rx_alloc_fail)
+qfail0=$(ns_alloc_failed)
+check "netdev netlink qstats: the device total reports rx-alloc-fail" test "$fail0" -ge 0
+echo page_pool_alloc_netmems >$FF/inject
+echo 0 >$FF/verbose; echo 8 >$FF/interval; echo -1 >$FF/times; echo 100 >$FF/probability
+iperf_to 2
+echo 0 >$FF/probability; echo 1 >$FF/times; echo 1 >$FF/interval; echo 2 >$FF/verbose
+echo "!page_pool_alloc_netmems" >$FF/inject
+check "page-pool allocation failures counted in rx-alloc-fail" test "$(rx_alloc_fail)" -gt "$fail0"
+check "and in the queues' alloc_failed (ethtool -S)" test "$(ns_alloc_failed)" -gt "$qfail0"
+check "TCP is received again after the allocation failures" iperf_to 2
+
 # Offloads off: the stack checksums and segments; traffic must still flow.
 ethtool -K "$ea" tso off tx off >/dev/null
 tso0=$(qsum "$ea" 'tx_queue_._tso')
