@@ -143,6 +143,17 @@ __rust_helper void rust_helper_netdev_tx_sent_queue(struct netdev_queue *txq, un
 	netdev_tx_sent_queue(txq, bytes);
 }
 
+__rust_helper bool rust_helper___netdev_tx_sent_queue(struct netdev_queue *txq, unsigned int bytes,
+						      bool xmit_more)
+{
+	return __netdev_tx_sent_queue(txq, bytes, xmit_more);
+}
+
+__rust_helper bool rust_helper_netdev_xmit_more(void)
+{
+	return netdev_xmit_more();
+}
+
 __rust_helper void rust_helper_netdev_tx_completed_queue(struct netdev_queue *txq,
 							 unsigned int pkts, unsigned int bytes)
 {

@@ -74,6 +74,17 @@ impl<'a, P: Poll> NapiPoll<'a, P> {
         self.budget
     }
 
+    /// Allocates a buffer for a received frame of up to `len` bytes (`napi_alloc_skb`): from
+    /// this CPU's NAPI page-fragment cache, with the stack's usual headroom reserved, cheaper
+    /// than a device allocation. `None` if no memory is available (atomic allocation).
+    pub fn alloc_skb(&self, len: u32) -> Option<SkBuff> {
+        // SAFETY: We are in this instance's poll routine (see `gro_receive`), in softirq context
+        // or with bottom halves disabled, as `napi_alloc_skb` requires.
+        let skb = unsafe { bindings::napi_alloc_skb(self.napi.raw(), len) };
+        // SAFETY: A new buffer, now owned by us, if not null.
+        (!skb.is_null()).then(|| unsafe { SkBuff::from_raw(skb) })
+    }
+
     /// Hands a received frame to GRO, which merges it with others of its flow or passes it up
     /// (`napi_gro_receive`). `skb->protocol` must be set (`eth_type_trans`).
     pub fn gro_receive(&self, skb: SkBuff) {

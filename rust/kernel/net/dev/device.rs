@@ -381,6 +381,22 @@ impl<T: Driver> Device<T> {
         }
     }
 
+    /// Byte queue limits for a frame sent as part of a batch (`__netdev_tx_sent_queue`):
+    /// accounts `bytes` on `queue` and returns whether the driver must tell the device now
+    /// (write its tail register, the "doorbell"). That is when `xmit_more` is `false` (the
+    /// stack has nothing more for the queue right now, [`TxSkb::xmit_more`]) or when the queue
+    /// was stopped, by byte queue limits or by the driver: no further call would come to ring it
+    /// later. An out-of-range queue is not accounted and asks for the doorbell.
+    ///
+    /// [`TxSkb::xmit_more`]: super::TxSkb::xmit_more
+    pub fn tx_sent_queue_more(&self, queue: u32, bytes: u32, xmit_more: bool) -> bool {
+        match self.txq(queue) {
+            // SAFETY: `txq` is a queue of this valid device.
+            Some(txq) => unsafe { bindings::__netdev_tx_sent_queue(txq, bytes, xmit_more) },
+            None => true,
+        }
+    }
+
     /// Byte queue limits: the device completed `packets`/`bytes` on `queue`
     /// (`netdev_tx_completed_queue`); may wake the queue. Out-of-range queues are ignored.
     pub fn tx_completed_queue(&self, queue: u32, packets: u32, bytes: u32) {

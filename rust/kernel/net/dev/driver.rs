@@ -51,6 +51,18 @@ impl<'call> TxSkb<'call> {
         }
     }
 
+    /// Whether the stack will pass another frame for this queue right after this one
+    /// (`netdev_xmit_more`): the driver may then put off telling the device (the doorbell, an
+    /// MMIO write that is costly, above all in a VM) until the last frame of the batch. Read it
+    /// before [`TxSkb::accept`]; [`Device::tx_sent_queue_more`] says when the doorbell is due.
+    ///
+    /// [`Device::tx_sent_queue_more`]: super::Device::tx_sent_queue_more
+    pub fn xmit_more(&self) -> bool {
+        // SAFETY: A `TxSkb` exists only inside one `ndo_start_xmit` call, on the CPU the stack
+        // set the per-CPU flag on for that call (bottom halves are disabled throughout).
+        unsafe { bindings::netdev_xmit_more() }
+    }
+
     /// Takes the frame over: the call will report `NETDEV_TX_OK` and the driver now owns the
     /// buffer (it transmits it, or frees it on error).
     pub fn accept(self) -> SkBuff {

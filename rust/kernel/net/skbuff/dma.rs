@@ -109,6 +109,32 @@ impl MappedSkBuff {
         Ok(FragMapping(map))
     }
 
+    /// Copies the first `len` bytes the device wrote into this (receive) buffer to the end of
+    /// `dst` (`skb_put_data`), synced for the CPU before and handed back to the device after,
+    /// so the buffer stays mapped and can be given to the device again: C drivers' "copybreak"
+    /// for small frames, cheaper than a new buffer and a new mapping per frame.
+    ///
+    /// Fails with `EINVAL`, copying nothing, if `len` is 0, longer than the mapping, or longer
+    /// than `dst`'s tailroom (or `dst` is not linear). Call it once the device reported the
+    /// buffer complete: bytes the device were still writing would be copied as they happen to
+    /// be (the copy is done by C code into memory the caller owns; no Rust reference to the
+    /// buffer is ever formed).
+    pub fn copy_to(&self, len: u32, dst: &mut SkBuff) -> Result {
+        let n = len as usize;
+        if len == 0 || n > self.map.len() || len > dst.tailroom() || dst.headlen() != dst.len() {
+            return Err(EINVAL);
+        }
+        self.map.sync_for_cpu(n);
+        // SAFETY: The mapping starts at the buffer's data pointer and covers `len` bytes
+        // (checked), memory kept alive by `self`; `dst` is a different buffer, owned by the
+        // caller (`&mut`), with `len` bytes of linear tailroom (checked).
+        unsafe {
+            bindings::skb_put_data(dst.as_raw(), self.skb.data_ptr().cast_const().cast(), len)
+        };
+        self.map.sync_for_device(n);
+        Ok(())
+    }
+
     /// Unmaps and returns the buffer.
     pub fn unmap(self) -> SkBuff {
         let MappedSkBuff { map, skb } = self;

@@ -154,6 +154,9 @@ pub(crate) fn xmit<'call>(frame: Frame<'call>, dev: &Device<Rigb>) -> TxOutcome<
         add(&qv.stats.tx_dropped, 1);
         return TxOutcome::Ok;
     };
+    // Frames of a batch are only written to the ring; the tail register moves once, for the
+    // last (an MMIO write costs an exit to the hypervisor, which then sends at once).
+    let more = matches!(&frame, Frame::Stack(skb) if skb.xmit_more());
     let mut guard = qv.tx.lock();
     let Some(tx) = (*guard).as_mut() else {
         add(&qv.stats.tx_dropped, 1);
@@ -164,6 +167,8 @@ pub(crate) fn xmit<'call>(frame: Frame<'call>, dev: &Device<Rigb>) -> TxOutcome<
         // that covers waits for completions (igb_maybe_stop_tx).
         dev.stop_subqueue(q as u32);
         add(&qv.stats.tx_busy, 1);
+        // Frames of the batch written so far must go out: no further call will ring for them.
+        ring_doorbell(&bar, q, tx);
         return match frame {
             Frame::Stack(skb) => skb.busy(),
             Frame::Own(_) => TxOutcome::Ok,
@@ -175,16 +180,27 @@ pub(crate) fn xmit<'call>(frame: Frame<'call>, dev: &Device<Rigb>) -> TxOutcome<
     };
     let Some(bytes) = map(skb, pdev, qv, tx) else {
         add(&qv.stats.tx_dropped, 1);
+        if !more {
+            ring_doorbell(&bar, q, tx);
+        }
         return TxOutcome::Ok;
     };
-    dev.tx_sent_queue(q as u32, bytes);
+    let mut kick = dev.tx_sent_queue_more(q as u32, bytes, more);
     if tx.free_slots() < DESC_NEEDED {
         dev.stop_subqueue(q as u32);
+        kick = true;
     }
+    if kick {
+        ring_doorbell(&bar, q, tx);
+    }
+    TxOutcome::Ok
+}
+
+/// Tells the device about every descriptor of queue `q` written so far (TDT).
+fn ring_doorbell(bar: &Bar0<'_>, q: usize, tx: &TxRing) {
     // The descriptors must be visible before the tail moves.
     mb(Write);
-    regs::write_at(&bar, q, regs::TDT::from_raw(tx.next_to_use as u32));
-    TxOutcome::Ok
+    regs::write_at(bar, q, regs::TDT::from_raw(tx.next_to_use as u32));
 }
 
 /// Prepares the offloads of `skb`, maps it and writes its descriptors (igb_tx_map), advancing
