@@ -40,6 +40,8 @@ def main():
     p.add_argument("--peer")
     p.add_argument("--peer-addr")
     p.add_argument("--peer-mtu", type=int)
+    p.add_argument("--peer-mtu-bytes", type=int, default=4,
+                   help="length of the peer's IFLA_MTU payload (the value, zero-padded or cut)")
     p.add_argument("--peer-netns-fd")
     p.add_argument("--peer-raw")
     p.add_argument("--peer-queues", type=int, nargs=2)
@@ -52,7 +54,7 @@ def main():
     if a.peer_addr:
         peer_attrs += attr(IFLA_ADDRESS, bytes.fromhex(a.peer_addr))
     if a.peer_mtu is not None:
-        peer_attrs += attr(IFLA_MTU, struct.pack("I", a.peer_mtu))
+        peer_attrs += attr(IFLA_MTU, struct.pack("Q", a.peer_mtu)[: a.peer_mtu_bytes])
     if a.peer_netns_fd is not None:
         fd = int(a.peer_netns_fd) if a.peer_netns_fd.isdigit() else os.open(a.peer_netns_fd, os.O_RDONLY)
         keep.append(fd)

@@ -92,9 +92,16 @@ impl NlAttr {
         unsafe { core::slice::from_raw_parts(self.raw().cast::<u8>().add(NLA_HDRLEN), self.len()) }
     }
 
-    /// The payload as a `u32`, if it is exactly four bytes.
+    /// The first four bytes of the payload as a `u32` (`nla_get_u32`); `EINVAL` if it is
+    /// shorter. Longer payloads are read as the kernel's own handlers read them: rtnetlink
+    /// parses link attributes liberally, and its policy lets a `u32` attribute through with
+    /// extra bytes (logging "invalid length"), which veth, for one, then accepts.
     pub fn get_u32(&self) -> Result<u32> {
-        let bytes: [u8; 4] = self.data().try_into().map_err(|_| EINVAL)?;
+        let bytes: [u8; 4] = self
+            .data()
+            .get(..4)
+            .and_then(|b| b.try_into().ok())
+            .ok_or(EINVAL)?;
         Ok(u32::from_ne_bytes(bytes))
     }
 }
