@@ -16,8 +16,8 @@
 
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use kernel::net::dev::{
-    self, features, priv_flags, Device, DeviceSetup, QueueStatsRx, QueueStatsTx, Rtnl, Stats64,
-    TxOutcome, TxSkb,
+    self, features, priv_flags, Device, DeviceSetup, QueueStatsRx, QueueStatsTx, Rtnl, SockAddr,
+    Stats64, TxOutcome, TxSkb,
 };
 use kernel::net::ethtool::{self, sset, Channels, DrvInfo, LinkKsettings, Strings};
 use kernel::net::napi::{self, Napi, NapiPoll};
@@ -321,6 +321,12 @@ impl dev::Driver for Rveth {
             .tx_packets(tx.0)
             .tx_bytes(tx.1)
             .tx_dropped(tx.2 + no_peer);
+    }
+
+    /// eth_mac_addr, as veth: any valid unicast address, also while the device is up
+    /// (`IFF_LIVE_ADDR_CHANGE`); `EADDRNOTAVAIL` otherwise.
+    fn set_mac_address(dev: &Device<Self>, addr: &SockAddr) -> Result {
+        dev.eth_mac_addr(addr)
     }
 
     fn set_features(dev: &Device<Self>, rtnl: &Rtnl, features: u64) -> Result {

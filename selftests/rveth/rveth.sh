@@ -16,7 +16,7 @@ export IP_LIB_DIR=${RNET_MODDIR:-}/iproute2
 require_rnet_module "$KO"
 require "needs RNET_KTREE (the kernel tree: YNL's cli.py and the netdev spec)" test -r "${RNET_KTREE:-}/tools/net/ynl/pyynl/cli.py"
 ktap_print_header
-ktap_set_plan "$(grep -cE "^\s*(check|check_eq|bad_request) " "$0")"
+ktap_set_plan "$(grep -cE "^\s*(check|check_eq|bad_request|like_veth) " "$0")"
 
 exists() { ip "${@:2}" link show "$1" >/dev/null 2>&1; }
 gone() { ! exists "$@"; }
@@ -91,6 +91,18 @@ check "ping -6 rns1 -> rns2" ip netns exec rns1 ping -6 -q -c 3 -i 0.2 -W 5 fd00
 ip netns exec rns2 iperf3 -s -1 -D -B 10.2.0.2
 wait_for 10 sh -c "ip netns exec rns2 ss -ltn | grep -q 10.2.0.2:5201"
 check "iperf3 TCP rns1 -> rns2" ip netns exec rns1 iperf3 -c 10.2.0.2 -t 2
+# A live address change, as containers do it on veth: the peer learns the new address (ARP)
+# and traffic goes on; a multicast address is refused as by veth.
+check "ip link set address on a running rveth" \
+	ip -n rns1 link set rv1 address 02:00:00:00:02:11
+check_eq "the new address is in place" 02:00:00:00:02:11 "$(ip netns exec rns1 cat /sys/class/net/rv1/address)"
+ip -n rns2 neigh flush dev rv2
+check "ping after the address change (the peer resolved the new one)" sh -c \
+	"ip netns exec rns2 ping -q -c 3 -i 0.2 -W 5 10.2.0.1 >/dev/null && \
+	ip -n rns2 neigh show 10.2.0.1 dev rv2 | grep -q 02:00:00:00:02:11"
+check_eq "a multicast address refused with EADDRNOTAVAIL" \
+	"RTNETLINK answers: Cannot assign requested address" \
+	"$(ip -n rns1 link set rv1 address 03:00:00:00:02:11 2>&1)"
 # IPv6 housekeeping (router solicitations, MLD) may still be crossing: compare the counters of
 # both ends at the same moment, retrying until a reading has nothing in flight.
 same_counters() { # ns-a dev-a counter-a ns-b dev-b counter-b
@@ -195,6 +207,25 @@ bad_request "peer MTU 10" --peer rpeer --peer-mtu 10
 bad_request "peer named like an existing device" --peer lo
 bad_request "peer netns fd that is not open" --peer rpeer --peer-netns-fd 999
 bad_request "peer netns fd that is not a namespace" --peer rpeer --peer-netns-fd /dev/null
+bad_request "peer MTU in a 2-byte attribute" --peer rpeer --peer-mtu 1400 --peer-mtu-bytes 2
+# What rtnetlink's liberal parsing lets through is taken as veth takes it.
+like_veth() { # description, the peer's expected MTU, then rtnl_newlink.py options after NAME
+	local desc=$1 mtu=$2 rv v rm vm
+	shift 2
+	rv=$($NEWLINK rveth rbad "$@" 2>&1)
+	v=$($NEWLINK veth vbad "${@//rpeer/vpeer}" 2>&1)
+	rm=$(cat /sys/class/net/rpeer/mtu 2>/dev/null) vm=$(cat /sys/class/net/vpeer/mtu 2>/dev/null)
+	if [ "$rv" = OK ] && [ "$v" = OK ] && [ "$rm" = "$mtu" ] && [ "$vm" = "$mtu" ]; then
+		ktap_test_pass "$desc"
+	else
+		ktap_print_msg "rveth: $rv, peer MTU $rm; veth: $v, peer MTU $vm"
+		ktap_test_fail "$desc"
+	fi
+	ip link del vbad 2>/dev/null
+	ip link del rbad 2>/dev/null
+}
+like_veth "peer MTU 1400 in an 8-byte attribute accepted, as by veth" 1400 \
+	--peer rpeer --peer-mtu 1400 --peer-mtu-bytes 8
 
 # --- unload under traffic, then reload ---------------------------------------------------------
 ip link add rv1 netns rns1 type rveth peer name rv2 netns rns2
