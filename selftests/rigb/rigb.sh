@@ -248,16 +248,29 @@ ip addr del 239.1.2.3/32 dev "$ea"
 check_eq "ethtool -l: 2 combined channels" "2 2" "$(ethtool -l "$ea" | awk '/^Combined:/ {printf "%s ", $2}' | sed 's/ $//')"
 check_eq "ethtool -L combined 3 refused" EINVAL "$(ethtool_errno ethtool -L "$ea" combined 3)"
 check_eq "ethtool -L rx 1 refused" EINVAL "$(ethtool_errno ethtool -L "$ea" rx 1)"
+# The device totals keep what the removed queues counted: they never go backwards across -L or
+# -G (C igb's do, after every -L, as issue 15's churn probe saw).
+counters() { devstat "$1" rx_packets; devstat "$1" tx_packets; devstat "$1" rx_bytes; devstat "$1" tx_bytes; }
+not_below() { # "earlier values" "later values"
+	local a=($1) b=($2) i
+	for i in "${!a[@]}"; do
+		[ "${b[$i]}" -ge "${a[$i]}" ] || { ktap_print_msg "counter $i went from ${a[$i]} to ${b[$i]}"; return 1; }
+	done
+}
 iperf_to 8 >/dev/null 2>&1 &
 traffic=$!
 sleep 2
+cnt0=$(counters "$ea")
 check "ethtool -L combined 1 under traffic" ethtool -L "$ea" combined 1
+cnt1=$(counters "$ea")
 check "ethtool -G rx 512 tx 128 under traffic" ethtool -G "$ea" rx 512 tx 128
 wait $traffic
 check_eq "ethtool -g shows the new sizes" "512 128" "$(ethtool -g "$ea" | awk '/^Current/ {c = 1} c && /^RX:/ {r = $2} c && /^TX:/ {t = $2} END {print r, t}')"
 check_eq "one queue: one TxRx vector left" 1 "$(grep -c "$ea-TxRx" /proc/interrupts)"
 check "traffic after the channel and ring changes" iperf_to 2
 check "ethtool -L combined 2 and -G back to 256" sh -c "ethtool -L $ea combined 2 && ethtool -G $ea rx 256 tx 256"
+counters_monotonic() { not_below "$cnt0" "$cnt1" && not_below "$cnt1" "$(counters "$ea")"; }
+check "device counters never went backwards across -L 1, -G, -L 2" counters_monotonic
 check_eq "ethtool -G rx 8192 refused" EINVAL "$(ethtool_errno ethtool -G "$ea" rx 8192)"
 check_eq "ethtool -G rx 100 (not a multiple of 8) refused" EINVAL "$(ethtool_errno ethtool -G "$ea" rx 100)"
 check_eq "ethtool -G tx 32 (below 64) refused" EINVAL "$(ethtool_errno ethtool -G "$ea" tx 32)"
