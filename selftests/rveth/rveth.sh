@@ -186,19 +186,27 @@ check "ethtool -S follows the channel count" sh -c \
 ip link del rq1
 
 # --- malformed requests: same errno as veth, nothing left behind ----------------------------
+# request_both OPTIONS...: the same request for rveth (rbad, peer rpeer) and veth (vbad, vpeer);
+# sets rv and v (the caller's locals) to the answers; delete_both removes what was created.
+request_both() {
+	rv=$($NEWLINK rveth rbad "$@" 2>&1)
+	v=$($NEWLINK veth vbad "${@//rpeer/vpeer}" 2>&1)
+}
+delete_both() {
+	ip link del vbad 2>/dev/null
+	ip link del rbad 2>/dev/null
+}
 bad_request() { # description, then rtnl_newlink.py options after NAME
 	local desc=$1 rv v
 	shift
-	rv=$($NEWLINK rveth rbad "$@" 2>&1)
-	v=$($NEWLINK veth vbad "${@//rpeer/vpeer}" 2>&1)
+	request_both "$@"
 	if [ "$rv" != OK ] && [ "$rv" = "$v" ] && gone rbad && gone rpeer && gone vbad; then
 		ktap_test_pass "$desc ($rv, as veth)"
 	else
 		ktap_print_msg "rveth: $rv, veth: $v"
 		ktap_test_fail "$desc"
 	fi
-	ip link del vbad 2>/dev/null
-	ip link del rbad 2>/dev/null
+	delete_both
 }
 bad_request "peer attribute shorter than an ifinfomsg" --peer-raw 00000000
 bad_request "peer address of 3 bytes" --peer rpeer --peer-addr 020000
@@ -212,8 +220,7 @@ bad_request "peer MTU in a 2-byte attribute" --peer rpeer --peer-mtu 1400 --peer
 like_veth() { # description, the peer's expected MTU, then rtnl_newlink.py options after NAME
 	local desc=$1 mtu=$2 rv v rm vm
 	shift 2
-	rv=$($NEWLINK rveth rbad "$@" 2>&1)
-	v=$($NEWLINK veth vbad "${@//rpeer/vpeer}" 2>&1)
+	request_both "$@"
 	rm=$(cat /sys/class/net/rpeer/mtu 2>/dev/null) vm=$(cat /sys/class/net/vpeer/mtu 2>/dev/null)
 	if [ "$rv" = OK ] && [ "$v" = OK ] && [ "$rm" = "$mtu" ] && [ "$vm" = "$mtu" ]; then
 		ktap_test_pass "$desc"
@@ -221,8 +228,7 @@ like_veth() { # description, the peer's expected MTU, then rtnl_newlink.py optio
 		ktap_print_msg "rveth: $rv, peer MTU $rm; veth: $v, peer MTU $vm"
 		ktap_test_fail "$desc"
 	fi
-	ip link del vbad 2>/dev/null
-	ip link del rbad 2>/dev/null
+	delete_both
 }
 like_veth "peer MTU 1400 in an 8-byte attribute accepted, as by veth" 1400 \
 	--peer rpeer --peer-mtu 1400 --peer-mtu-bytes 8
