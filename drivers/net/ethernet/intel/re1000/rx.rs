@@ -29,6 +29,9 @@ pub(crate) const FRAME_OVERHEAD: u32 = 14 + 4 + 4;
 /// Receive buffer sizes, as C e1000 picks them: 2 KiB while a frame fits, else a page's 4 KiB
 /// with jumbo frames spanning several descriptors.
 pub(crate) const RX_BUF_STD: u32 = 2048;
+/// Receive buffers are handed back to the device in batches of this many during a poll
+/// (E1000_RX_BUFFER_WRITE).
+const RX_BUFFER_WRITE: u32 = 16;
 const RX_BUF_JUMBO: u32 = 4096;
 
 impl napi::Poll for QVector {
@@ -121,6 +124,11 @@ fn clean(ctx: &NapiPoll<'_, QVector>, bar: &Bar0<'_>, frames: &mut SkBuffList) -
         done += 1;
         if let Some(skb) = receive(ctx, rx, &wb, buf, &mut totals) {
             frames.push_back(skb);
+        }
+        // Buffers go back every few frames, not only at the end of the poll: a device (or
+        // QEMU's model, which holds frames back while the ring is empty) keeps receiving.
+        if done % RX_BUFFER_WRITE == 0 {
+            refill(dev, bar, qv, rx);
         }
     }
     refill(dev, bar, qv, rx);
