@@ -63,6 +63,9 @@ impl napi::Poll for QVector {
     }
 }
 
+/// Receive buffers are handed back to the device in batches of this many during a poll.
+const RX_BUFFER_WRITE: u32 = 16;
+
 /// Takes up to the poll's budget of frames off the receive ring (igb_clean_rx_irq) into
 /// `frames`, for the caller to hand to GRO once the ring is unlocked; returns how many
 /// descriptors it consumed.
@@ -100,6 +103,11 @@ fn clean(ctx: &NapiPoll<'_, QVector>, bar: &Bar0<'_>, frames: &mut SkBuffList) -
         done += 1;
         if let Some(skb) = receive(ctx, rx, &wb, buf, &mut totals) {
             frames.push_back(skb);
+        }
+        // Buffers go back every few frames, not only at the end of the poll
+        // (IGB_RX_BUFFER_WRITE): the device keeps receiving during a long poll.
+        if done % RX_BUFFER_WRITE == 0 {
+            refill(bar, qv, rx);
         }
     }
     refill(bar, qv, rx);
