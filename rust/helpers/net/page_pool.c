@@ -11,11 +11,15 @@
 
 #ifdef CONFIG_PAGE_POOL
 
-__rust_helper struct page *rust_helper_rnet_page_pool_dev_alloc_frag(struct page_pool *pool,
-								      unsigned int *offset,
-								      unsigned int size)
+/* A page from the pool through the out-of-line page_pool_alloc_netmems (error-injectable). */
+__rust_helper struct page *rust_helper_rnet_page_pool_alloc_page(struct page_pool *pool)
 {
-	return page_pool_dev_alloc_frag(pool, offset, size);
+	return netmem_to_page(page_pool_alloc_netmems(pool, GFP_ATOMIC | __GFP_NOWARN));
+}
+
+__rust_helper void rust_helper_rnet_page_pool_fragment_page(struct page *page, long nr)
+{
+	page_pool_fragment_page(page, nr);
 }
 
 __rust_helper dma_addr_t rust_helper_rnet_page_pool_get_dma_addr(const struct page *page)

@@ -72,8 +72,8 @@ const MAX_ORDER: u32 = 3;
 /// How a pool lays out its buffers (computed by [`PagePool::new`]).
 ///
 /// A fragment holds the headroom and the device area, or the headroom, the largest frame and
-/// the shared info if that is longer, rounded to what `page_pool_alloc_frag` aligns fragments to
-/// (so that a fragment never straddles the end of its page).
+/// the shared info if that is longer, rounded up to the DMA and cache-line alignment; a page
+/// holds [`BufLayout::frags_per_page`] of them, none straddling its end.
 ///
 /// # Examples
 ///
@@ -82,12 +82,12 @@ const MAX_ORDER: u32 = 3;
 ///
 /// // Standard frames in 2 KiB device buffers without headroom: two buffers per 4 KiB page.
 /// let std = BufLayout::new(2048, 0, 1522, 1)?;
-/// assert_eq!((std.order, std.frag_size), (0, 2048));
+/// assert_eq!((std.order, std.frag_size, std.frags_per_page), (0, 2048, 2));
 /// assert!((1522..=2048).contains(&std.max_frame_len));
 ///
 /// // 9000-byte MTU in 9 KiB device buffers after 64 bytes of headroom: one 16 KiB page each.
 /// let jumbo = BufLayout::new(9216, 64, 9022, 1)?;
-/// assert_eq!(jumbo.order, 2);
+/// assert_eq!((jumbo.order, jumbo.frags_per_page), (2, 1));
 /// assert!(jumbo.frag_size >= 64 + 9216 && jumbo.max_frame_len >= 9022);
 /// assert!(jumbo.max_frame_len <= 9216);
 ///
@@ -103,6 +103,8 @@ pub struct BufLayout {
     pub order: u32,
     /// Bytes of each fragment, a multiple of the alignment.
     pub frag_size: u32,
+    /// How many fragments a page of the pool is split into (at least 1).
+    pub frags_per_page: u32,
     /// The longest frame a buffer takes: no more than the device area, and short enough for the
     /// shared info to fit after it.
     pub max_frame_len: u32,
@@ -138,12 +140,23 @@ impl BufLayout {
         }
         // `frag_size >= headroom + max_frame + SHINFO_SIZE`, so no underflow.
         let max_frame_len = (frag_size - SHINFO_SIZE - headroom).min(buf_len);
+        // (No division by zero: `frag_size` is at least the alignment.)
+        let frags_per_page = (PAGE_SIZE << order).checked_div(frag_size).ok_or(EINVAL)?;
         Ok(Self {
             order,
             frag_size,
+            frags_per_page,
             max_frame_len,
         })
     }
+}
+
+/// Fragments of a pool page not handed out yet (see [`PagePool`]'s invariants).
+#[derive(Clone, Copy)]
+struct SpareFrags {
+    page: NonNull<bindings::page>,
+    offset: u32,
+    left: u32,
 }
 
 /// A pool of DMA-mapped pages for one receive queue (`page_pool_create`), destroyed on drop
@@ -155,13 +168,18 @@ impl BufLayout {
 /// PP_FLAG_DMA_SYNC_DEV`, `DMA_FROM_DEVICE`, `order`, no NAPI instance, and `dev` as the DMA
 /// device; it is destroyed only by the drop. `frag_size`, `max_frame_len` and the order are those
 /// of the [`BufLayout`] for `buf_len` and `headroom`, so `frag_size` fits a page of the pool
-/// after the alignment `page_pool_alloc_frag` applies, `headroom + buf_len <= frag_size` and
-/// `headroom + max_frame_len + SHINFO_SIZE <= frag_size`.
+/// `frags_per_page` times, `headroom + buf_len <= frag_size` and
+/// `headroom + max_frame_len + SHINFO_SIZE <= frag_size`. `spare`, if set, is a page of the pool
+/// whose fragments from `offset` on, `left` of them (`left >= 1`), are not handed out yet, each
+/// with one fragment reference the pool object owns.
 pub struct PagePool {
     pool: NonNull<bindings::page_pool>,
     /// The device the pages are mapped for, kept alive until the pool is destroyed.
     _dev: ARef<device::Device>,
     frag_size: u32,
+    frags_per_page: u32,
+    /// The rest of the page the last buffer came from (see the invariants).
+    spare: Cell<Option<SpareFrags>>,
     headroom: u32,
     buf_len: u32,
     max_frame_len: u32,
@@ -229,6 +247,8 @@ impl PagePool {
             pool,
             _dev: dev.into(),
             frag_size: layout.frag_size,
+            frags_per_page: layout.frags_per_page,
+            spare: Cell::new(None),
             headroom,
             buf_len,
             max_frame_len: layout.max_frame_len,
@@ -251,22 +271,57 @@ impl PagePool {
         self.frag_size
     }
 
-    /// Takes a buffer for a receive descriptor (`page_pool_dev_alloc_frag`, atomic): from the
-    /// pool's caches, else a new page, mapped and synced for the device. `None` if no memory
-    /// is available; drivers count that as an allocation failure and retry later.
+    /// Takes a buffer for a receive descriptor (atomic): the next fragment of the page the
+    /// previous buffer came from, else a page from the pool (`page_pool_alloc_netmems`: its
+    /// caches, else a new page, mapped and synced for the device) split into
+    /// [`BufLayout::frags_per_page`] fragments. `None` if no memory is available; drivers count
+    /// that as an allocation failure and retry later.
+    ///
+    /// The pool splits its pages itself rather than through `page_pool_alloc_frag` so that
+    /// every new page goes through `page_pool_alloc_netmems`, the function the kernel's
+    /// allocation-failure test (`pp_alloc_fail.py`) injects errors into (the compiler inlines it
+    /// into the fragment allocator).
     pub fn alloc(&self) -> Option<RxBuf> {
-        let mut offset = 0;
+        if let Some(spare) = self.spare.take() {
+            if spare.left > 1 {
+                self.spare.set(Some(SpareFrags {
+                    page: spare.page,
+                    offset: spare.offset + self.frag_size,
+                    left: spare.left - 1,
+                }));
+            }
+            // INVARIANT: One of the spare fragments with the reference the pool object owned
+            // for it, now owned by the buffer.
+            return Some(RxBuf {
+                page: spare.page,
+                pool: self.pool,
+                offset: spare.offset,
+                headroom: self.headroom,
+            });
+        }
         // SAFETY: The pool is alive (type invariant); calls are not concurrent (`!Sync`), as
-        // the allocation cache requires. `frag_size` fits a page of the pool's order.
-        let page = unsafe {
-            bindings::rnet_page_pool_dev_alloc_frag(self.pool.as_ptr(), &mut offset, self.frag_size)
-        };
-        // INVARIANT: A fragment of `frag_size` bytes at `offset` of `page`, with one fragment
-        // reference, now owned by the buffer.
+        // the allocation cache requires.
+        let page =
+            NonNull::new(unsafe { bindings::rnet_page_pool_alloc_page(self.pool.as_ptr()) })?;
+        if self.frags_per_page > 1 {
+            // (At most 512 fragments: a page of order 3 in fragments of 64 bytes or more.)
+            let nr = self.frags_per_page as crate::ffi::c_long;
+            // SAFETY: A page we just took from the pool, whose one reference is ours: it may be
+            // given `frags_per_page` fragment references instead.
+            unsafe { bindings::rnet_page_pool_fragment_page(page.as_ptr(), nr) };
+            // INVARIANT: The other fragments, each with its reference, now owned by the pool
+            // object.
+            self.spare.set(Some(SpareFrags {
+                page,
+                offset: self.frag_size,
+                left: self.frags_per_page - 1,
+            }));
+        }
+        // INVARIANT: The first fragment, with one fragment reference, owned by the buffer.
         Some(RxBuf {
-            page: NonNull::new(page)?,
+            page,
             pool: self.pool,
-            offset,
+            offset: 0,
             headroom: self.headroom,
         })
     }
@@ -277,6 +332,19 @@ impl Drop for PagePool {
     /// pages are unmapped and freed as they come back. Sleeps.
     fn drop(&mut self) {
         crate::task::might_sleep();
+        if let Some(spare) = self.spare.take() {
+            for _ in 0..spare.left {
+                // SAFETY: The pool object owns one reference per spare fragment (type
+                // invariant); each is put once, before the pool is destroyed.
+                unsafe {
+                    bindings::rnet_page_pool_put_full_page(
+                        self.pool.as_ptr(),
+                        spare.page.as_ptr(),
+                        false,
+                    )
+                }
+            }
+        }
         // SAFETY: The pool is alive and destroyed once (type invariant). No NAPI instance is
         // linked to it, so no `napi_assert_will_not_race` applies; buffers still out keep the
         // structure allocated (module documentation).
