@@ -301,8 +301,8 @@ impl PagePool {
         }
         // SAFETY: The pool is alive (type invariant); calls are not concurrent (`!Sync`), as
         // the allocation cache requires.
-        let page =
-            NonNull::new(unsafe { bindings::rnet_page_pool_alloc_page(self.pool.as_ptr()) })?;
+        let raw = unsafe { bindings::rnet_page_pool_alloc_page(self.pool.as_ptr()) };
+        let page = NonNull::new(raw)?;
         if self.frags_per_page > 1 {
             // (At most 512 fragments: a page of order 3 in fragments of 64 bytes or more.)
             let nr = self.frags_per_page as crate::ffi::c_long;
