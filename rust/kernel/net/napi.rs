@@ -50,6 +50,8 @@ pub struct NapiPoll<'a, P: Poll> {
     budget: u32,
     /// Set to the work count by a successful [`NapiPoll::complete_done`].
     completed: &'a Cell<Option<u32>>,
+    /// Set when an XDP program redirected a frame: `xdp_do_flush` is due before the poll ends.
+    xdp_flush: &'a Cell<bool>,
     /// Polls run in softirq context on one CPU.
     _not_send: PhantomData<*mut ()>,
 }
@@ -105,9 +107,30 @@ impl<'a, P: Poll> NapiPoll<'a, P> {
             return false;
         }
         self.completed.set(Some(work_done));
+        // Redirected frames go out before the instance is released (as C drivers flush before
+        // `napi_complete_done`).
+        flush_xdp(self.xdp_flush);
         // SAFETY: Called from this instance's poll routine (see `gro_receive`), once (`self`
         // is consumed), with less work than the budget.
         unsafe { bindings::napi_complete_done(self.napi.raw(), work_done as c_int) }
+    }
+}
+
+impl<P: Poll> NapiPoll<'_, P> {
+    /// Records that a frame was redirected (`xdp_do_redirect`): the redirect maps' bulk queues
+    /// are flushed (`xdp_do_flush`) before the poll ends, by [`NapiPoll::complete_done`] or
+    /// after the poll routine returned, whatever the driver does.
+    pub(crate) fn note_xdp_redirect(&self) {
+        self.xdp_flush.set(true);
+    }
+}
+
+/// Flushes the redirect bulk queues of this CPU if a frame was redirected during the poll.
+fn flush_xdp(pending: &Cell<bool>) {
+    if pending.replace(false) {
+        // SAFETY: Called from a NAPI poll (softirq context, the poll's `bpf_net_context` set by
+        // the core), where `xdp_do_redirect` queued the frames.
+        unsafe { bindings::xdp_do_flush() };
     }
 }
 
@@ -488,12 +511,18 @@ impl<P: Poll> Napi<P> {
         let this = unsafe { &*crate::container_of!(napi.cast::<NapiCore>(), Self, core) };
         let budget = budget.max(0) as u32;
         let completed = Cell::new(None);
+        let xdp_flush = Cell::new(false);
         P::poll(NapiPoll {
             napi: this,
             budget,
             completed: &completed,
+            xdp_flush: &xdp_flush,
             _not_send: PhantomData,
         });
+        // Frames redirected by a poll that did not complete (or kept from the flush some other
+        // way) must not stay queued past the poll: the queues hang off the core's per-poll
+        // `bpf_net_context`.
+        flush_xdp(&xdp_flush);
         // An instance that was not completed is still scheduled: report the whole budget so
         // the core polls it again (returning less would leave it scheduled but never polled).
         completed.get().unwrap_or(budget) as c_int

@@ -271,6 +271,15 @@ impl PagePool {
         self.frag_size
     }
 
+    /// Bytes in front of the device area of each buffer.
+    pub fn headroom(&self) -> u32 {
+        self.headroom
+    }
+
+    pub(crate) fn as_raw(&self) -> *mut bindings::page_pool {
+        self.pool.as_ptr()
+    }
+
     /// Takes a buffer for a receive descriptor (atomic): the next fragment of the page the
     /// previous buffer came from, else a page from the pool (`page_pool_alloc_netmems`: its
     /// caches, else a new page, mapped and synced for the device) split into
@@ -396,30 +405,78 @@ impl RxBuf {
         self,
         pool: &PagePool,
         len: u32,
-        _ctx: &napi::NapiPoll<'_, P>,
+        ctx: &napi::NapiPoll<'_, P>,
     ) -> Result<SkBuff> {
+        self.sync_for_cpu(pool, len)?;
+        // SAFETY: The `len` received bytes after the headroom were just synced for the CPU.
+        unsafe { self.build_skb_at(pool, pool.headroom, len, 0, ctx) }
+    }
+
+    /// Syncs the `len` bytes the device completed after the headroom for the CPU, and returns
+    /// the address of the fragment's start (the headroom's). `EINVAL` if `len` is 0 or longer
+    /// than [`PagePool::max_frame_len`], or if `pool` is not the buffer's pool.
+    pub(crate) fn sync_for_cpu(&self, pool: &PagePool, len: u32) -> Result<NonNull<u8>> {
         if self.pool != pool.pool || len == 0 || len > pool.max_frame_len() {
             return Err(EINVAL);
         }
         let page = self.page.as_ptr();
-        let data_offset = self.offset + self.headroom;
         // SAFETY: `pool` is alive (borrowed) and allocated the page (checked above: a pool's
         // address is not reused while a page of it is in flight, so equal pointers are the same
-        // pool), so the page is still mapped; `data_offset + len` lies within the fragment.
+        // pool), so the page is still mapped; `headroom + len` lies within the fragment.
         unsafe {
-            bindings::rnet_page_pool_dma_sync_for_cpu(pool.pool.as_ptr(), page, data_offset, len)
+            bindings::rnet_page_pool_dma_sync_for_cpu(
+                pool.pool.as_ptr(),
+                page,
+                self.offset + self.headroom,
+                len,
+            )
         };
         // SAFETY: Pool pages are in the linear map; the fragment lies within the (compound)
         // page.
-        let data = unsafe {
+        let frag = unsafe {
             bindings::rnet_page_address(page)
                 .cast::<u8>()
                 .add(self.offset as usize)
         };
+        NonNull::new(frag).ok_or(EINVAL)
+    }
+
+    /// Builds an skb around the buffer whose frame is the `len` bytes at `data_offset` from the
+    /// start of the fragment, preceded by `meta_len` bytes of XDP metadata (see
+    /// [`RxBuf::build_skb`]). `EINVAL` if that does not fit the fragment with the skb's shared
+    /// info after it or `pool` is not the buffer's pool, `ENOMEM` if no skb could be allocated;
+    /// the buffer is returned to its pool on error.
+    ///
+    /// # Safety
+    ///
+    /// The device completed the buffer, and the bytes the skb covers were synced for the CPU
+    /// ([`RxBuf::sync_for_cpu`]) or written by the CPU since.
+    pub(crate) unsafe fn build_skb_at<P: napi::Poll>(
+        self,
+        pool: &PagePool,
+        data_offset: u32,
+        len: u32,
+        meta_len: u32,
+        _ctx: &napi::NapiPoll<'_, P>,
+    ) -> Result<SkBuff> {
+        let fits = data_offset
+            .checked_add(len)
+            .and_then(|end| end.checked_add(SHINFO_SIZE))
+            .is_some_and(|end| end <= pool.frag_size);
+        if self.pool != pool.pool || !fits || len == 0 || meta_len > data_offset || meta_len > 255 {
+            return Err(EINVAL);
+        }
+        // SAFETY: Pool pages are in the linear map; the fragment lies within the (compound)
+        // page.
+        let data = unsafe {
+            bindings::rnet_page_address(self.page.as_ptr())
+                .cast::<u8>()
+                .add(self.offset as usize)
+        };
         // SAFETY: `data` is the start of `frag_size` bytes owned by this buffer, which the
-        // device no longer writes (the caller hands over a completed buffer) and the CPU may
-        // now read and write; the shared info goes to the end of it. We are in a NAPI poll
-        // (`ctx`), hence in softirq context, as `napi_build_skb` requires.
+        // device no longer writes and the CPU may read and write (caller); the shared info goes
+        // to the end of it. We are in a NAPI poll (`ctx`), hence in softirq context, as
+        // `napi_build_skb` requires.
         let skb = unsafe { bindings::napi_build_skb(data.cast(), pool.frag_size) };
         if skb.is_null() {
             // `self` is dropped: the fragment goes back to the pool.
@@ -428,14 +485,25 @@ impl RxBuf {
         // The skb now owns the fragment reference.
         let _ = ManuallyDrop::new(self);
         // SAFETY: `skb` is a new skb we own, around the fragment: marked for recycling first,
-        // so that freeing it returns the page to the pool; then the headroom is reserved and
-        // the `len` received bytes put, which fit (`headroom + len <= frag_size - shinfo`).
+        // so that freeing it returns the page to the pool; then the bytes up to the frame
+        // reserved and the `len` bytes of the frame put, which fit (`data_offset + len <=
+        // frag_size - shinfo`, checked above); the metadata lies right before the frame, within
+        // the reserved bytes (`meta_len <= data_offset`).
         unsafe {
             bindings::rnet_skb_mark_for_recycle(skb);
-            bindings::rnet_skb_reserve(skb, pool.headroom);
+            bindings::rnet_skb_reserve(skb, data_offset);
             bindings::rnet___skb_put(skb, len);
+            if meta_len > 0 {
+                bindings::rnet_skb_metadata_set(skb, meta_len as u8);
+            }
             Ok(SkBuff::from_raw(skb))
         }
+    }
+
+    /// Gives up the buffer without returning its fragment: its reference now belongs to
+    /// whatever the caller handed the fragment to (an XDP frame, a redirect target).
+    pub(crate) fn forget(self) {
+        let _ = ManuallyDrop::new(self);
     }
 }
 

@@ -371,6 +371,26 @@ impl<T: Driver> Device<T> {
         unsafe { bindings::netif_tx_wake_all_queues(self.as_raw()) }
     }
 
+    /// Marks transmit queue `queue` as having made progress now (`txq_trans_cond_update`), for
+    /// frames queued outside `start_xmit` (XDP) on a ring the stack shares: the transmit
+    /// watchdog then does not take a queue stopped by the stack for hung. Out-of-range queues
+    /// are ignored.
+    pub fn tx_trans_update(&self, queue: u32) {
+        if let Some(txq) = self.txq(queue) {
+            // SAFETY: `txq` is a queue of this valid device.
+            unsafe { bindings::rnet_txq_trans_cond_update(txq) }
+        }
+    }
+
+    /// Changes the device's XDP features (bits of [`xdp::features`]) and notifies the netdev
+    /// netlink family (`xdp_set_features_flag`). Under RTNL.
+    ///
+    /// [`xdp::features`]: crate::net::xdp::features
+    pub fn set_xdp_features(&self, _rtnl: &Rtnl, features: u32) {
+        // SAFETY: The device is valid; the function takes the device's instance lock itself.
+        unsafe { bindings::xdp_set_features_flag(self.as_raw(), features) }
+    }
+
     /// Byte queue limits: `bytes` were handed to the device on transmit queue `queue`
     /// (`netdev_tx_sent_queue`); may stop the queue until completions catch up. Out-of-range
     /// queues are ignored.

@@ -8,7 +8,10 @@ use super::{
 use crate::{
     bindings,
     error::{from_result, VTABLE_DEFAULT_ERROR},
-    net::skbuff::SkBuff,
+    net::{
+        skbuff::SkBuff,
+        xdp::{XdpSetup, XdpXmitFrames},
+    },
     prelude::*,
     sync::rcu,
 };
@@ -179,6 +182,28 @@ pub trait Driver: Sized + 'static {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
+    /// Installs, replaces or removes the device's XDP program (`ndo_bpf` with
+    /// `XDP_SETUP_PROG`), under RTNL. The driver keeps the program of `setup`
+    /// ([`XdpSetup::take_prog`], usually into an [`XdpProgSlot`]) and drops the one it replaces;
+    /// a refusal (a configuration XDP cannot work with) returns an error and explains it with
+    /// [`XdpSetup::set_error`]. Called with no program when the device is unregistered.
+    /// Implementing it makes the device take native XDP programs (`ip link set dev D xdp
+    /// ...`); without it only generic XDP is available.
+    ///
+    /// [`XdpProgSlot`]: crate::net::xdp::XdpProgSlot
+    fn xdp_setup(_dev: &Device<Self>, _rtnl: &Rtnl, _setup: XdpSetup<'_>) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Transmits frames other devices redirected to this one (`ndo_xdp_xmit`), in softirq
+    /// context: the driver takes frames from `frames` in order while it has room, maps and
+    /// queues each, and tells the device after the batch if [`XdpXmitFrames::flush`] asks for
+    /// it. Frames it does not take are returned by the core. An error (device down: `ENETDOWN`)
+    /// is reported only if no frame was taken; once one was, the call reports how many.
+    fn xdp_xmit(_dev: &Device<Self>, _frames: &mut XdpXmitFrames<'_>) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
     /// Per-queue receive statistics for the netdev netlink family (`qstats`,
     /// `netdev_stat_ops.get_queue_stats_rx`). Implementing it enables all of `netdev_stat_ops`.
     fn queue_stats_rx(_dev: &Device<Self>, _queue: u32, _stats: &mut QueueStatsRx) {
@@ -241,6 +266,16 @@ impl<T: Driver> Adapter<T> {
         },
         ndo_set_rx_mode: if T::HAS_SET_RX_MODE {
             Some(Self::set_rx_mode_callback)
+        } else {
+            None
+        },
+        ndo_bpf: if T::HAS_XDP_SETUP {
+            Some(Self::bpf_callback)
+        } else {
+            None
+        },
+        ndo_xdp_xmit: if T::HAS_XDP_XMIT {
+            Some(Self::xdp_xmit_callback)
         } else {
             None
         },
@@ -476,6 +511,67 @@ impl<T: Driver> Adapter<T> {
 
     /// # Safety
     ///
+    /// Called by the core as `ndo_bpf`, under RTNL, on a device of driver `T`.
+    unsafe extern "C" fn bpf_callback(
+        dev: *mut bindings::net_device,
+        bpf: *mut bindings::netdev_bpf,
+    ) -> c_int {
+        // SAFETY: The core passes a valid request for the call.
+        let bpf = unsafe { &*bpf };
+        if bpf.command != bindings::bpf_netdev_command_XDP_SETUP_PROG {
+            // AF_XDP zero-copy pools and offloaded programs are not supported.
+            return EOPNOTSUPP.to_errno();
+        }
+        // SAFETY: The core calls `ndo_bpf` under RTNL.
+        let rtnl = unsafe { Rtnl::assume_held() };
+        // SAFETY: Called by the core on a registered device of this driver.
+        let device = unsafe { Self::device(dev) };
+        // SAFETY: An `XDP_SETUP_PROG` request, valid for the call. `setup` owns a reference of
+        // its own on the program (taken by `XdpSetup::new`), dropped if the driver does not
+        // keep it.
+        let setup = unsafe { XdpSetup::new(bpf) };
+        let prog = bpf_prog_of(bpf);
+        match T::xdp_setup(device, &rtnl, setup) {
+            Ok(()) => {
+                // The core moved a reference into the driver (`dev_xdp_install`); the driver
+                // kept the one `XdpSetup` took instead, or none: put the core's.
+                if let Some(prog) = prog {
+                    // SAFETY: The core's reference, now ours to put.
+                    unsafe { bindings::rnet_bpf_prog_put(prog) };
+                }
+                0
+            }
+            // On failure the core puts its reference itself.
+            Err(e) => e.to_errno(),
+        }
+    }
+
+    /// # Safety
+    ///
+    /// Called by the core as `ndo_xdp_xmit` on a device of driver `T`, with `n` valid frames.
+    unsafe extern "C" fn xdp_xmit_callback(
+        dev: *mut bindings::net_device,
+        n: c_int,
+        frames: *mut *mut bindings::xdp_frame,
+        flags: u32,
+    ) -> c_int {
+        if flags & !bindings::XDP_XMIT_FLAGS_MASK != 0 || n < 0 {
+            return EINVAL.to_errno();
+        }
+        // SAFETY: The core lends `n` valid frames for the call.
+        let mut batch = unsafe { XdpXmitFrames::new(frames, n as usize, flags) };
+        // SAFETY: Called by the core on a registered device of this driver.
+        let result = T::xdp_xmit(unsafe { Self::device(dev) }, &mut batch);
+        match result {
+            // Frames taken are the driver's whatever it returned: report them, so the core
+            // returns only the others.
+            Err(e) if batch.taken() == 0 => e.to_errno(),
+            _ => batch.taken() as c_int,
+        }
+    }
+
+    /// # Safety
+    ///
     /// Called by the core through `T`'s `net_device_ops` on a device of driver `T`.
     unsafe extern "C" fn set_mac_address_callback(
         dev: *mut bindings::net_device,
@@ -486,4 +582,11 @@ impl<T: Driver> Adapter<T> {
         // SAFETY: Called by the core on a registered device of this driver.
         from_result(|| T::set_mac_address(unsafe { Self::device(dev) }, addr).map(|()| 0))
     }
+}
+
+/// The program of an `XDP_SETUP_PROG` request, if any.
+fn bpf_prog_of(bpf: &bindings::netdev_bpf) -> Option<*mut bindings::bpf_prog> {
+    // SAFETY: The caller checked the command: the first member of the union is active.
+    let prog = unsafe { bpf.__bindgen_anon_1.__bindgen_anon_1.prog };
+    (!prog.is_null()).then_some(prog)
 }

@@ -30,6 +30,15 @@ impl DeviceSetup<'_> {
         unsafe { self.dev.as_mut() }
     }
 
+    /// Announces the device's XDP features (bits of [`xdp::features`]), which the netdev
+    /// netlink family reports.
+    ///
+    /// [`xdp::features`]: crate::net::xdp::features
+    pub fn set_xdp_features(&mut self, features: u32) -> &mut Self {
+        self.raw().xdp_features = features;
+        self
+    }
+
     /// Sets the accepted MTU range; the core rejects other values with `EINVAL` before the
     /// driver sees them.
     pub fn set_mtu_range(&mut self, min: u32, max: u32) -> &mut Self {

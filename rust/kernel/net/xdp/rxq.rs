@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A receive queue's XDP registration (`struct xdp_rxq_info`).
+
+use crate::{
+    bindings,
+    error::to_result,
+    net::{
+        dev::{Device, Driver},
+        page_pool::PagePool,
+    },
+    prelude::*,
+    types::Opaque,
+};
+
+/// The XDP registration of one receive queue of a device: its index and device, which XDP
+/// programs read (`ctx->rx_queue_index`, `ctx->ingress_ifindex`), and the memory model of its
+/// buffers — the queue's page pool (`MEM_TYPE_PAGE_POOL`), so that frames sent back or
+/// redirected return their pages to it. Unregistered on drop (`xdp_rxq_info_unreg`).
+///
+/// The registration holds a user reference on the pool (`page_pool_use_xdp_mem`; dropped by
+/// the unregistration), so the two may be dropped in either order.
+///
+/// # Invariants
+///
+/// `info` is registered (`__xdp_rxq_info_reg` and `xdp_rxq_info_reg_mem_model` with
+/// `MEM_TYPE_PAGE_POOL`) for the device `dev`, and stays so until the drop.
+pub struct XdpRxq {
+    info: KBox<Opaque<bindings::xdp_rxq_info>>,
+    dev: *mut bindings::net_device,
+}
+
+// SAFETY: The registration may be dropped on any CPU in process context; `dev` is only
+// compared, never dereferenced.
+unsafe impl Send for XdpRxq {}
+// SAFETY: After registration the structure is only read (by XDP programs, through
+// `xdp_buff.rxq`).
+unsafe impl Sync for XdpRxq {}
+
+impl XdpRxq {
+    /// Registers receive queue `queue` of `dev`, whose buffers come from `pool`. Sleeps.
+    pub fn new<T: Driver>(dev: &Device<T>, queue: u32, pool: &PagePool) -> Result<Self> {
+        crate::task::might_sleep();
+        let info = KBox::new(Opaque::<bindings::xdp_rxq_info>::zeroed(), GFP_KERNEL)?;
+        // SAFETY: `info` is zeroed memory we own; `dev` is a valid device. No NAPI id: igb
+        // passes none either (the id is only reported to AF_XDP busy polling).
+        to_result(unsafe { bindings::__xdp_rxq_info_reg(info.get(), dev.as_raw(), queue, 0, 0) })?;
+        // SAFETY: `info` was just registered; the pool is alive (borrowed) and gains a user
+        // reference that the unregistration drops.
+        let ret = unsafe {
+            bindings::xdp_rxq_info_reg_mem_model(
+                info.get(),
+                bindings::xdp_mem_type_MEM_TYPE_PAGE_POOL,
+                pool.as_raw().cast(),
+            )
+        };
+        if let Err(e) = to_result(ret) {
+            // SAFETY: Registered above; the memory model is not, which the unregistration
+            // copes with (it unregisters a model only if one has an id).
+            unsafe { bindings::xdp_rxq_info_unreg(info.get()) };
+            return Err(e);
+        }
+        // INVARIANT: Both registrations succeeded for `dev`.
+        Ok(Self {
+            info,
+            dev: dev.as_raw(),
+        })
+    }
+
+    pub(crate) fn as_raw(&self) -> *mut bindings::xdp_rxq_info {
+        self.info.get()
+    }
+
+    /// Whether this is a queue of the device `dev` points to.
+    pub(crate) fn is_of(&self, dev: *mut bindings::net_device) -> bool {
+        self.dev == dev
+    }
+}
+
+impl Drop for XdpRxq {
+    fn drop(&mut self) {
+        // SAFETY: Registered (type invariant); unregistering drops the pool's user reference.
+        unsafe { bindings::xdp_rxq_info_unreg(self.info.get()) }
+    }
+}
