@@ -15,7 +15,10 @@ use crate::{
     device::{Bound, Device},
     dma::{Coherent, CoherentView, DmaAddress},
     io::{io_project, io_read, Io},
-    net::skbuff::{FragMapping, MappedSkBuff},
+    net::{
+        skbuff::{FragMapping, MappedSkBuff},
+        xdp::MappedXdpFrame,
+    },
     prelude::*,
 };
 
@@ -191,6 +194,14 @@ pub enum TxBuf {
     },
     /// A page fragment of the frame whose head sits in an earlier slot, unmapped on drop.
     Frag(FragMapping),
+    /// An XDP frame (sent back with `XDP_TX` or redirected to the device) in one descriptor,
+    /// its own last; unmapped and returned when done.
+    Xdp {
+        /// The frame, mapped for the device.
+        frame: MappedXdpFrame,
+        /// Bytes the device sends.
+        bytes: u32,
+    },
 }
 
 /// What one round of transmit cleaning completed.
@@ -207,7 +218,7 @@ pub struct TxCleaned {
 impl Ring<TxBuf> {
     /// Cleans at most `budget` completed frames from `next_to_clean`: a frame is complete when
     /// `done(desc, eop)` says the device wrote its last descriptor back. The frames' heads are
-    /// unmapped and consumed, their fragments unmapped.
+    /// unmapped and consumed, their fragments unmapped, XDP frames unmapped and returned.
     pub fn clean(&mut self, budget: u32, done: impl Fn(&DescRing, usize) -> bool) -> TxCleaned {
         let mut cleaned = TxCleaned::default();
         let size = self.size();
@@ -218,6 +229,7 @@ impl Ring<TxBuf> {
             let i = self.next_to_clean;
             let eop = match self.bufs.get(i) {
                 Some(Some(TxBuf::Head { eop, .. })) if *eop < size => *eop,
+                Some(Some(TxBuf::Xdp { .. })) => i,
                 _ => {
                     visited += 1;
                     // Only the first slot of a frame (or a context descriptor, holding
@@ -235,13 +247,20 @@ impl Ring<TxBuf> {
             // The frame's slots run from `i` to `eop`; dropping them unmaps the fragments.
             let mut j = i;
             loop {
-                if let Some(TxBuf::Head {
-                    skb, segs, bytes, ..
-                }) = self.bufs.get_mut(j).and_then(Option::take)
-                {
-                    cleaned.packets = cleaned.packets.saturating_add(segs);
-                    cleaned.bytes = cleaned.bytes.saturating_add(bytes);
-                    skb.unmap().consume();
+                match self.bufs.get_mut(j).and_then(Option::take) {
+                    Some(TxBuf::Head {
+                        skb, segs, bytes, ..
+                    }) => {
+                        cleaned.packets = cleaned.packets.saturating_add(segs);
+                        cleaned.bytes = cleaned.bytes.saturating_add(bytes);
+                        skb.unmap().consume();
+                    }
+                    // Dropping the frame unmaps and returns it.
+                    Some(TxBuf::Xdp { bytes, .. }) => {
+                        cleaned.packets = cleaned.packets.saturating_add(1);
+                        cleaned.bytes = cleaned.bytes.saturating_add(bytes);
+                    }
+                    _ => {}
                 }
                 visited += 1;
                 if j == eop || visited >= size {

@@ -382,6 +382,15 @@ impl<T: Driver> Device<T> {
         }
     }
 
+    /// Changes the largest MTU the core accepts (`max_mtu`, shown by `ip -d link`), e.g. while
+    /// an XDP program limits frames to a page: the core then refuses larger MTUs with `EINVAL`
+    /// and an extack message, before `change_mtu` runs. Under RTNL.
+    pub fn set_max_mtu(&self, _rtnl: &Rtnl, max: u32) {
+        // SAFETY: The device is valid; writers hold RTNL (the caller does), readers use
+        // `READ_ONCE`, hence the volatile write.
+        unsafe { core::ptr::write_volatile(&raw mut (*self.as_raw()).max_mtu, max) };
+    }
+
     /// Changes the device's XDP features (bits of [`xdp::features`]) and notifies the netdev
     /// netlink family (`xdp_set_features_flag`). Under RTNL.
     ///

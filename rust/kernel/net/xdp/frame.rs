@@ -60,12 +60,11 @@ impl XdpFrame {
         unsafe { bindings::rnet_xdp_frame_has_frags(self.frame.as_ptr()) }
     }
 
-    /// Maps the frame for the device to read (`dma_map_single`, `DMA_TO_DEVICE`). Frames
-    /// with fragments are refused with `EINVAL`, a failed mapping with `ENOMEM`; the frame is
-    /// returned (dropped) then.
-    pub fn map(self, dev: &device::Device<Bound>) -> Result<MappedXdpFrame> {
+    /// Maps the frame for the device to read (`dma_map_single`, `DMA_TO_DEVICE`). A frame
+    /// with fragments, or one the DMA API cannot map, is handed back.
+    pub fn map(self, dev: &device::Device<Bound>) -> Result<MappedXdpFrame, Self> {
         if self.has_frags() {
-            return Err(EINVAL);
+            return Err(self);
         }
         let raw = self.raw();
         // SAFETY: `data..data + len` is the frame's linear part, in a page of the linear map (XDP
@@ -79,7 +78,10 @@ impl XdpFrame {
                 raw.len as usize,
                 DataDirection::ToDevice,
             )
-        }?;
+        };
+        let Ok(mapping) = mapping else {
+            return Err(self);
+        };
         Ok(MappedXdpFrame {
             mapping,
             frame: self,
