@@ -19,9 +19,30 @@ use kernel::net::ethtool::{
 use kernel::prelude::*;
 
 /// Per-queue counters of `ethtool -S`, as `rx_queue_<n>_<name>` / `tx_queue_<n>_<name>`.
-const RX_QUEUE_STATS: [&str; 5] = ["packets", "bytes", "errors", "csum_err", "alloc_failed"];
-const TX_QUEUE_STATS: [&str; 7] = [
-    "packets", "bytes", "dropped", "busy", "restart", "tso", "csum",
+const RX_QUEUE_STATS: [&str; 12] = [
+    "packets",
+    "bytes",
+    "errors",
+    "csum_err",
+    "alloc_failed",
+    "xdp_pass",
+    "xdp_drop",
+    "xdp_tx",
+    "xdp_tx_errors",
+    "xdp_redirect",
+    "xdp_redirect_errors",
+    "xdp_aborted",
+];
+const TX_QUEUE_STATS: [&str; 9] = [
+    "packets",
+    "bytes",
+    "dropped",
+    "busy",
+    "restart",
+    "tso",
+    "csum",
+    "xdp_xmit",
+    "xdp_xmit_errors",
 ];
 /// Driver counters.
 const DRIVER_STATS: [&str; 2] = ["tx_timeout_count", "reset_count"];
@@ -273,6 +294,13 @@ impl ethtool::Operations for Rigb {
                 &s.rx_errors,
                 &s.rx_csum_err,
                 &s.rx_alloc_failed,
+                &s.xdp_pass,
+                &s.xdp_drop,
+                &s.xdp_tx,
+                &s.xdp_tx_errors,
+                &s.xdp_redirect,
+                &s.xdp_redirect_errors,
+                &s.xdp_aborted,
             ] {
                 push(get(v));
             }
@@ -284,6 +312,8 @@ impl ethtool::Operations for Rigb {
                 &s.tx_restart,
                 &s.tx_tso,
                 &s.tx_csum,
+                &s.xdp_xmit,
+                &s.xdp_xmit_errors,
             ] {
                 push(get(v));
             }

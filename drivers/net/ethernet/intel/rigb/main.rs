@@ -25,6 +25,7 @@ use kernel::net::dev::{
 };
 use kernel::net::napi::{Napi, QueueKind};
 use kernel::net::registration::BusRegistration;
+use kernel::net::xdp::{self, XdpProgSlot, XdpSetup, XdpXmitFrames};
 use kernel::pci;
 use kernel::prelude::*;
 use kernel::str::CString;
@@ -38,7 +39,7 @@ pub(crate) const DEFAULT_RING: u32 = 256;
 pub(crate) const MIN_RING: u32 = 64;
 pub(crate) const MAX_RING: u32 = 4096;
 pub(crate) const RING_MULTIPLE: u32 = 8;
-const MIN_MTU: u32 = 68;
+pub(crate) const MIN_MTU: u32 = 68;
 /// igb's limit: a 9216-byte jumbo frame less Ethernet header and FCS.
 pub(crate) const MAX_MTU: u32 = 9216 - 14 - 4;
 
@@ -62,6 +63,17 @@ pub(crate) struct QueueStats {
     pub(crate) tx_restart: AtomicU64,
     pub(crate) tx_tso: AtomicU64,
     pub(crate) tx_csum: AtomicU64,
+    /// XDP verdicts on this queue's receive ring.
+    pub(crate) xdp_pass: AtomicU64,
+    pub(crate) xdp_drop: AtomicU64,
+    pub(crate) xdp_tx: AtomicU64,
+    pub(crate) xdp_tx_errors: AtomicU64,
+    pub(crate) xdp_redirect: AtomicU64,
+    pub(crate) xdp_redirect_errors: AtomicU64,
+    pub(crate) xdp_aborted: AtomicU64,
+    /// Frames redirected to the device and queued on this pair's transmit ring, or refused.
+    pub(crate) xdp_xmit: AtomicU64,
+    pub(crate) xdp_xmit_errors: AtomicU64,
 }
 
 pub(crate) fn add(counter: &AtomicU64, n: u64) {
@@ -121,6 +133,8 @@ pub(crate) struct RigbData {
     /// Self-test MAC loopback: frames sent to ourselves are checked and counted, not passed up.
     pub(crate) loopback: AtomicBool,
     pub(crate) loopback_ok: AtomicU32,
+    /// The XDP program of every receive queue (`xdp.rs`).
+    pub(crate) xdp_prog: XdpProgSlot,
 }
 
 /// The net_device driver.
@@ -301,6 +315,8 @@ pub(crate) fn up(dev: &Device<Rigb>, rtnl: &Rtnl) -> Result {
     let rx_size = data.rx_ring_size.load(Ordering::Relaxed) as usize;
     let mtu = data.mtu.load(Ordering::Relaxed);
     let buf_len = rx::buf_len(mtu);
+    // With an XDP program, buffers get its headroom (the layout is fixed until the next `up`).
+    let with_xdp = data.xdp_prog.is_set();
     let queues = data.queues();
     if queues.len() < n {
         return Err(ENODEV);
@@ -308,7 +324,15 @@ pub(crate) fn up(dev: &Device<Rigb>, rtnl: &Rtnl) -> Result {
     for (q, qv) in queues.iter().enumerate().take(n) {
         let (tx, rx) = match (
             TxRing::new(pdev, tx_size),
-            RxRing::new(pdev, rx_size, buf_len, mtu + rx::FRAME_OVERHEAD),
+            RxRing::new(
+                dev,
+                pdev,
+                q as u32,
+                rx_size,
+                buf_len,
+                mtu + rx::FRAME_OVERHEAD,
+                with_xdp,
+            ),
         ) {
             (Ok(tx), Ok(rx)) => (tx, rx),
             (Err(e), _) | (_, Err(e)) => {
@@ -456,6 +480,9 @@ impl dev::Driver for Rigb {
             .set_hw_features(offloads)
             .set_vlan_features(offloads)
             .set_watchdog_timeo_ms(5000)
+            .set_xdp_features(
+                xdp::features::BASIC | xdp::features::REDIRECT | xdp::features::NDO_XMIT,
+            )
             .carrier_off();
     }
 
@@ -523,6 +550,17 @@ impl dev::Driver for Rigb {
     }
 
     fn change_mtu(dev: &Device<Self>, rtnl: &Rtnl, new_mtu: u32) -> Result {
+        // The core already refuses these while a program is attached (`max_mtu`, lowered by
+        // `xdp::setup`), with an extack message; igb_change_mtu checks here.
+        if dev.data().xdp_prog.is_set() && !crate::xdp::fits(new_mtu) {
+            pr_warn!(
+                "{}: MTU {} is not supported with XDP (at most {})\n",
+                dev.name(),
+                new_mtu,
+                crate::xdp::max_mtu()
+            );
+            return Err(EINVAL);
+        }
         let old = dev.data().mtu.load(Ordering::Relaxed);
         reconfigure(
             dev,
@@ -590,6 +628,14 @@ impl dev::Driver for Rigb {
             WORK_RESET => reset_task(dev),
             _ => {}
         }
+    }
+
+    fn xdp_setup(dev: &Device<Self>, rtnl: &Rtnl, setup: XdpSetup<'_>) -> Result {
+        crate::xdp::setup(dev, rtnl, setup)
+    }
+
+    fn xdp_xmit(dev: &Device<Self>, frames: &mut XdpXmitFrames<'_>) -> Result {
+        crate::xdp::xmit(dev, frames)
     }
 
     fn queue_stats_rx(dev: &Device<Self>, queue: u32, stats: &mut dev::QueueStatsRx) {
@@ -700,6 +746,7 @@ fn probe<'bound>(pdev: &'bound pci::Device<Core<'_>>) -> Result<RigbPci<'bound>>
         test_icr: AtomicU32::new(0),
         loopback: AtomicBool::new(false),
         loopback_ok: AtomicU32::new(0),
+        xdp_prog: XdpProgSlot::new(),
     });
     let netdev = BusRegistration::<Rigb>::new(
         pdev.as_ref(),

@@ -8,6 +8,7 @@
 //! | `main.rs` | probe/remove, up/down, the net_device operations (igb_main.c) |
 //! | `tx.rs` | transmit: offload context, TSO, mapping, completion |
 //! | `rx.rs` | receive: NAPI poll, ring, skb, GRO, refill |
+//! | `xdp.rs` | native XDP: program setup, `XDP_TX`, `ndo_xdp_xmit` |
 //! | `irq.rs` | vector allocation and fallback, handlers, EITR moderation |
 //! | `ring.rs` | descriptor formats, on `kernel::net::ring`'s rings |
 //! | `hw.rs` | reset, MAC/PHY, NVM (EERD) (e1000_*.c) |
@@ -31,6 +32,7 @@ mod rigb_main;
 mod ring;
 mod rx;
 mod tx;
+mod xdp;
 
 kernel::module_pci_driver! {
     type: rigb_main::RigbDriver,

@@ -8,8 +8,10 @@
 use core::ops::{Deref, DerefMut};
 use kernel::device::{self, Bound};
 use kernel::dma::DmaAddress;
+use kernel::net::dev::Device;
 use kernel::net::page_pool::{rx_headroom, PagePool, RxBuf};
 pub(crate) use kernel::net::ring::{DescRing, Ring, TxBuf};
+use kernel::net::xdp::{self, XdpRxq};
 use kernel::prelude::*;
 
 /// Advanced transmit data descriptor, read format: a buffer and how to send it.
@@ -182,11 +184,13 @@ pub(crate) fn rx_status(desc: &DescRing, i: usize) -> Option<u32> {
 pub(crate) type TxRing = Ring<TxBuf>;
 
 /// A receive ring (`struct igb_ring` for receive): the ring of page-pool buffers, the pool they
-/// come from, and how the driver receives into them.
+/// come from, its XDP registration, and how the driver receives into them.
 pub(crate) struct RxRing {
     // Field order: the ring's buffers go back to the pool before the pool is destroyed (the
     // other order is sound too, but leaves the pool's release to a deferred work item).
     ring: Ring<RxBuf>,
+    /// The queue's XDP registration (`igb_ring.xdp_rxq`), with the pool as its memory model.
+    pub(crate) xdp_rxq: XdpRxq,
     /// The queue's page pool (`igb_ring`'s half-page reuse, done by the kernel's page_pool).
     pub(crate) pool: PagePool,
     /// Dropping the descriptors of a frame that did not fit one buffer, up to its end.
@@ -194,22 +198,40 @@ pub(crate) struct RxRing {
 }
 
 impl RxRing {
-    /// A ring of `size` descriptors whose buffers take `buf_len` bytes from the device (what
-    /// SRRCTL says) and frames of up to `max_frame` bytes. Standard 2 KiB buffers go without
-    /// headroom, so that two share a page as in igb; larger ones get the stack's usual
+    /// Receive ring `queue` of `netdev`, of `size` descriptors whose buffers take `buf_len`
+    /// bytes from the device (what SRRCTL says) and frames of up to `max_frame` bytes. With
+    /// `xdp`, buffers get the XDP headroom; otherwise standard 2 KiB buffers go without
+    /// headroom, so that two share a page as in igb, and larger ones get the stack's usual
     /// headroom.
     pub(crate) fn new(
+        netdev: &Device<crate::rigb_main::Rigb>,
         dev: &device::Device<Bound>,
+        queue: u32,
         size: usize,
         buf_len: u32,
         max_frame: u32,
+        xdp: bool,
     ) -> Result<Self> {
-        let headroom = if buf_len <= 2048 { 0 } else { rx_headroom() };
+        let headroom = if xdp {
+            xdp::PACKET_HEADROOM
+        } else if buf_len <= 2048 {
+            0
+        } else {
+            rx_headroom()
+        };
+        let pool = PagePool::new(dev, size as u32, buf_len, headroom, max_frame)?;
         Ok(Self {
             ring: Ring::new(dev, size)?,
-            pool: PagePool::new(dev, size as u32, buf_len, headroom, max_frame)?,
+            xdp_rxq: XdpRxq::new(netdev, queue, &pool)?,
+            pool,
             discarding: false,
         })
+    }
+
+    /// Whether the buffers were laid out for XDP (with its headroom): the program runs only on
+    /// those, not on a ring built before the program was attached.
+    pub(crate) fn xdp_ready(&self) -> bool {
+        self.pool.headroom() >= xdp::PACKET_HEADROOM
     }
 
     /// Bytes the device may write into each buffer (SRRCTL's packet buffer size).

@@ -8,7 +8,10 @@
 //! checksum state and hash ([`receive`]), refills the ring with buffers from the queue's page
 //! pool ([`refill`]), hands the frames to `napi_gro_receive` once the ring is unlocked and, when
 //! it did less than the budget, completes and unmasks the vector. The skbs are marked for
-//! recycling: the stack returns their pages to the pool when it frees them.
+//! recycling: the stack returns their pages to the pool when it frees them. With an XDP
+//! program, it runs on each good frame before an skb exists ([`run_xdp`]); frames it sends
+//! back are queued on the pair's transmit ring and the device is told once, after the ring is
+//! unlocked.
 
 use crate::irq;
 use crate::regs::{self, Bar0};
@@ -19,8 +22,10 @@ use kernel::net::dev::{features, net_ratelimit};
 use kernel::net::napi::{self, NapiPoll};
 use kernel::net::page_pool::RxBuf;
 use kernel::net::skbuff::{SkBuff, SkBuffList};
+use kernel::net::xdp::{self, XdpPass, XdpProgRef, XdpVerdict};
 use kernel::prelude::*;
 use kernel::sync::barrier::{dma_mb, mb, Read, Write};
+use kernel::sync::rcu;
 
 /// Ethernet header, and what goes on top of an MTU to make a frame (header, VLAN tag, FCS).
 const ETH_HLEN: u32 = 14;
@@ -73,10 +78,16 @@ fn clean(ctx: &NapiPoll<'_, QVector>, bar: &Bar0<'_>, frames: &mut SkBuffList) -
     let dev = ctx.device();
     let qv = ctx.poller();
     let budget = ctx.budget();
+    // The program is read once per poll (igb reads `rx_ring->xdp_prog` per frame); a program
+    // replaced meanwhile stays alive until this read-side section ends.
+    let rcu = rcu::read_lock();
+    let prog = dev.data().xdp_prog.get(&rcu);
     let mut guard = qv.rx.lock();
     let Some(rx) = (*guard).as_mut() else {
         return 0;
     };
+    // Only on buffers laid out for it: rings built before the program came are rebuilt.
+    let prog = prog.filter(|_| rx.xdp_ready());
     let mut totals = Totals::default();
     let mut done = 0;
     while done < budget {
@@ -101,7 +112,7 @@ fn clean(ctx: &NapiPoll<'_, QVector>, bar: &Bar0<'_>, frames: &mut SkBuffList) -
         };
         rx.next_to_clean = rx.next(i);
         done += 1;
-        if let Some(skb) = receive(ctx, rx, &wb, buf, &mut totals) {
+        if let Some(skb) = receive(ctx, rx, &wb, buf, prog, &mut totals) {
             frames.push_back(skb);
         }
         // Buffers go back every few frames, not only at the end of the poll
@@ -112,6 +123,11 @@ fn clean(ctx: &NapiPoll<'_, QVector>, bar: &Bar0<'_>, frames: &mut SkBuffList) -
     }
     refill(bar, qv, rx);
     drop(guard);
+    drop(rcu);
+    if totals.xdp_tx > 0 {
+        // Frames sent back go out now, one doorbell for the poll (igb_finalize_xdp).
+        crate::xdp::flush_tx(bar, qv);
+    }
     add(&qv.stats.rx_packets, totals.packets);
     add(&qv.stats.rx_bytes, totals.bytes);
     qv.itr.add_rx(totals.packets as u32, totals.bytes as u32);
@@ -123,6 +139,8 @@ fn clean(ctx: &NapiPoll<'_, QVector>, bar: &Bar0<'_>, frames: &mut SkBuffList) -
 struct Totals {
     packets: u64,
     bytes: u64,
+    /// Frames `XDP_TX` queued on the transmit ring, not yet announced to the device.
+    xdp_tx: u64,
 }
 
 /// Turns a written-back descriptor and its buffer into an skb for the stack (built around the
@@ -135,6 +153,7 @@ fn receive(
     rx: &mut RxRing,
     wb: &AdvRxDescWb,
     buf: RxBuf,
+    prog: Option<XdpProgRef<'_>>,
     totals: &mut Totals,
 ) -> Option<SkBuff> {
     let dev = ctx.device();
@@ -152,7 +171,16 @@ fn receive(
         add(&qv.stats.rx_errors, 1);
         return None;
     }
-    let mut skb = match buf.build_skb(&rx.pool, len, ctx) {
+    // The self-test's loopback frames bypass the program.
+    let prog = prog.filter(|_| !dev.data().loopback.load(Ordering::Relaxed));
+    let built = match prog {
+        Some(prog) => {
+            let pass = run_xdp(ctx, rx, prog, buf, len, totals)?;
+            pass.build_skb(&rx.pool, ctx)
+        }
+        None => buf.build_skb(&rx.pool, len, ctx),
+    };
+    let mut skb = match built {
         Ok(skb) => skb,
         Err(e) => {
             let counter = if e == ENOMEM {
@@ -191,6 +219,43 @@ fn receive(
     totals.packets += 1;
     totals.bytes += u64::from(len);
     Some(skb)
+}
+
+/// Runs the XDP program on a good frame (igb_run_xdp) and counts the verdict; returns the frame
+/// if the program passed it to the stack. Frames it consumed count as received, as in igb.
+fn run_xdp(
+    ctx: &NapiPoll<'_, QVector>,
+    rx: &RxRing,
+    prog: XdpProgRef<'_>,
+    buf: RxBuf,
+    len: u32,
+    totals: &mut Totals,
+) -> Option<XdpPass> {
+    let dev = ctx.device();
+    let qv = ctx.poller();
+    let verdict = xdp::run(prog, &rx.xdp_rxq, &rx.pool, buf, len, ctx, |frame| {
+        crate::xdp::xmit_back(dev, qv, frame)
+    });
+    let st = &qv.stats;
+    let counter = match verdict {
+        XdpVerdict::Pass(pass) => {
+            add(&st.xdp_pass, 1);
+            return Some(pass);
+        }
+        XdpVerdict::Drop => &st.xdp_drop,
+        XdpVerdict::Tx => {
+            totals.xdp_tx += 1;
+            &st.xdp_tx
+        }
+        XdpVerdict::TxFailed => &st.xdp_tx_errors,
+        XdpVerdict::Redirect => &st.xdp_redirect,
+        XdpVerdict::RedirectFailed => &st.xdp_redirect_errors,
+        XdpVerdict::Aborted => &st.xdp_aborted,
+    };
+    add(counter, 1);
+    totals.packets += 1;
+    totals.bytes += u64::from(len);
+    None
 }
 
 /// Gives empty slots of the receive ring buffers from the queue's page pool and tells the

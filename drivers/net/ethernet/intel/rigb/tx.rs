@@ -197,7 +197,7 @@ pub(crate) fn xmit<'call>(frame: Frame<'call>, dev: &Device<Rigb>) -> TxOutcome<
 }
 
 /// Tells the device about every descriptor of queue `q` written so far (TDT).
-fn ring_doorbell(bar: &Bar0<'_>, q: usize, tx: &TxRing) {
+pub(crate) fn ring_doorbell(bar: &Bar0<'_>, q: usize, tx: &TxRing) {
     // The descriptors must be visible before the tail moves.
     mb(Write);
     regs::write_at(bar, q, regs::TDT::from_raw(tx.next_to_use as u32));
