@@ -16,7 +16,7 @@ SUDO=""
 need_pkgs=()
 pkgs=("clang-$RNET_LLVM_VERSION" "lld-$RNET_LLVM_VERSION" "llvm-$RNET_LLVM_VERSION"
       "libclang-$RNET_LLVM_VERSION-dev" libelf-dev libssl-dev bc flex bison cpio kmod
-      busybox-static iproute2 ethtool iperf3 tcpdump socat iputils-ping python3
+      busybox-static iproute2 bpftool ethtool iperf3 tcpdump socat iputils-ping python3
       pahole dwarves rsync qemu-system-x86 procps psmisc pciutils gcc libc6-dev
       python3-yaml python3-jsonschema xz-utils)
 for p in "${pkgs[@]}"; do
