@@ -136,8 +136,21 @@ check "the device counts them as sent" wait_for 5 sh -c "test \$((\$(cat /sys/cl
 # --- XDP_ABORTED, an unknown action ---------------------------------------------------------------
 check "replace with xdp_abort" attach "$ea" xdp_abort
 ab0=$(xsum "$ea" xdp_aborted)
+T=/sys/kernel/tracing
+[ -d $T/events ] || mount -t tracefs nodev $T 2>/dev/null
+if [ -w $T/events/xdp/xdp_exception/enable ]; then
+	echo >$T/trace
+	echo 1 >$T/events/xdp/xdp_exception/enable
+fi
 udp_probe 7781 10 0.5 >/dev/null
 check_eq "10 datagrams aborted (xdp_aborted)" 10 "$(($(xsum "$ea" xdp_aborted) - ab0))"
+if [ -w $T/events/xdp/xdp_exception/enable ]; then
+	echo 0 >$T/events/xdp/xdp_exception/enable
+	check_eq "each fired the xdp:xdp_exception tracepoint (action=ABORTED, ifindex of $ea)" 10 \
+		"$(grep -c "xdp_exception: prog_id=[0-9]* action=ABORTED ifindex=$(cat "/sys/class/net/$ea/ifindex")\$" $T/trace)"
+else
+	ktap_test_skip "xdp:xdp_exception tracepoint (no tracefs events: CONFIG_EVENT_TRACING)"
+fi
 udp_probe 7782 5 0.5 >/dev/null
 check_eq "an unknown action counts as aborted" 15 "$(($(xsum "$ea" xdp_aborted) - ab0))"
 check "and is warned about (bpf_warn_invalid_xdp_action)" sh -c "dmesg | grep -q 'Illegal XDP return value 99 on prog xdp_abort_prog'"

@@ -61,8 +61,10 @@ impl XdpPass {
     /// [`RxBuf::build_skb`] does: `ENOMEM` if no skb could be allocated, `EINVAL` if `pool`
     /// is not the buffer's; the buffer is returned to its pool on error.
     pub fn build_skb<P: Poll>(self, pool: &PagePool, ctx: &NapiPoll<'_, P>) -> Result<SkBuff> {
-        // SAFETY: The received bytes were synced for the CPU before the program ran (`run`);
-        // whatever else the frame covers now was written by the program, on this CPU.
+        // SAFETY: The device completed the buffer. The received bytes were synced for the CPU
+        // before the program ran (`run`); whatever else the frame covers now (headroom taken
+        // with `bpf_xdp_adjust_head`, metadata, a tail grown with `bpf_xdp_adjust_tail`, which
+        // zeroes it) was written by the program or its helpers, on this CPU.
         unsafe {
             self.buf
                 .build_skb_at(pool, self.data_offset, self.len, self.meta_len, ctx)
