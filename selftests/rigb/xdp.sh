@@ -99,9 +99,9 @@ check "rigb <-> rigb across the hub, $eb in namespace rgb" nic_pair_up rgb "$ea"
 ping -q -c 3 -i 0.2 -W 5 10.5.0.2 >/dev/null
 
 # --- features, attach, XDP_PASS -------------------------------------------------------------------
-check "netdev netlink: xdp-features basic, redirect, ndo-xmit" sh -c "$YNL --do dev-get \
-	--json '{\"ifindex\": $(cat /sys/class/net/$ea/ifindex)}' | grep xdp-features | \
-	grep basic | grep redirect | grep -q ndo-xmit"
+check_eq "netdev netlink: xdp-features basic, ndo-xmit, redirect" "basic ndo-xmit redirect" \
+	"$($YNL --do dev-get --output-json --json "{\"ifindex\": $(cat "/sys/class/net/$ea/ifindex")}" |
+		python3 -c 'import json, sys; print(" ".join(json.load(sys.stdin)["xdp-features"]))')"
 check "attach xdp_pass in native mode (xdpdrv)" attach "$ea" xdp_pass
 check "ip -d link shows the program" prog_attached "$ea"
 check_eq "maxmtu lowered to what one page holds with the XDP headroom" 3050 \
