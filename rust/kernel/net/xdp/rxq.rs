@@ -19,7 +19,7 @@ use crate::{
 /// redirected return their pages to it. Unregistered on drop (`xdp_rxq_info_unreg`).
 ///
 /// The registration holds a user reference on the pool (`page_pool_use_xdp_mem`; dropped by
-/// the unregistration), so the two may be dropped in either order.
+/// the unregistration), so the two may be dropped in either order, both in process context.
 ///
 /// # Invariants
 ///
@@ -78,7 +78,11 @@ impl XdpRxq {
 }
 
 impl Drop for XdpRxq {
+    /// Unregisters the queue. Sleeps: if the pool was destroyed already, this drops its last
+    /// user reference, and freeing it disconnects it from XDP's memory-model table under a
+    /// mutex.
     fn drop(&mut self) {
+        crate::task::might_sleep();
         // SAFETY: Registered (type invariant); unregistering drops the pool's user reference.
         unsafe { bindings::xdp_rxq_info_unreg(self.info.get()) }
     }
