@@ -45,6 +45,7 @@ pub mod flags;
 pub mod priv_flags;
 
 pub use device::{Device, SockAddr};
+pub(crate) use driver::xdp_features_supported;
 pub use driver::{Driver, TxBusy, TxOutcome, TxSkb};
 pub use irq::{IrqHandler, IrqReturn, IrqVectors, NetIrq};
 pub(crate) use rtnl_lock::with_rtnl;

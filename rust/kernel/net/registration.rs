@@ -20,7 +20,9 @@ use crate::{
     device::{self, Bound},
     devres::Devres,
     net::{
-        dev::{self, BusState, Device, DeviceSetup, Driver, IrqVectors, Priv},
+        dev::{
+            self, xdp_features_supported, BusState, Device, DeviceSetup, Driver, IrqVectors, Priv,
+        },
         ethtool,
     },
     prelude::*,
@@ -148,7 +150,7 @@ impl<T: Driver + ethtool::Operations> Registration<T> {
         // SAFETY: The device was just allocated; nobody else knows about it.
         unsafe { install_ops::<T>(dev.as_ptr()) };
         // SAFETY: The device is valid, unregistered and exclusively ours during the calls.
-        let mut dev_setup = unsafe { DeviceSetup::new(dev) };
+        let mut dev_setup = unsafe { DeviceSetup::new(dev, xdp_features_supported::<T>()) };
         T::setup(&mut dev_setup);
         setup(&mut dev_setup);
 

@@ -20,7 +20,7 @@ use crate::{
     bindings,
     error::{from_err_ptr, from_result, to_result, VTABLE_DEFAULT_ERROR},
     net::{
-        dev::{features, Device, DeviceSetup, Driver, Priv, Rtnl},
+        dev::{features, xdp_features_supported, Device, DeviceSetup, Driver, Priv, Rtnl},
         ethtool,
         registration::install_ops,
     },
@@ -445,7 +445,10 @@ where
             (*dev).priv_destructor = Some(Self::priv_destructor);
             Priv::<T>::init_header(dev);
             core::ptr::addr_of_mut!((*Priv::<T>::from_dev(dev)).data).write(T::Data::default());
-            T::setup(&mut DeviceSetup::new(NonNull::new_unchecked(dev)));
+            T::setup(&mut DeviceSetup::new(
+                NonNull::new_unchecked(dev),
+                xdp_features_supported::<T>(),
+            ));
         }
     }
 

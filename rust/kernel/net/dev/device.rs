@@ -392,11 +392,17 @@ impl<T: Driver> Device<T> {
     }
 
     /// Changes the device's XDP features (bits of [`xdp::features`]) and notifies the netdev
-    /// netlink family (`xdp_set_features_flag`). Under RTNL.
+    /// netlink family (`xdp_set_features_flag`). Under RTNL; not from a callback the core runs
+    /// with the device's instance lock held (the function takes it). Bits the driver does not
+    /// implement are left out, as in [`DeviceSetup::set_xdp_features`].
     ///
     /// [`xdp::features`]: crate::net::xdp::features
+    /// [`DeviceSetup::set_xdp_features`]: super::DeviceSetup::set_xdp_features
     pub fn set_xdp_features(&self, _rtnl: &Rtnl, features: u32) {
+        let features =
+            super::driver::mask_xdp_features(features, super::xdp_features_supported::<T>());
         // SAFETY: The device is valid; the function takes the device's instance lock itself.
+        // `features` only announces operations `T`'s callbacks implement.
         unsafe { bindings::xdp_set_features_flag(self.as_raw(), features) }
     }
 

@@ -590,3 +590,35 @@ fn bpf_prog_of(bpf: &bindings::netdev_bpf) -> Option<*mut bindings::bpf_prog> {
     let prog = unsafe { bpf.__bindgen_anon_1.__bindgen_anon_1.prog };
     (!prog.is_null()).then_some(prog)
 }
+
+/// The XDP features (bits of [`xdp::features`]) `T`'s callbacks implement: `BASIC` and
+/// `REDIRECT` with [`Driver::xdp_setup`] (programs run in the driver's receive path, the
+/// abstraction flushes redirects at the end of each poll), `NDO_XMIT` with
+/// [`Driver::xdp_xmit`]. The core relies on the announced bits, e.g. it allocates a device's
+/// redirect queues only when it has `ndo_xdp_xmit` but sends to any device announcing
+/// `NDO_XMIT`.
+///
+/// [`xdp::features`]: crate::net::xdp::features
+pub(crate) const fn xdp_features_supported<T: Driver>() -> u32 {
+    use crate::net::xdp::features;
+    let mut supported = 0;
+    if T::HAS_XDP_SETUP {
+        supported |= features::BASIC | features::REDIRECT;
+    }
+    if T::HAS_XDP_XMIT {
+        supported |= features::NDO_XMIT;
+    }
+    supported
+}
+
+/// `features` without the bits outside `supported`, with a warning naming them.
+pub(crate) fn mask_xdp_features(features: u32, supported: u32) -> u32 {
+    let unsupported = features & !supported;
+    if unsupported != 0 {
+        pr_warn!(
+            "net: XDP features {:#x} left out: the driver does not implement them\n",
+            unsupported
+        );
+    }
+    features & supported
+}

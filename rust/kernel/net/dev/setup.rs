@@ -11,6 +11,10 @@ use core::{marker::PhantomData, ptr::NonNull};
 /// The private data is not initialised yet, so it cannot be reached from here.
 pub struct DeviceSetup<'a> {
     dev: NonNull<bindings::net_device>,
+    /// The XDP features the driver's callbacks can honour ([`xdp_features_supported`]).
+    ///
+    /// [`xdp_features_supported`]: super::driver::xdp_features_supported
+    xdp_supported: u32,
     _p: PhantomData<&'a mut bindings::net_device>,
 }
 
@@ -18,9 +22,11 @@ impl DeviceSetup<'_> {
     /// # Safety
     ///
     /// `dev` must be a valid, unregistered net_device exclusively owned by the caller for `'a`.
-    pub(crate) unsafe fn new(dev: NonNull<bindings::net_device>) -> Self {
+    /// `xdp_supported` must not claim more than the callbacks installed on `dev` implement.
+    pub(crate) unsafe fn new(dev: NonNull<bindings::net_device>, xdp_supported: u32) -> Self {
         Self {
             dev,
+            xdp_supported,
             _p: PhantomData,
         }
     }
@@ -33,9 +39,18 @@ impl DeviceSetup<'_> {
     /// Announces the device's XDP features (bits of [`xdp::features`]), which the netdev
     /// netlink family reports.
     ///
+    /// The core trusts these bits: it sends redirected frames to a device announcing
+    /// `NDO_XMIT` without checking that it has `ndo_xdp_xmit`. Bits the driver's callbacks do
+    /// not implement (`NDO_XMIT` without [`Driver::xdp_xmit`], `BASIC` or `REDIRECT` without
+    /// [`Driver::xdp_setup`], anything the abstraction does not support) are left out, with a
+    /// warning.
+    ///
     /// [`xdp::features`]: crate::net::xdp::features
+    /// [`Driver::xdp_xmit`]: super::Driver::xdp_xmit
+    /// [`Driver::xdp_setup`]: super::Driver::xdp_setup
     pub fn set_xdp_features(&mut self, features: u32) -> &mut Self {
-        self.raw().xdp_features = features;
+        let supported = self.xdp_supported;
+        self.raw().xdp_features = super::driver::mask_xdp_features(features, supported);
         self
     }
 
