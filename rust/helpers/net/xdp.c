@@ -68,6 +68,16 @@ __rust_helper void rust_helper_rnet_skb_metadata_set(struct sk_buff *skb, u8 met
 	skb_metadata_set(skb, meta_len);
 }
 
+__rust_helper void rust_helper_rnet_xdp_set_return_frame_no_direct(void)
+{
+	xdp_set_return_frame_no_direct();
+}
+
+__rust_helper void rust_helper_rnet_xdp_clear_return_frame_no_direct(void)
+{
+	xdp_clear_return_frame_no_direct();
+}
+
 __rust_helper void rust_helper_rnet_txq_trans_cond_update(struct netdev_queue *txq)
 {
 	txq_trans_cond_update(txq);

@@ -129,8 +129,14 @@ impl<P: Poll> NapiPoll<'_, P> {
 fn flush_xdp(pending: &Cell<bool>) {
     if pending.replace(false) {
         // SAFETY: Called from a NAPI poll (softirq context, the poll's `bpf_net_context` set by
-        // the core), where `xdp_do_redirect` queued the frames.
-        unsafe { bindings::xdp_do_flush() };
+        // the core), where `xdp_do_redirect` queued the frames. Frames a target does not take
+        // are returned to their pools, not directly into a pool's lockless cache: the driver
+        // no longer holds the pool here (see `page_pool`'s invariants), as in cpumap and veth.
+        unsafe {
+            bindings::rnet_xdp_set_return_frame_no_direct();
+            bindings::xdp_do_flush();
+            bindings::rnet_xdp_clear_return_frame_no_direct();
+        }
     }
 }
 

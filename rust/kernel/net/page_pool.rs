@@ -39,8 +39,11 @@
 //!   destroyed). The driver calls it once the device reported the buffer complete.
 //! - The pool's lockless allocation cache has a single consumer: [`PagePool`] is not `Sync`, so
 //!   its methods are never called concurrently. The pool is not linked to a NAPI instance, so
-//!   the core never recycles into that cache from another context ("direct recycling", which
-//!   would need proof that allocation happens only in that instance's poll).
+//!   skbs freed elsewhere never recycle into that cache ("direct recycling", which would need
+//!   proof that allocation happens only in that instance's poll). XDP frames the core hands
+//!   back while flushing redirects (`xdp_do_flush`, after the driver let go of the pool) would
+//!   recycle directly: the NAPI abstraction flushes with direct returns turned off
+//!   (`xdp_set_return_frame_no_direct`), as cpumap and veth do.
 
 use crate::{
     bindings,
@@ -175,7 +178,7 @@ struct SpareFrags {
 pub struct PagePool {
     pool: NonNull<bindings::page_pool>,
     /// The device the pages are mapped for, kept alive until the pool is destroyed.
-    _dev: ARef<device::Device>,
+    dev: ARef<device::Device>,
     frag_size: u32,
     frags_per_page: u32,
     /// The rest of the page the last buffer came from (see the invariants).
@@ -245,7 +248,7 @@ impl PagePool {
         // INVARIANT: created as documented, with the layout `BufLayout::new` computed.
         Ok(Self {
             pool,
-            _dev: dev.into(),
+            dev: dev.into(),
             frag_size: layout.frag_size,
             frags_per_page: layout.frags_per_page,
             spare: Cell::new(None),
@@ -274,6 +277,11 @@ impl PagePool {
     /// Bytes in front of the device area of each buffer.
     pub fn headroom(&self) -> u32 {
         self.headroom
+    }
+
+    /// The device the pages are mapped for (whoever may destroy the pool keeps it alive).
+    pub(crate) fn dma_device(&self) -> ARef<device::Device> {
+        self.dev.clone()
     }
 
     pub(crate) fn as_raw(&self) -> *mut bindings::page_pool {
@@ -400,7 +408,8 @@ impl RxBuf {
     ///
     /// `len` comes from the device and is checked: `EINVAL` if it is 0 or longer than
     /// [`PagePool::max_frame_len`], or if `pool` is not the buffer's pool; `ENOMEM` if no skb
-    /// could be allocated. On error the buffer is returned to its pool.
+    /// could be allocated; `EINVAL` too from a zero-budget poll (netpoll). On error the buffer
+    /// is returned to its pool.
     pub fn build_skb<P: napi::Poll>(
         self,
         pool: &PagePool,
@@ -457,13 +466,19 @@ impl RxBuf {
         data_offset: u32,
         len: u32,
         meta_len: u32,
-        _ctx: &napi::NapiPoll<'_, P>,
+        ctx: &napi::NapiPoll<'_, P>,
     ) -> Result<SkBuff> {
         let fits = data_offset
             .checked_add(len)
             .and_then(|end| end.checked_add(SHINFO_SIZE))
             .is_some_and(|end| end <= pool.frag_size);
         if self.pool != pool.pool || !fits || len == 0 || meta_len > data_offset || meta_len > 255 {
+            return Err(EINVAL);
+        }
+        // A zero-budget poll (netpoll, e.g. netconsole) may run outside softirq context, where
+        // the per-CPU skb cache of `napi_build_skb` must not be used (napi.rst: no page pool
+        // receive at budget 0).
+        if ctx.budget() == 0 {
             return Err(EINVAL);
         }
         // SAFETY: Pool pages are in the linear map; the fragment lies within the (compound)
@@ -475,8 +490,8 @@ impl RxBuf {
         };
         // SAFETY: `data` is the start of `frag_size` bytes owned by this buffer, which the
         // device no longer writes and the CPU may read and write (caller); the shared info goes
-        // to the end of it. We are in a NAPI poll (`ctx`), hence in softirq context, as
-        // `napi_build_skb` requires.
+        // to the end of it. We are in a NAPI poll (`ctx`) with a budget, hence in softirq
+        // context, as `napi_build_skb` requires.
         let skb = unsafe { bindings::napi_build_skb(data.cast(), pool.frag_size) };
         if skb.is_null() {
             // `self` is dropped: the fragment goes back to the pool.

@@ -83,7 +83,8 @@ impl XdpPass {
 /// flushes before the poll ends.
 ///
 /// `len` comes from the device and is checked as by [`RxBuf::build_skb`]; a buffer of another
-/// pool, or an `rxq` of another device than the poll's, is refused. Refused buffers are
+/// pool, an `rxq` of another device than the poll's, or a zero-budget poll (netpoll), where
+/// no program may run, is refused. Refused buffers are
 /// returned to their pool and reported as [`XdpVerdict::Aborted`] (without running the
 /// program).
 pub fn run<P: Poll>(
@@ -96,7 +97,9 @@ pub fn run<P: Poll>(
     tx: impl FnOnce(XdpFrame) -> core::result::Result<(), XdpFrame>,
 ) -> XdpVerdict {
     let dev = ctx.device().as_raw();
-    if !rxq.is_of(dev) {
+    // A zero-budget poll (netpoll) has no `bpf_net_context` and may run outside softirq
+    // context: no program may run there (napi.rst).
+    if !rxq.is_of(dev) || ctx.budget() == 0 {
         return XdpVerdict::Aborted;
     }
     let Ok(frag) = buf.sync_for_cpu(pool, len) else {
@@ -176,9 +179,11 @@ pub fn run<P: Poll>(
         bindings::xdp_action_XDP_REDIRECT => {
             // SAFETY: As for the program run; on success the target owns the buffer.
             let err = unsafe { bindings::xdp_do_redirect(dev, &mut xdp, prog.as_raw()) };
+            // Even a failed redirect may have queued frames (a broadcast that failed on a later
+            // target): the flush is due either way.
+            ctx.note_xdp_redirect();
             if err == 0 {
                 buf.forget();
-                ctx.note_xdp_redirect();
                 XdpVerdict::Redirect
             } else {
                 drop(buf);

@@ -3,13 +3,14 @@
 //! A receive queue's XDP registration (`struct xdp_rxq_info`).
 
 use crate::{
-    bindings,
+    bindings, device,
     error::to_result,
     net::{
         dev::{Device, Driver},
         page_pool::PagePool,
     },
     prelude::*,
+    sync::aref::ARef,
     types::Opaque,
 };
 
@@ -20,6 +21,8 @@ use crate::{
 ///
 /// The registration holds a user reference on the pool (`page_pool_use_xdp_mem`; dropped by
 /// the unregistration), so the two may be dropped in either order, both in process context.
+/// Whichever goes last destroys the pool, unmapping its pages for the device: the
+/// registration keeps that device alive as the pool does.
 ///
 /// # Invariants
 ///
@@ -28,6 +31,8 @@ use crate::{
 pub struct XdpRxq {
     info: KBox<Opaque<bindings::xdp_rxq_info>>,
     dev: *mut bindings::net_device,
+    /// The pool's DMA device, for a pool destroyed by the unregistration (dropped after it).
+    _dma_dev: ARef<device::Device>,
 }
 
 // SAFETY: The registration may be dropped on any CPU in process context; `dev` is only
@@ -64,6 +69,7 @@ impl XdpRxq {
         Ok(Self {
             info,
             dev: dev.as_raw(),
+            _dma_dev: pool.dma_device(),
         })
     }
 
