@@ -126,7 +126,9 @@ impl MappedXdpFrame {
 ///
 /// The driver takes frames in order (`Iterator`), each one its own from then on (sent, or
 /// dropped, which returns it); the call reports how many it took, and the core returns the
-/// rest (`bq_xmit_all`). So a driver that runs out of room simply stops taking frames.
+/// rest (`bq_xmit_all`). So a driver that runs out of room simply stops taking frames, and one
+/// that could not queue the frame it took last gives it back ([`XdpXmitFrames::give_back`]),
+/// so that the core counts it as dropped rather than sent.
 ///
 /// # Invariants
 ///
@@ -164,6 +166,23 @@ impl XdpXmitFrames<'_> {
     /// Frames taken so far (what the call reports as sent).
     pub fn taken(&self) -> usize {
         self.taken
+    }
+
+    /// Hands the frame taken last back to the core, untouched: the call reports it as not
+    /// sent, and the core counts it as dropped and returns it (as igb, which stops at the
+    /// first frame it cannot map). A driver that failed to queue a frame calls this and stops
+    /// taking frames. Any other frame is given back to the caller (`Err`), which may drop it.
+    pub fn give_back(&mut self, frame: XdpFrame) -> core::result::Result<(), XdpFrame> {
+        let last = self.taken.checked_sub(1);
+        // SAFETY: `taken - 1 < n`, within the array (type invariant).
+        let is_last = last.is_some_and(|i| unsafe { *self.frames.add(i) } == frame.frame.as_ptr());
+        let Some(i) = last.filter(|_| is_last) else {
+            return Err(frame);
+        };
+        // INVARIANT: `frames[i]` goes back to the core, which owns `frames[taken..]` again.
+        self.taken = i;
+        core::mem::forget(frame);
+        Ok(())
     }
 
     /// Whether the caller asks for the device to be told now (`XDP_XMIT_FLUSH`): the driver

@@ -214,8 +214,14 @@ pub(crate) fn xmit(dev: &Device<Rigb>, frames: &mut XdpXmitFrames<'_>) -> Result
         };
         match xmit_frame(dev, pdev, qv, tx, frame) {
             Ok(()) => sent += 1,
-            // Taken, so ours to return: dropping it does.
-            Err(_frame) => errors += 1,
+            // Not queued (no mapping): back to the core, which counts it and the rest as
+            // dropped (igb stops at the first failure too).
+            Err(frame) => {
+                if frames.give_back(frame).is_err() {
+                    errors += 1;
+                }
+                break;
+            }
         }
     }
     if frames.flush() {
