@@ -174,7 +174,7 @@ pci_by_id() { # the Intel functions with device ID $1, except the slirp one
 	return 0
 }
 EA=$(pci_by_id 0x100e | head -n1) EB=$(pci_by_id 0x100f | head -n1)
-# RNET_BENCH_RE1000_PARAMS: module parameters for an A/B of one setting (e.g. copybreak=0).
+# RNET_BENCH_RE1000_PARAMS: module parameters for an A/B of one setting (e.g. itr=8000).
 # shellcheck disable=SC2086
 insmod "$RNET_MODDIR/drivers/net/ethernet/intel/re1000/re1000.ko" ${RNET_BENCH_RE1000_PARAMS:-}
 insmod "$RNET_KTREE/drivers/net/ethernet/intel/e1000/e1000.ko"

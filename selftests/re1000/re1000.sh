@@ -124,19 +124,6 @@ check "ping 82540EM -> 82544GC across the hub" ping -q -c 10 -i 0.2 -W 5 10.6.0.
 check "ping back from the namespace" ip netns exec re1 ping -q -c 5 -i 0.2 -W 5 10.6.0.1
 check "receiver counted the echoes" test $(($(nsstat "$eb" rx_packets) - rx0)) -ge 15
 check "IPv6 ping across the hub" ping -6 -q -c 5 -i 0.2 -W 5 fc00:6::2
-# Frames of up to 256 bytes (copybreak) are copied out of their receive buffer, which goes back
-# to the device; larger ones are passed up in it. Both must arrive intact: ping checks the
-# pattern of every reply ("wrong data byte").
-intact_ping() { # size
-	local out
-	out=$(ping -c 20 -i 0.05 -W 5 -s "$1" -p a55a0ff0 10.6.0.2) || return 1
-	! grep -q 'wrong data' <<<"$out" && grep -q ' 0% packet loss' <<<"$out"
-}
-cb0=$(estat "$ea" rx_queue_0_copybreak)
-check "small frames copied intact (copybreak: ping -s 100, patterned)" intact_ping 100
-check "rx_queue_0_copybreak counted the 20 echo replies" \
-	test $(($(estat "$ea" rx_queue_0_copybreak) - cb0)) -ge 20
-check "frames above copybreak intact (ping -s 1400, patterned)" intact_ping 1400
 tso0=$(estat "$ea" tx_queue_0_tso)
 csum0=$(nsestat "$eb" tx_queue_0_csum)
 rxb0=$(nsstat "$eb" rx_bytes)
@@ -367,7 +354,6 @@ refused() { # refused PARAM=VALUE LOG: nothing bound, the reason logged
 check "itr=2 refused: logged, nothing bound" refused itr=2 'itr=2 invalid'
 check "rx_int_delay=70000 refused" refused rx_int_delay=70000 'rx_int_delay=70000 out of range'
 check "int_mode=2 refused" refused int_mode=2 'int_mode=2 out of range'
-check "copybreak=4096 refused" refused copybreak=4096 'copybreak=4096 out of range'
 check "itr=8000 (a fixed rate) and int_mode=1 accepted" insmod "$KO" itr=8000 int_mode=1
 ea=$(netdev_of "$A")
 check_eq "ethtool -c shows 125 us for 8000/s" "rx-usecs: 125" "$(ethtool -c "$ea" | grep '^rx-usecs:')"

@@ -24,14 +24,13 @@ use kernel::prelude::*;
 use kernel::time::{delay::fsleep, Delta};
 
 /// Software counters of `ethtool -S`, after the hardware ones.
-const SW_STATS: [&str; 16] = [
+const SW_STATS: [&str; 15] = [
     "rx_queue_0_packets",
     "rx_queue_0_bytes",
     "rx_queue_0_errors",
     "rx_queue_0_long",
     "rx_queue_0_csum_err",
     "rx_queue_0_alloc_failed",
-    "rx_queue_0_copybreak",
     "tx_queue_0_packets",
     "tx_queue_0_bytes",
     "tx_queue_0_dropped",
@@ -335,7 +334,6 @@ impl ethtool::Operations for Re1000 {
                 &s.rx_long,
                 &s.rx_csum_err,
                 &s.rx_alloc_failed,
-                &s.rx_copybreak,
                 &s.tx_packets,
                 &s.tx_bytes,
                 &s.tx_dropped,

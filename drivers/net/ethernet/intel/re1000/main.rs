@@ -54,8 +54,6 @@ pub(crate) struct QueueStats {
     pub(crate) rx_long: AtomicU64,
     pub(crate) rx_csum_err: AtomicU64,
     pub(crate) rx_alloc_failed: AtomicU64,
-    /// Frames copied out of their receive buffer (`copybreak`).
-    pub(crate) rx_copybreak: AtomicU64,
     pub(crate) tx_packets: AtomicU64,
     pub(crate) tx_bytes: AtomicU64,
     pub(crate) tx_dropped: AtomicU64,
@@ -102,8 +100,6 @@ pub(crate) struct Re1000Data {
     pub(crate) rx_abs_int_delay: u32,
     pub(crate) tx_int_delay: u32,
     pub(crate) tx_abs_int_delay: u32,
-    /// Frames up to this length are copied out of their receive buffer (module parameter).
-    pub(crate) copybreak: u32,
     /// Configuration, changed under RTNL and applied on the next bring-up.
     pub(crate) tx_ring_size: AtomicU32,
     pub(crate) rx_ring_size: AtomicU32,
@@ -649,15 +645,6 @@ fn probe<'bound>(pdev: &'bound pci::Device<Core<'_>>) -> Result<Re1000Pci<'bound
     let p = crate::module_parameters::tx_abs_int_delay.value();
     let tx_abs_int_delay = delay_param("tx_abs_int_delay", p)?;
     let itr_setting = itr_param()?;
-    let copybreak = crate::module_parameters::copybreak.value();
-    if copybreak > rx::RX_BUF_STD {
-        pr_err!(
-            "re1000: copybreak={} out of range 0..={}\n",
-            copybreak,
-            rx::RX_BUF_STD
-        );
-        return Err(EINVAL);
-    }
     let device_id = pdev.device_id();
     let pci_name = pdev.as_ref().name();
     let Some(mac) = MacType::from_device_id(device_id) else {
@@ -713,7 +700,6 @@ fn probe<'bound>(pdev: &'bound pci::Device<Core<'_>>) -> Result<Re1000Pci<'bound
         rx_abs_int_delay,
         tx_int_delay,
         tx_abs_int_delay,
-        copybreak,
         tx_ring_size: AtomicU32::new(DEFAULT_RING),
         rx_ring_size: AtomicU32::new(DEFAULT_RING),
         itr_setting: AtomicU32::new(itr_setting),

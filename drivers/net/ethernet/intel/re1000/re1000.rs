@@ -58,12 +58,6 @@ kernel::module_pci_driver! {
             default: 8,
             description: "Receive absolute interrupt delay (RADV, 82540 and later), 0..=65535",
         },
-        copybreak: u32 {
-            default: 256,
-            description: "Received frames of up to this many bytes are copied into a small \
-                buffer and the receive buffer reused (C e1000's copybreak); 0 = never, \
-                at most 2048",
-        },
         tx_int_delay: u32 {
             default: 8,
             description: "Transmit interrupt delay (TIDV), 1.024 us units, 0..=65535",

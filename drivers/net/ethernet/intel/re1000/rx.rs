@@ -28,10 +28,7 @@ const ETH_HLEN: u32 = 14;
 pub(crate) const FRAME_OVERHEAD: u32 = 14 + 4 + 4;
 /// Receive buffer sizes, as C e1000 picks them: 2 KiB while a frame fits, else a page's 4 KiB
 /// with jumbo frames spanning several descriptors.
-pub(crate) const RX_BUF_STD: u32 = 2048;
-/// Receive buffers are handed back to the device in batches of this many during a poll
-/// (E1000_RX_BUFFER_WRITE).
-const RX_BUFFER_WRITE: u32 = 16;
+const RX_BUF_STD: u32 = 2048;
 const RX_BUF_JUMBO: u32 = 4096;
 
 impl napi::Poll for QVector {
@@ -92,63 +89,25 @@ fn clean(ctx: &NapiPoll<'_, QVector>, bar: &Bar0<'_>, frames: &mut SkBuffList) -
         let Some(wb) = rx.desc.read::<RxDesc>(i) else {
             break;
         };
-        let Some(Some(mapped)) = rx.bufs.get(i) else {
+        let Some(mapped) = rx.bufs.get_mut(i).and_then(Option::take) else {
             // A completed descriptor without a buffer: the device is confused; stop here.
             if net_ratelimit() {
                 pr_warn!("{}: receive descriptor done without a buffer\n", dev.name());
             }
             break;
         };
-        // A small, whole, error-free frame is copied out and its buffer stays in the slot,
-        // mapped, for `refill` to give back to the device (e1000_copybreak).
-        let small = wb.length() <= dev.data().copybreak
-            && wb.status() & RxDesc::STAT_EOP != 0
-            && wb.errors() & RxDesc::ERR_FRAME == 0
-            && rx.partial.is_none()
-            && !rx.discarding;
-        let copied = small
-            .then(|| ctx.alloc_skb(wb.length()))
-            .flatten()
-            .and_then(|mut skb| mapped.copy_to(wb.length(), &mut skb).ok().map(|()| skb));
-        let buf = match copied {
-            Some(skb) => {
-                totals.copied += 1;
-                Received::Copied(skb)
-            }
-            None => match rx.bufs.get_mut(i).and_then(Option::take) {
-                Some(mapped) => Received::Buffer(mapped.unmap()),
-                None => break,
-            },
-        };
         rx.next_to_clean = rx.next(i);
         done += 1;
-        if let Some(skb) = receive(ctx, rx, &wb, buf, &mut totals) {
+        if let Some(skb) = receive(ctx, rx, &wb, mapped.unmap(), &mut totals) {
             frames.push_back(skb);
-        }
-        // Buffers go back every few frames, not only at the end of the poll: a device (or
-        // QEMU's model, which holds frames back while the ring is empty) keeps receiving.
-        if done % RX_BUFFER_WRITE == 0 {
-            refill(dev, bar, qv, rx);
         }
     }
     refill(dev, bar, qv, rx);
     drop(guard);
     add(&qv.stats.rx_packets, totals.packets);
     add(&qv.stats.rx_bytes, totals.bytes);
-    if totals.copied != 0 {
-        add(&qv.stats.rx_copybreak, totals.copied);
-    }
     qv.itr.add_rx(totals.packets as u32, totals.bytes as u32);
     done
-}
-
-/// What a completed receive descriptor yields.
-enum Received {
-    /// The frame copied into a small buffer (its length already put); the receive buffer
-    /// stayed in the ring.
-    Copied(SkBuff),
-    /// The receive buffer itself, unmapped, with nothing put yet.
-    Buffer(SkBuff),
 }
 
 /// Frames and bytes passed up by one poll.
@@ -156,7 +115,6 @@ enum Received {
 struct Totals {
     packets: u64,
     bytes: u64,
-    copied: u64,
 }
 
 /// Drops the frame being received: counts it, throws away what was gathered of it and, if its
@@ -178,7 +136,7 @@ fn receive(
     ctx: &NapiPoll<'_, QVector>,
     rx: &mut RxRing,
     wb: &RxDesc,
-    buf: Received,
+    mut skb: SkBuff,
     totals: &mut Totals,
 ) -> Option<SkBuff> {
     let dev = ctx.device();
@@ -192,16 +150,9 @@ fn receive(
         rx.discarding = !eop;
         return None;
     }
-    let mut skb = match buf {
-        // Copied only when whole and error-free, and no longer than the receive buffer.
-        Received::Copied(skb) => skb,
-        Received::Buffer(mut skb) => {
-            if errors & RxDesc::ERR_FRAME != 0 || len > rx.buf_len || skb.put(len).is_err() {
-                return drop_frame(qv, rx, eop);
-            }
-            skb
-        }
-    };
+    if errors & RxDesc::ERR_FRAME != 0 || len > rx.buf_len || skb.put(len).is_err() {
+        return drop_frame(qv, rx, eop);
+    }
     if rx.partial.is_some() || !eop {
         // A frame spanning buffers (e1000_clean_jumbo_rx_irq): gathered by copying into one
         // skb sized for the largest frame the MTU allows, which also bounds its length.
@@ -269,29 +220,21 @@ pub(crate) fn refill(dev: &Device<Re1000>, bar: &Bar0<'_>, qv: &QVector, rx: &mu
         return;
     };
     let mut filled = false;
-    let buf_len = rx.buf_len;
     // One slot stays empty so that head == tail means "ring empty" to the device.
     while rx.next(rx.next_to_use) != rx.next_to_clean {
         let i = rx.next_to_use;
-        let Some(slot) = rx.bufs.get_mut(i) else {
+        let Some(skb) = dev.alloc_rx_skb(rx.buf_len) else {
+            add(&qv.stats.rx_alloc_failed, 1);
             break;
         };
-        // A buffer left by a copied frame goes back as it is, still mapped.
-        let addr = match slot {
-            Some(mapped) => mapped.dma_handle(),
-            None => {
-                let Some(skb) = dev.alloc_rx_skb(buf_len) else {
-                    add(&qv.stats.rx_alloc_failed, 1);
-                    break;
-                };
-                let Ok(mapped) = skb.map_rx(pdev, buf_len) else {
-                    add(&qv.stats.rx_alloc_failed, 1);
-                    break;
-                };
-                slot.insert(mapped).dma_handle()
-            }
+        let Ok(mapped) = skb.map_rx(pdev, rx.buf_len) else {
+            add(&qv.stats.rx_alloc_failed, 1);
+            break;
         };
-        rx.desc.write(i, RxDesc::new(addr));
+        rx.desc.write(i, RxDesc::new(mapped.dma_handle()));
+        if let Some(buf) = rx.bufs.get_mut(i) {
+            *buf = Some(mapped);
+        }
         rx.next_to_use = rx.next(i);
         filled = true;
     }

@@ -183,9 +183,6 @@ pub(crate) fn xmit<'call>(frame: Frame<'call>, dev: &Device<Re1000>) -> TxOutcom
         add(&qv.stats.tx_dropped, 1);
         return TxOutcome::Ok;
     };
-    // Frames of a batch are only written to the ring; the tail register moves once, for the
-    // last (an MMIO write costs an exit to the hypervisor, which then sends at once).
-    let more = matches!(&frame, Frame::Stack(skb) if skb.xmit_more());
     let mut guard = qv.tx.lock();
     let Some(tx) = (*guard).as_mut() else {
         add(&qv.stats.tx_dropped, 1);
@@ -194,8 +191,6 @@ pub(crate) fn xmit<'call>(frame: Frame<'call>, dev: &Device<Re1000>) -> TxOutcom
     if tx.free_slots() < descs_needed(frame.skb()) {
         dev.stop_subqueue(0);
         add(&qv.stats.tx_busy, 1);
-        // Frames of the batch written so far must go out: no further call will ring for them.
-        ring_doorbell(&bar, tx);
         return match frame {
             Frame::Stack(skb) => skb.busy(),
             Frame::Own(_) => TxOutcome::Ok,
@@ -212,27 +207,16 @@ pub(crate) fn xmit<'call>(frame: Frame<'call>, dev: &Device<Re1000>) -> TxOutcom
     };
     let Some(bytes) = map(skb, pdev, qv, tx, ide) else {
         add(&qv.stats.tx_dropped, 1);
-        if !more {
-            ring_doorbell(&bar, tx);
-        }
         return TxOutcome::Ok;
     };
-    let mut kick = dev.tx_sent_queue_more(0, bytes, more);
+    dev.tx_sent_queue(0, bytes);
     if tx.free_slots() < DESC_NEEDED {
         dev.stop_subqueue(0);
-        kick = true;
     }
-    if kick {
-        ring_doorbell(&bar, tx);
-    }
-    TxOutcome::Ok
-}
-
-/// Tells the device about every descriptor written so far (TDT).
-fn ring_doorbell(bar: &Bar0<'_>, tx: &TxRing) {
     // The descriptors must be visible before the tail moves.
     mb(Write);
     bar.write_reg(regs::TDT::from_raw(tx.next_to_use as u32));
+    TxOutcome::Ok
 }
 
 /// Prepares the offloads of `skb`, maps it and writes its descriptors (e1000_tx_map,
