@@ -35,7 +35,7 @@ enum Kind {
 /// # Invariants
 ///
 /// `addr` is the DMA address returned by a successful `dma_map_single_attrs` (for
-/// [`Kind::Single`]) or `dma_map_page_attrs` (for [`Kind::Page`]) of `len` bytes for `dev` in
+/// `Kind::Single`) or `dma_map_page_attrs` (for `Kind::Page`) of `len` bytes for `dev` in
 /// direction `dir`, and it has not been unmapped yet.
 pub struct SingleMapping {
     dev: ARef<device::Device>,
