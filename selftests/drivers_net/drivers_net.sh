@@ -1,0 +1,301 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The kernel's own driver tests, NIPA style, on rnet's NIC drivers and on their C counterparts:
+# every test of the kernel's kselftest targets drivers/net and drivers/net/hw (installed beside
+# this suite: TARGETS="rnet/drivers_net drivers/net drivers/net/hw"), run once with the C
+# driver and once with rnet's on the same NIC, the other end of the link always on the C driver
+# in a namespace, as drivers/net/README.rst describes (NETIF, LOCAL_V4/6, REMOTE_V4/6,
+# REMOTE_TYPE=netns, REMOTE_ARGS=<namespace>; also written to net.config where the install is
+# writable).
+#
+# Families (RNET_NIPA_DRIVERS, default "rigb,re1000"):
+#   rigb    rigb vs the C igb on the 82576 at 0000:01:00.0, peer the 82576 at 0000:02:00.0
+#           (QEMU hub 0, qemu/vm.sh)
+#   re1000  re1000 vs the C e1000 on the hub's 82540EM, peer the hub's 82545EM
+#           (qemu/vm.sh's re1000_extra_nics)
+# The net/forwarding-style tests that take two local ports (ethtool.sh, loopback.sh, ...) get
+# the device under test and the peer as arguments, both in the initial namespace.
+#
+# One KTAP line per (test, rnet driver): ok when rnet's driver passes; SKIP when the test
+# skipped itself; XFAIL when it fails and the C driver fails it too (the reason says how);
+# not ok when rnet's driver fails where the C driver does not. Every test's own output stays in
+# the log, each line prefixed with "# <driver>| ". The parity table (parity.py) ends the output
+# and is written to parity.txt/parity.json in RNET_NIPA_RESULTS (default: results/ beside this
+# script).
+#
+# RNET_NIPA_TESTS picks tests (comma-separated names, e.g. "ping.py,hw/csum.py"; default all),
+# RNET_NIPA_TIMEOUT is each test's time limit in seconds (default 180) and RNET_NIPA_BUDGET
+# the whole suite's (default 2400): tests not started by then are reported as not run (failed).
+set -u
+# shellcheck source=selftests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+
+here=$(cd "$(dirname "$0")" && pwd)
+ksft=$(cd "$here/../.." && pwd)
+results=${RNET_NIPA_RESULTS:-$here/results}
+tmo=${RNET_NIPA_TIMEOUT:-180}
+budget=${RNET_NIPA_BUDGET:-2400}
+families=${RNET_NIPA_DRIVERS:-rigb,re1000}
+splat_re='WARNING:|BUG:|BUG |Oops|general protection|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|KASAN|UBSAN|Call Trace:'
+
+# The addresses of net.config: the device under test and the peer, in their own subnets so they
+# do not meet the 192.0.2.0/24 the net/forwarding tests put on the ports themselves.
+LOCAL_V4=198.51.100.1
+REMOTE_V4=198.51.100.2
+LOCAL_V6=2001:db8:51::1
+REMOTE_V6=2001:db8:51::2
+
+require "needs root" test "$(id -u)" = 0
+require "needs the kernel's drivers/net selftests installed beside rnet's (make -C selftests SUITES=drivers_net install, or TARGETS=\"rnet/drivers_net drivers/net drivers/net/hw\" in a kernel tree)" \
+	test -x "$ksft/drivers/net/ping.py" -a -r "$ksft/kselftest-list.txt"
+
+# The kernel's tests, as drivers/net/ping.py, drivers/net/hw/csum.py, ...
+tests=()
+while IFS=: read -r coll prog; do
+	case $coll in drivers/net | drivers/net/hw) ;; *) continue ;; esac
+	t=$coll/$prog
+	if [ -n "${RNET_NIPA_TESTS:-}" ]; then
+		case ",$RNET_NIPA_TESTS," in *",$prog,"* | *",${t#drivers/net/},"* | *",$t,"*) ;; *) continue ;; esac
+	fi
+	tests+=("$t")
+done <"$ksft/kselftest-list.txt"
+IFS=, read -r -a fams <<<"$families"
+require "no kernel driver test matches RNET_NIPA_TESTS='${RNET_NIPA_TESTS:-}'" test ${#tests[@]} -gt 0
+
+ktap_print_header
+ktap_set_plan $((${#tests[@]} * ${#fams[@]}))
+
+netdev_of() { find "/sys/bus/pci/devices/$1/net/" -mindepth 1 -maxdepth 1 -printf "%f\n" 2>/dev/null | head -n1; }
+driver_of() { basename "$(readlink "/sys/bus/pci/devices/$1/driver" 2>/dev/null)" 2>/dev/null; }
+# KTAP lines with the reason after the directive ("ok 3 name # SKIP reason"), which
+# ktap_helpers.sh's ktap_test_skip/ktap_test_xfail have no room for.
+ktap_skip_why() {
+	__ktap_test ok "$1" "SKIP $2"
+	KTAP_CNT_SKIP=$((KTAP_CNT_SKIP + 1))
+}
+ktap_xfail_why() {
+	__ktap_test ok "$1" "XFAIL $2"
+	KTAP_CNT_XFAIL=$((KTAP_CNT_XFAIL + 1))
+}
+# The functions with PCI device ID $1 (Intel), one per line.
+pci_by_id() {
+	local d
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor")" = 0x8086 ] && [ "$(cat "$d/device")" = "$1" ] && basename "$d"
+	done
+	return 0
+}
+
+# bind FUNCTION DRIVER: FUNCTION on DRIVER (loaded) and nothing else, through driver_override.
+bind() {
+	local cur
+	cur=$(driver_of "$1")
+	[ "$cur" = "$2" ] && return 0
+	[ -n "$cur" ] && echo "$1" >"/sys/bus/pci/drivers/$cur/unbind"
+	echo "$2" >"/sys/bus/pci/devices/$1/driver_override"
+	echo "$1" >/sys/bus/pci/drivers_probe
+	[ "$(driver_of "$1")" = "$2" ]
+}
+unbind() {
+	local cur
+	cur=$(driver_of "$1")
+	[ -n "$cur" ] && echo "$1" >"/sys/bus/pci/drivers/$cur/unbind"
+	echo >"/sys/bus/pci/devices/$1/driver_override"
+}
+
+# The link of the current side: DUT on the driver under test in the initial namespace, PEER on
+# the C driver in namespace $ns; both with net.config's addresses, up, with carrier.
+link_up() {
+	local p
+	ip netns list | grep -qw "$ns" || ip netns add "$ns"
+	dut_if=$(netdev_of "$dut")
+	p=$(netdev_of "$peer")
+	[ -n "$p" ] && ip link set "$p" netns "$ns"
+	peer_if=$(ip -n "$ns" -o link show | awk -F': ' '$2 != "lo" {print $2; exit}')
+	[ -n "$dut_if" ] && [ -n "$peer_if" ] || return 1
+	ip addr replace "$LOCAL_V4/24" dev "$dut_if"
+	ip addr replace "$LOCAL_V6/64" dev "$dut_if" nodad
+	ip -n "$ns" addr replace "$REMOTE_V4/24" dev "$peer_if"
+	ip -n "$ns" addr replace "$REMOTE_V6/64" dev "$peer_if" nodad
+	ip link set "$dut_if" up
+	ip -n "$ns" link set "$peer_if" up
+	wait_carrier "$dut_if" && wait_carrier "$peer_if" "$ns" &&
+		wait_for 10 ping -c 1 -W 1 "$REMOTE_V4"
+}
+link_works() {
+	[ -n "$dut_if" ] && [ "$(netdev_of "$dut")" = "$dut_if" ] &&
+		ip -n "$ns" link show "$peer_if" >/dev/null 2>&1 &&
+		ping -c 1 -W 2 "$REMOTE_V4" >/dev/null 2>&1
+}
+side_up() { # side_up DRIVER: binds DUT to DRIVER, PEER to the C driver, brings the link up
+	bind "$dut" "$1" && bind "$peer" "$c_mod" && link_up
+}
+side_down() {
+	ip netns del "$ns" 2>/dev/null
+	sleep 1 # the peer's netdev returns to the initial namespace
+	unbind "$dut"
+	unbind "$peer"
+	dut_if=
+	peer_if=
+}
+# Each test starts on a working link: one a test left broken is brought up again (rebinding
+# the drivers if need be).
+link_restore() {
+	link_works && return 0
+	echo "# the link does not work after the last test; bringing it up again"
+	link_up >/dev/null 2>&1 && link_works && return 0
+	side_down
+	side_up "$1" >/dev/null 2>&1 && link_works
+}
+
+# run_test SIDE DRIVER TEST: runs TEST with the device under test on DRIVER; its output goes to
+# the log (prefixed with DRIVER) and to RESULTS/<family>/<side>/<test>.{out,rc,secs}.
+run_test() {
+	local side=$1 drv=$2 t=$3 base args=() start rc lines
+	base=$results/$family/$side/${t//\//_}
+	mkdir -p "$(dirname "$base")"
+	if [ "$SECONDS" -ge "$budget" ]; then
+		echo "not run: the suite's time budget of $budget s (RNET_NIPA_BUDGET) is spent" |
+			tee "$base.out" | sed "s/^/# $drv| /"
+		return
+	fi
+	if ! link_restore "$drv"; then
+		echo "the link ($dut on $drv, $peer on $c_mod) could not be brought up" >"$base.out"
+		echo 1 >"$base.rc"
+		echo 0 >"$base.secs"
+		sed "s/^/# $drv| /" "$base.out"
+		return
+	fi
+	# The net/forwarding-style tests take both ports, in the initial namespace, as arguments.
+	if [[ $t == *.sh ]] && grep -q '^NUM_NETIFS=' "$ksft/$t" && ! grep -q DRIVER_TEST_CONFORMANT "$ksft/$t"; then
+		ip -n "$ns" link set "$peer_if" netns 1
+		ip addr flush dev "$dut_if"
+		ip addr flush dev "$peer_if"
+		args=("$dut_if" "$peer_if")
+	fi
+	echo "# --- $t on $drv ($dut_if at $dut; peer $peer_if at $peer on $c_mod in netns $ns${args[*]:+, both local})"
+	lines=$(dmesg | wc -l)
+	start=$SECONDS
+	# KSFT_MACHINE_SLOW: a TCG guest with KASAN and lockdep is one (the net/forwarding library and
+	# some tests relax their timing for it).
+	(cd "$ksft/$(dirname "$t")" && NETIF=$dut_if LOCAL_V4=$LOCAL_V4 REMOTE_V4=$REMOTE_V4 \
+		LOCAL_V6=$LOCAL_V6 REMOTE_V6=$REMOTE_V6 REMOTE_TYPE=netns REMOTE_ARGS=$ns \
+		KSFT_MACHINE_SLOW=${KSFT_MACHINE_SLOW:-yes} timeout -k 10 "$tmo" "./$(basename "$t")" "${args[@]}" </dev/null 2>&1) |
+		tee "$base.out" | sed -u "s/^/# $drv| /"
+	rc=${PIPESTATUS[0]}
+	echo "$rc" >"$base.rc"
+	echo $((SECONDS - start)) >"$base.secs"
+	# A splat in the kernel log while the test ran counts against that driver's run.
+	dmesg | tail -n +"$((lines + 1))" | grep -E "$splat_re" | head -n 5 | sed 's/^/KERNEL-SPLAT: /' |
+		tee -a "$base.out" | sed "s/^/# $drv| /"
+	if [ ${#args[@]} -gt 0 ]; then
+		ip addr flush dev "$peer_if" 2>/dev/null
+		ip link set "$peer_if" netns "$ns" 2>/dev/null
+		link_up >/dev/null 2>&1
+	fi
+}
+
+write_net_config() {
+	local d
+	for d in "$ksft/drivers/net" "$ksft/drivers/net/hw"; do
+		[ -w "$d" ] || continue
+		cat >"$d/net.config" <<-EOF
+			# drivers_net.sh: $family, $1 on $dut_if ($dut), the peer in netns $ns
+			NETIF=$dut_if
+			LOCAL_V4=$LOCAL_V4
+			REMOTE_V4=$REMOTE_V4
+			LOCAL_V6=$LOCAL_V6
+			REMOTE_V6=$REMOTE_V6
+			REMOTE_TYPE=netns
+			REMOTE_ARGS=$ns
+		EOF
+	done
+}
+remove_net_config() {
+	rm -f "$ksft/drivers/net/net.config" "$ksft/drivers/net/hw/net.config"
+}
+
+# run_family FAMILY: both sides of every test, then one KTAP line per test.
+run_family() {
+	local why="" loaded_c=0 loaded_rnet=0 t v name reason note d0 p0 rnet_ko c_ko
+	family=$1
+	case $family in
+	rigb)
+		rnet_mod=rigb rnet_ko=drivers/net/ethernet/intel/rigb/rigb.ko
+		c_mod=igb c_ko=drivers/net/ethernet/intel/igb/igb.ko
+		dut=0000:01:00.0 peer=0000:02:00.0
+		is_82576 "$dut" "$peer" || why="needs 82576 NICs at $dut and $peer on one link (QEMU: -device igb, see qemu/vm.sh)"
+		;;
+	re1000)
+		rnet_mod=re1000 rnet_ko=drivers/net/ethernet/intel/re1000/re1000.ko
+		c_mod=e1000 c_ko=drivers/net/ethernet/intel/e1000/e1000.ko
+		# The 82540EM and the 82545EM of the hub; 0000:04:00.0 is the slirp 82540EM.
+		dut=$(pci_by_id 0x100e | grep -vx 0000:04:00.0 | head -n1)
+		peer=$(pci_by_id 0x100f | head -n1)
+		[ -n "$dut" ] && [ -n "$peer" ] || why="needs the 82540EM and 82545EM of qemu/vm.sh's re1000_extra_nics"
+		;;
+	*) why="unknown driver family '$family' in RNET_NIPA_DRIVERS" ;;
+	esac
+	[ -z "$why" ] && [ ! -r "${RNET_MODDIR:-}/$rnet_ko" ] &&
+		why="needs $(basename "$rnet_ko") from RNET_MODDIR, rnet's module build directory (now '${RNET_MODDIR:-}')"
+	if [ -n "$why" ]; then
+		for t in "${tests[@]}"; do ktap_skip_why "$family: $t" "$why"; done
+		return
+	fi
+	ns=nipa-$family
+	d0=$(driver_of "$dut")
+	p0=$(driver_of "$peer")
+	grep -q "^$c_mod " /proc/modules || { kernel_module "$c_mod" "$c_ko" && loaded_c=1; }
+	grep -q "^$rnet_mod " /proc/modules || { insmod "$RNET_MODDIR/$rnet_ko" && loaded_rnet=1; }
+	mkdir -p "$results/$family"
+	printf 'c=C %s\nrnet=%s\ndut=%s\n' "$c_mod" "$rnet_mod" "$dut on the hub, peer $peer on C $c_mod" >"$results/$family/meta"
+	printf '%s\n' "${tests[@]}" >"$results/$family/tests"
+
+	local s drv
+	for s in c rnet; do
+		drv=$c_mod
+		[ $s = rnet ] && drv=$rnet_mod
+		echo "# === $family: the kernel's driver tests with $dut on $drv"
+		dut_if=
+		peer_if=
+		if ! side_up "$drv"; then
+			echo "# could not bind $dut to $drv and $peer to $c_mod, or the link did not come up"
+		fi
+		write_net_config "$drv"
+		for t in "${tests[@]}"; do
+			run_test "$s" "$drv" "$t"
+		done
+		side_down
+	done
+	remove_net_config
+
+	while IFS=$'\x1f' read -r v t reason note; do
+		name="$rnet_mod: $t"
+		[ -n "$note" ] && ktap_print_msg "$t: $rnet_mod $note"
+		case $v in
+		pass) ktap_test_pass "$name" ;;
+		skip) ktap_skip_why "$name" "$reason" ;;
+		xfail) ktap_xfail_why "$name" "$reason" ;;
+		*)
+			ktap_print_msg "$t: $reason"
+			ktap_test_fail "$name"
+			;;
+		esac
+	done < <(python3 "$here/parity.py" verdicts "$results" "$family")
+
+	# Leave the modules and bindings as they were found.
+	[ "$loaded_rnet" = 1 ] && rmmod "$rnet_mod"
+	[ "$loaded_c" = 1 ] && rmmod "$c_mod"
+	[ -n "$d0" ] && [ -d "/sys/bus/pci/drivers/$d0" ] && echo "$dut" >"/sys/bus/pci/drivers/$d0/bind" 2>/dev/null
+	[ -n "$p0" ] && [ -d "/sys/bus/pci/drivers/$p0" ] && echo "$peer" >"/sys/bus/pci/drivers/$p0/bind" 2>/dev/null
+	return 0
+}
+
+rm -rf "$results"
+mkdir -p "$results"
+for family in "${fams[@]}"; do
+	run_family "$family"
+done
+echo "# parity of the kernel's driver tests: C driver vs rnet's (also in $results/parity.txt)"
+python3 "$here/parity.py" table "$results" | sed 's/^/# /'
+ktap_finished

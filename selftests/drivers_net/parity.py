@@ -1,0 +1,287 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Verdicts and the parity table of drivers_net.sh: each kernel driver test, run once with the
+C driver and once with rnet's, side by side.
+
+drivers_net.sh leaves, per driver family (igb: C igb vs rigb, e1000: C e1000 vs re1000),
+RESULTS/<family>/meta (the two drivers' names, one "key=value" a line), RESULTS/<family>/tests
+(the tests in the order they ran, as "drivers/net/hw/csum.py") and, per side (c, rnet) and
+test, <side>/<test with / as _>.out (what the test printed), .rc (its exit code: 0 pass,
+4 skip, 124 timeout, anything else a failure) and .secs (how long it ran).
+
+  parity.py verdicts RESULTS FAMILY   one line per test for the suite's KTAP, its fields
+                                      separated by \x1f: pass|skip|xfail|fail, the test, the
+                                      reason, a note (cases rnet skips that C passes)
+  parity.py table RESULTS [OUT]       the table of every family: printed, and written to
+                                      OUT.txt and OUT.json (default RESULTS/parity)
+
+A test's result for one driver is read from its own report: the cases it printed (KTAP
+"ok N name # SKIP ..." lines of the python and ktap_helpers tests, "TEST: name [ OK ]" lines
+of the net/forwarding tests) and its exit code. The verdict for rnet's driver:
+  pass   it passed (or some cases were skipped and none failed);
+  skip   the test skipped itself as a whole (every case skipped, or "1..0 # SKIP");
+  xfail  it failed and the C driver failed the same cases too (the reason says which);
+  fail   it failed a case (or crashed, or timed out) that the C driver did not fail.
+"""
+import json
+import os
+import re
+import sys
+
+KTAP_CASE = re.compile(r"^(?P<not>not )?ok \d+ (?P<name>[^#]*?)\s*(?:#\s*(?P<dir>SKIP|XFAIL|TODO)\b\s*(?P<why>.*))?$")
+SKIP_ALL = re.compile(r"^1\.\.0\s*#\s*SKIP\s*(?P<why>.*)$", re.I)
+FWD_CASE = re.compile(r"^TEST: (?P<name>.*?)\s+\[\s*(?P<res>OK|FAIL|SKIP|XFAIL)\s*\]\s*$")
+SKIP_LINE = re.compile(r"^(?:# )?SKIP:?\s+(?P<why>.+)$")
+SPLAT = re.compile(r"^KERNEL-SPLAT: (?P<line>.*)$")
+SEP = "\x1f"  # between the fields of a verdict line: not whitespace, so empty fields stay
+ERROR_HINT = re.compile(r"(Error|Exception|error|FAIL|fail|Timeout|timed out|not found|No such)")
+
+
+def file_name(test):
+    return test.replace("/", "_")
+
+
+def read(path, default=""):
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except OSError:
+        return default
+
+
+class SideResult:
+    """One test's report for one driver."""
+
+    def __init__(self, base):
+        self.ran = os.path.exists(base + ".rc")
+        rc = read(base + ".rc", "").strip()
+        self.rc = int(rc) if rc.lstrip("-").isdigit() else None
+        self.secs = read(base + ".secs", "").strip()
+        self.cases = {}  # name -> pass | fail | skip | xfail, in order
+        self.skip_all = None
+        self.splats = []
+        self.lines = read(base + ".out").splitlines()
+        for line in self.lines:
+            line = line.rstrip()
+            m = SKIP_ALL.match(line)
+            if m:
+                self.skip_all = m.group("why") or "skipped"
+                continue
+            m = KTAP_CASE.match(line)
+            if m:
+                d = (m.group("dir") or "").upper()
+                res = "skip" if d == "SKIP" else "xfail" if d == "XFAIL" else (
+                    "fail" if m.group("not") else "pass")
+                self.cases[m.group("name")] = res
+                continue
+            m = FWD_CASE.match(line)
+            if m:
+                self.cases[m.group("name")] = {"OK": "pass", "FAIL": "fail", "SKIP": "skip",
+                                               "XFAIL": "xfail"}[m.group("res")]
+                continue
+            m = SPLAT.match(line)
+            if m:
+                self.splats.append(m.group("line"))
+
+    @property
+    def status(self):
+        """pass, skip, fail, timeout or "not run"."""
+        if not self.ran:
+            return "not run"
+        if self.splats:
+            return "fail"
+        if self.rc in (124, 137):
+            return "timeout"
+        if self.rc == 4:
+            return "skip"
+        if self.rc == 0:
+            if self.cases and all(r == "skip" for r in self.cases.values()):
+                return "skip"
+            if self.skip_all and not self.cases:
+                return "skip"
+            return "pass"
+        return "fail"
+
+    def failed_cases(self):
+        return [n for n, r in self.cases.items() if r == "fail"]
+
+    def skip_reason(self):
+        if self.skip_all:
+            return self.skip_all
+        for line in self.lines:
+            m = SKIP_LINE.match(line.strip())
+            if m:
+                return m.group("why")
+        reasons = []
+        for line in self.lines:
+            m = KTAP_CASE.match(line.rstrip())
+            if m and m.group("dir") and m.group("dir").upper() == "SKIP" and m.group("why"):
+                if m.group("why") not in reasons:
+                    reasons.append(m.group("why"))
+        return "; ".join(reasons[:2]) or "skipped"
+
+    def failure(self):
+        """A short reason for a failure: the cases that failed, else the first error line."""
+        if self.splats:
+            return "kernel splat: " + self.splats[0][:80]
+        if self.status == "timeout":
+            return "timed out after %s s" % (self.secs or "?")
+        cases = self.failed_cases()
+        if cases:
+            more = " (+%d more)" % (len(cases) - 3) if len(cases) > 3 else ""
+            return "fails " + ", ".join(cases[:3]) + more
+        for line in self.lines:
+            if ERROR_HINT.search(line):
+                return "exit %s: %s" % (self.rc, line.strip()[:90])
+        return "exit %s" % self.rc
+
+    def cell(self):
+        """The table's cell: the status, with case counts when there are cases."""
+        st = self.status
+        if not self.cases or st == "not run":
+            return st
+        counts = {}
+        for r in self.cases.values():
+            counts[r] = counts.get(r, 0) + 1
+        detail = " ".join("%d%s" % (counts[k], k[0] if k != "xfail" else "x")
+                          for k in ("pass", "fail", "skip", "xfail") if k in counts)
+        return "%s (%s)" % (st, detail)
+
+
+def verdict(c, r, c_name):
+    """(verdict, reason) for rnet's result r against the C driver's c."""
+    st = r.status
+    if st == "pass":
+        return "pass", ""
+    if st == "skip":
+        why = r.skip_reason()
+        if c.status == "pass":
+            why += " (%s passes it)" % c_name
+        return "skip", why
+    if st == "not run":
+        return "fail", (r.lines[0] if r.lines else "did not run")
+    # rnet failed: shared with the C driver only if C failed too and rnet fails no case that
+    # C passed or skipped.
+    if c.status in ("fail", "timeout"):
+        c_bad = set(c.failed_cases())
+        extra = [n for n in r.failed_cases()
+                 if n not in c_bad and c.cases.get(n) not in (None, "fail")]
+        if r.splats and not c.splats:
+            return "fail", r.failure()
+        if not extra:
+            why = "fails with %s too: %s" % (c_name, c.failure())
+            if r.failure() != c.failure():
+                why += "; here: " + r.failure()
+            return "xfail", why
+        return "fail", "fails %s, which %s passes" % (", ".join(extra[:3]), c_name)
+    return "fail", r.failure() + (" (%s: %s)" % (c_name, c.status))
+
+
+def family_meta(results, family):
+    meta = {}
+    for line in read(os.path.join(results, family, "meta")).splitlines():
+        if "=" in line:
+            k, v = line.split("=", 1)
+            meta[k] = v
+    tests = [t for t in read(os.path.join(results, family, "tests")).split() if t]
+    return meta, tests
+
+
+def side(results, family, which, test):
+    return SideResult(os.path.join(results, family, which, file_name(test)))
+
+
+def behind_cases(c, r):
+    """The cases the C driver passes and rnet's only skips (not a failure, but behind)."""
+    return [n for n, res in r.cases.items() if res == "skip" and c.cases.get(n) == "pass"]
+
+
+def cmd_verdicts(results, family):
+    meta, tests = family_meta(results, family)
+    c_name = meta.get("c", "C driver")
+    for test in tests:
+        c = side(results, family, "c", test)
+        r = side(results, family, "rnet", test)
+        v, why = verdict(c, r, c_name)
+        behind = behind_cases(c, r)
+        note = "skips %s, which %s passes" % (", ".join(behind), c_name) if behind else ""
+        print(SEP.join(x.replace(SEP, " ").replace("\n", " ") for x in (v, test, why, note)))
+
+
+STATUS_RANK = {"pass": 2, "skip": 1, "not run": 0, "fail": 0, "timeout": 0}
+CASE_RANK = {"pass": 2, "xfail": 1, "skip": 1, "fail": 0, "-": 0}
+
+
+def compare(c, r):
+    """Where rnet stands against C on one test: "=", "rnet ahead", "rnet BEHIND" or "differ"
+    (ahead on some cases, behind on others)."""
+    a, b = STATUS_RANK[r.status], STATUS_RANK[c.status]
+    if a != b:
+        return "rnet ahead" if a > b else "rnet BEHIND"
+    better = worse = 0
+    for n in set(c.cases) | set(r.cases):
+        ra, rb = CASE_RANK[r.cases.get(n, "-")], CASE_RANK[c.cases.get(n, "-")]
+        better += ra > rb
+        worse += ra < rb
+    if better and worse:
+        return "differ"
+    return "rnet ahead" if better else "rnet BEHIND" if worse else "="
+
+
+def cmd_table(results, out):
+    families = sorted(d for d in os.listdir(results)
+                      if os.path.isfile(os.path.join(results, d, "tests")))
+    lines, doc = [], {}
+    for family in families:
+        meta, tests = family_meta(results, family)
+        c_name, r_name = meta.get("c", "C"), meta.get("rnet", "rnet")
+        rows, details, fam_doc = [], [], []
+        tally = {}
+        for test in tests:
+            c, r = side(results, family, "c", test), side(results, family, "rnet", test)
+            v, why = verdict(c, r, c_name)
+            cmpr = compare(c, r)
+            tally[cmpr] = tally.get(cmpr, 0) + 1
+            rows.append((test, c.cell(), r.cell(), cmpr, "%s/%s" % (c.secs or "-", r.secs or "-")))
+            cases = list(dict.fromkeys(list(c.cases) + list(r.cases)))
+            diff = [(n, c.cases.get(n, "-"), r.cases.get(n, "-")) for n in cases
+                    if c.cases.get(n, "-") != r.cases.get(n, "-")]
+            for n, cr, rr in diff:
+                details.append("  %s: %s  %s %s, %s %s" % (test, n, c_name, cr, r_name, rr))
+            fam_doc.append({"test": test, "c": c.status, "rnet": r.status, "compare": cmpr,
+                            "verdict": v, "reason": why, "c_secs": c.secs, "rnet_secs": r.secs,
+                            "cases": {n: {"c": c.cases.get(n), "rnet": r.cases.get(n)}
+                                      for n in cases}})
+        w = max([len(t[0]) for t in rows] + [4])
+        wc = max([len(t[1]) for t in rows] + [len(c_name)])
+        wr = max([len(t[2]) for t in rows] + [len(r_name)])
+        wv = max([len(t[3]) for t in rows] + [5])
+        lines.append("parity: %s vs %s (%s)" % (r_name, c_name, meta.get("dut", "")))
+        lines.append("%-*s  %-*s  %-*s  %-*s  %s" % (w, "test", wc, c_name, wr, r_name, wv, "rnet", "secs C/rnet"))
+        for t in rows:
+            lines.append("%-*s  %-*s  %-*s  %-*s  %s" % (w, t[0], wc, t[1], wr, t[2], wv, t[3], t[4]))
+        lines.append("%s: %s" % (r_name, ", ".join("%d %s" % (n, k) for k, n in sorted(tally.items()))))
+        if details:
+            lines.append("cases where %s and %s differ:" % (c_name, r_name))
+            lines.extend(details)
+        lines.append("")
+        doc[family] = {"meta": meta, "tests": fam_doc}
+    text = "\n".join(lines)
+    print(text)
+    with open(out + ".txt", "w") as f:
+        f.write(text + "\n")
+    with open(out + ".json", "w") as f:
+        json.dump(doc, f, indent=1)
+
+
+def main():
+    if len(sys.argv) >= 4 and sys.argv[1] == "verdicts":
+        cmd_verdicts(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) in (3, 4) and sys.argv[1] == "table":
+        cmd_table(sys.argv[2], sys.argv[3] if len(sys.argv) == 4 else os.path.join(sys.argv[2], "parity"))
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()
