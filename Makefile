@@ -5,6 +5,8 @@
 #   make run     build what is missing, boot the VM, show the devices and traffic through them
 #   make check   build and run every selftest in QEMU (KTAP), ends with "N passed, N failed"
 #   make bench   Rust drivers vs their C counterparts, ratios in a table and in JSON
+#   make parity  the kernel's own driver tests (drivers/net, drivers/net/hw) on each rnet NIC
+#                driver and its C counterpart: KTAP, and a table of both results per test
 #
 # Kbuild (the file `Kbuild`) describes the modules; this Makefile only drives the scripts.
 
@@ -15,7 +17,7 @@ else
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 export RNET_CACHE ?= $(HOME)/.cache/rnet
 
-.PHONY: all setup kernel modules run check bench clippy fmt fmt-check clean install-iproute2
+.PHONY: all setup kernel modules run check parity bench clippy fmt fmt-check clean install-iproute2
 
 all: modules
 
@@ -33,6 +35,10 @@ run: setup
 
 check: setup
 	@bash $(TOP)/qemu/check.sh
+
+# make check with the drivers_net suite only (selftests/drivers_net): ends with the parity table.
+parity: setup
+	@RNET_SUITES=drivers_net bash $(TOP)/qemu/check.sh
 
 bench: setup
 	@bash $(TOP)/qemu/bench.sh

@@ -9,8 +9,15 @@
 #   RNET_SUITE_TIMEOUT=<s>           overrides each test's time limit from its suite's settings
 #   RNET_CHECK_TIMEOUT=<s>           time limit of a VM boot (default 3600)
 #
-# When re1000 is among the suites, the first boot gains three 8254x on a QEMU hub of their own
-# (see re1000_extra_nics), next to the slirp 82540EM every boot has.
+# When re1000 or drivers_net is among the suites, the first boot gains three 8254x on a QEMU hub
+# of their own (see re1000_extra_nics), next to the slirp 82540EM every boot has.
+#
+# drivers_net (not run by default: RNET_SUITES="drivers_net" make check, or make parity) runs
+# the kernel's own drivers/net and drivers/net/hw tests with each rnet NIC driver and its C
+# counterpart; its parity table is printed at the end and kept in RNET_PARITY_OUT (default
+# /tmp/rnet-last-parity.txt). RNET_NIPA_TESTS (comma-separated test names),
+# RNET_NIPA_DRIVERS ("rigb,re1000"), RNET_NIPA_TIMEOUT and RNET_NIPA_BUDGET reach the suite in
+# the guest (see selftests/drivers_net/drivers_net.sh).
 #
 # When rigb is among the suites, a second, short boot with pci=nomsi runs rigb_nomsi: the
 # driver's fallback from MSI-X to the INTx line (RNET_NOMSI=0 skips it, =1 forces it). That boot
@@ -30,8 +37,12 @@ echo "check: kernel and modules ready after $((SECONDS - start)) s"
 VM_SHARE=$(mktemp -d /tmp/rnet-check.XXXXXX)
 export VM_SHARE
 # The kselftest install the guest runs, built by the kernel tree's own kselftest Makefile.
+# Only the suites that run (rigb_nomsi for the second boot): drivers_net's install builds the
+# kernel's own driver tests, which the others do not need.
 ksft=$VM_SHARE/kselftest
+llvm_version=$(. "$top/scripts/toolchain.sh" && echo "$RNET_LLVM_VERSION")
 if ! make -C "$selftests" KDIR="$tree" STAGING="$VM_SHARE/kselftest-build" INSTALL_PATH="$ksft" \
+	SUITES="$suites rigb_nomsi" CLANG="clang-$llvm_version" \
 	install >"$VM_SHARE/kselftest-install.log" 2>&1; then
 	tail -n 30 "$VM_SHARE/kselftest-install.log"
 	echo "check: the kselftest install failed"
@@ -49,8 +60,12 @@ run_suites() {
 	: >"$out"
 	tail -n +1 -F "$out" 2>/dev/null &
 	tailer=$!
+	local v passenv=""
+	for v in RNET_SUITE_TIMEOUT RNET_NIPA_TESTS RNET_NIPA_DRIVERS RNET_NIPA_TIMEOUT RNET_NIPA_BUDGET; do
+		[ -n "${!v:-}" ] && passenv+=" $v=${!v}"
+	done
 	vm_run "$tree" "${RNET_CHECK_TIMEOUT:-3600}" "$console" \
-		"RNET_KTREE=$tree RNET_MODDIR=$moddir RNET_KSFT=$ksft ${RNET_SUITE_TIMEOUT:+RNET_SUITE_TIMEOUT=$RNET_SUITE_TIMEOUT} bash $selftests/run_tests.sh $out $*"
+		"RNET_KTREE=$tree RNET_MODDIR=$moddir RNET_KSFT=$ksft$passenv bash $selftests/run_tests.sh $out $*"
 	vm_rc=$?
 	sleep 1
 	kill "$tailer" 2>/dev/null
@@ -81,7 +96,7 @@ nomsi_extra_nics() {
 }
 
 main_nics=
-[[ " $suites " == *" re1000 "* ]] && main_nics=$(re1000_extra_nics)
+[[ " $suites " == *" re1000 "* || " $suites " == *" drivers_net "* ]] && main_nics=$(re1000_extra_nics)
 # shellcheck disable=SC2086
 VM_EXTRA_NICS="$main_nics" run_suites "$ktap" $suites
 all=$ktap
@@ -94,5 +109,14 @@ if [ "$nomsi" = 1 ] || { [ "$nomsi" = auto ] && [[ " $suites " == *" rigb "* ]];
 fi
 # shellcheck disable=SC2086
 cat $all >"${RNET_KTAP_OUT:-/tmp/rnet-last-ktap.txt}" 2>/dev/null
+# drivers_net's parity table (C driver vs rnet's, per kernel driver test), also kept on the host.
+parity=$ksft/rnet/drivers_net/results/parity.txt
+parity_out=${RNET_PARITY_OUT:-/tmp/rnet-last-parity.txt}
+if [ -s "$parity" ]; then
+	cp "$parity" "$parity_out"
+	cp "${parity%.txt}.json" "${parity_out%.txt}.json" 2>/dev/null
+	echo "check: parity of the kernel's driver tests (also in $parity_out and ${parity_out%.txt}.json):"
+	cat "$parity"
+fi
 # shellcheck disable=SC2086
 cat $all | python3 "$top/qemu/ktap_summary.py" /dev/stdin

@@ -3,8 +3,10 @@
 """Count the leaf results of a (nested) KTAP document.
 
 A result line whose test had subtests is a summary of them and is not counted again; every
-other result is a leaf: `ok` (passed, or skipped with a `# SKIP` directive) or `not ok`.
-Prints "N passed, N failed, N skipped" and exits 1 if anything failed or nothing ran.
+other result is a leaf: `ok` (passed, skipped with a `# SKIP` directive, or an expected
+failure with `# XFAIL`) or `not ok`. Prints "N passed, N failed, N skipped" (and ", N xfailed"
+when there are expected failures: drivers_net's tests that fail with the C driver too) and exits
+1 if anything failed or nothing ran.
 
 Subtests are nested by indentation (KTAP, KUnit) or, as kselftest's runner does it, by a
 "# " prefix on every line of a test's output: "# ok 3 ..." under "ok 1 selftests: rnet/rlo:
@@ -26,7 +28,7 @@ def depth_of(prefix):
 
 
 def summarize(lines):
-    passed = failed = skipped = 0
+    passed = failed = skipped = xfailed = 0
     children = {}  # depth -> results seen at that depth since the parent's last result
     failed_below = {}  # depth -> failures seen at that depth or deeper since then
     prefixed_docs = set()  # depths of open "#"-prefixed documents (kselftest's nesting)
@@ -63,16 +65,19 @@ def summarize(lines):
             failed += 1
         elif re.search(r"#\s*SKIP", m.group("rest"), re.I):
             skipped += 1
+        elif re.search(r"#\s*XFAIL", m.group("rest"), re.I):
+            xfailed += 1
         else:
             passed += 1
-    return passed, failed, skipped
+    return passed, failed, skipped, xfailed
 
 
 def main():
     with open(sys.argv[1], errors="replace") as f:
-        passed, failed, skipped = summarize(f)
-    print(f"{passed} passed, {failed} failed, {skipped} skipped")
-    sys.exit(1 if failed or passed + skipped == 0 else 0)
+        passed, failed, skipped, xfailed = summarize(f)
+    print(f"{passed} passed, {failed} failed, {skipped} skipped"
+          + (f", {xfailed} xfailed" if xfailed else ""))
+    sys.exit(1 if failed or passed + skipped + xfailed == 0 else 0)
 
 
 if __name__ == "__main__":
