@@ -29,9 +29,12 @@ import re
 import sys
 
 KTAP_CASE = re.compile(r"^(?P<not>not )?ok \d+ (?P<name>[^#]*?)\s*(?:#\s*(?P<dir>SKIP|XFAIL|TODO)\b\s*(?P<why>.*))?$")
-SKIP_ALL = re.compile(r"^1\.\.0\s*#\s*SKIP\s*(?P<why>.*)$", re.I)
+# An empty plan: the whole test skipped ("1..0 # SKIP why"), or found nothing to test ("1..0",
+# with "# why" diagnostics after it, as ethtool_rmon.sh does).
+SKIP_ALL = re.compile(r"^1\.\.0\b(?:\s*#\s*SKIP\b)?\s*(?P<why>.*)$", re.I)
+DIAG = re.compile(r"^# (?!Totals:)(?P<why>.+)$")
 FWD_CASE = re.compile(r"^TEST: (?P<name>.*?)\s+\[\s*(?P<res>OK|FAIL|SKIP|XFAIL)\s*\]\s*$")
-SKIP_LINE = re.compile(r"^(?:# )?SKIP:?\s+(?P<why>.+)$")
+SKIP_LINE = re.compile(r"\bSKIP:\s+(?P<why>.+?)\s*(?:\[\s*\w+\s*\])?$")
 SPLAT = re.compile(r"^KERNEL-SPLAT: (?P<line>.*)$")
 SEP = "\x1f"  # between the fields of a verdict line: not whitespace, so empty fields stay
 ERROR_HINT = re.compile(r"(Error|Exception|error|FAIL|fail|Timeout|timed out|not found|No such)")
@@ -106,10 +109,16 @@ class SideResult:
         return [n for n, r in self.cases.items() if r == "fail"]
 
     def skip_reason(self):
-        if self.skip_all:
+        if self.skip_all and self.skip_all != "skipped":
             return self.skip_all
+        if self.skip_all:
+            after = self.lines[[l.startswith("1..0") for l in self.lines].index(True) + 1:]
+            for line in after:
+                m = DIAG.match(line)
+                if m:
+                    return m.group("why")
         for line in self.lines:
-            m = SKIP_LINE.match(line.strip())
+            m = SKIP_LINE.search(line.strip())
             if m:
                 return m.group("why")
         reasons = []
