@@ -151,7 +151,11 @@ link_restore() {
 # run_test SIDE DRIVER TEST: runs TEST with the device under test on DRIVER; its output goes to
 # the log (prefixed with DRIVER) and to RESULTS/<family>/<side>/<test>.{out,rc,secs}.
 run_test() {
-	local side=$1 drv=$2 t=$3 base args=() start rc lines
+	local side=$1 drv=$2 t=$3 base args=() start rc lines prog pid
+	# As kselftest's runner.sh: a test that is not executable runs through its #! interpreter
+	# (xdp_metadata.py comes without the x bit).
+	prog=("./$(basename "$t")")
+	[ -x "$ksft/$t" ] || read -r -a prog <<<"$(head -n1 "$ksft/$t" | sed -n 's/^#!//p') ./$(basename "$t")"
 	base=$results/$family/$side/${t//\//_}
 	mkdir -p "$(dirname "$base")"
 	if [ "$SECONDS" -ge "$budget" ]; then
@@ -177,12 +181,17 @@ run_test() {
 	lines=$(dmesg | wc -l)
 	start=$SECONDS
 	# KSFT_MACHINE_SLOW: a TCG guest with KASAN and lockdep is one (the net/forwarding library and
-	# some tests relax their timing for it).
+	# some tests relax their timing for it). The output goes to a file that tail follows until
+	# the test ends: a helper the test left running cannot hold the log's pipe open.
+	: >"$base.out"
 	(cd "$ksft/$(dirname "$t")" && NETIF=$dut_if LOCAL_V4=$LOCAL_V4 REMOTE_V4=$REMOTE_V4 \
 		LOCAL_V6=$LOCAL_V6 REMOTE_V6=$REMOTE_V6 REMOTE_TYPE=netns REMOTE_ARGS=$ns \
-		KSFT_MACHINE_SLOW=${KSFT_MACHINE_SLOW:-yes} timeout -k 10 "$tmo" "./$(basename "$t")" "${args[@]}" </dev/null 2>&1) |
-		tee "$base.out" | sed -u "s/^/# $drv| /"
-	rc=${PIPESTATUS[0]}
+		KSFT_MACHINE_SLOW=${KSFT_MACHINE_SLOW:-yes} exec timeout -k 10 "$tmo" "${prog[@]}" "${args[@]}" \
+		</dev/null >>"$base.out" 2>&1) &
+	pid=$!
+	tail -n +1 -s 0.5 --pid="$pid" -f "$base.out" | sed -u "s/^/# $drv| /"
+	wait "$pid"
+	rc=$?
 	echo "$rc" >"$base.rc"
 	echo $((SECONDS - start)) >"$base.secs"
 	# A splat in the kernel log while the test ran counts against that driver's run.
