@@ -47,9 +47,18 @@ REMOTE_V6=2001:db8:51::2
 
 require "needs root" test "$(id -u)" = 0
 require "needs the kernel's drivers/net selftests installed beside rnet's (make -C selftests SUITES=drivers_net install, or TARGETS=\"rnet/drivers_net drivers/net drivers/net/hw\" in a kernel tree)" \
-	test -x "$ksft/drivers/net/ping.py" -a -r "$ksft/kselftest-list.txt"
+	test -x "$ksft/drivers/net/ping.py"
 
-# The kernel's tests, as drivers/net/ping.py, drivers/net/hw/csum.py, ...
+# The kernel's tests, as drivers/net/ping.py, drivers/net/hw/csum.py, ...: from the install's
+# list, or, in a kselftest tree (make run_tests), from the two targets' Makefiles.
+list_tests() {
+	if [ -r "$ksft/kselftest-list.txt" ]; then
+		cat "$ksft/kselftest-list.txt"
+	else
+		make -s --no-print-directory -C "$ksft/drivers/net" COLLECTION=drivers/net emit_tests
+		make -s --no-print-directory -C "$ksft/drivers/net/hw" COLLECTION=drivers/net/hw emit_tests
+	fi
+}
 tests=()
 while IFS=: read -r coll prog; do
 	case $coll in drivers/net | drivers/net/hw) ;; *) continue ;; esac
@@ -58,7 +67,7 @@ while IFS=: read -r coll prog; do
 		case ",$RNET_NIPA_TESTS," in *",$prog,"* | *",${t#drivers/net/},"* | *",$t,"*) ;; *) continue ;; esac
 	fi
 	tests+=("$t")
-done <"$ksft/kselftest-list.txt"
+done < <(list_tests 2>/dev/null)
 IFS=, read -r -a fams <<<"$families"
 require "no kernel driver test matches RNET_NIPA_TESTS='${RNET_NIPA_TESTS:-}'" test ${#tests[@]} -gt 0
 
