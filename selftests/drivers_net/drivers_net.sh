@@ -13,6 +13,7 @@
 #           (QEMU hub 0, qemu/vm.sh)
 #   re1000  re1000 vs the C e1000 on the hub's 82540EM, peer the hub's 82545EM
 #           (qemu/vm.sh's re1000_extra_nics)
+#   rveth   (on request) an rveth pair vs a veth pair, one end in the namespace
 # The net/forwarding-style tests that take two local ports (ethtool.sh, loopback.sh, ...) get
 # the device under test and the peer as arguments, both in the initial namespace.
 #
@@ -74,7 +75,15 @@ require "no kernel driver test matches RNET_NIPA_TESTS='${RNET_NIPA_TESTS:-}'" t
 ktap_print_header
 ktap_set_plan $((${#tests[@]} * ${#fams[@]}))
 
-netdev_of() { find "/sys/bus/pci/devices/$1/net/" -mindepth 1 -maxdepth 1 -printf "%f\n" 2>/dev/null | head -n1; }
+# The netdev of the device under test or of the peer: a PCI function's, or (pair families) the
+# name itself, while it exists in the initial namespace.
+netdev_of() {
+	if [ "$kind" = pair ]; then
+		[ -e "/sys/class/net/$1" ] && echo "$1"
+	else
+		find "/sys/bus/pci/devices/$1/net/" -mindepth 1 -maxdepth 1 -printf "%f\n" 2>/dev/null | head -n1
+	fi
+}
 driver_of() { basename "$(readlink "/sys/bus/pci/devices/$1/driver" 2>/dev/null)" 2>/dev/null; }
 # KTAP lines with the reason after the directive ("ok 3 name # SKIP reason"), which
 # ktap_helpers.sh's ktap_test_skip/ktap_test_xfail have no room for.
@@ -120,7 +129,7 @@ link_up() {
 	dut_if=$(netdev_of "$dut")
 	p=$(netdev_of "$peer")
 	[ -n "$p" ] && ip link set "$p" netns "$ns"
-	peer_if=$(ip -n "$ns" -o link show | awk -F': ' '$2 != "lo" {print $2; exit}')
+	peer_if=$(ip -n "$ns" -o link show | awk -F': ' '$2 != "lo" {sub(/@.*/, "", $2); print $2; exit}')
 	[ -n "$dut_if" ] && [ -n "$peer_if" ] || return 1
 	ip addr replace "$LOCAL_V4/24" dev "$dut_if"
 	ip addr replace "$LOCAL_V6/64" dev "$dut_if" nodad
@@ -136,25 +145,41 @@ link_works() {
 		ip -n "$ns" link show "$peer_if" >/dev/null 2>&1 &&
 		ping -c 1 -W 2 "$REMOTE_V4" >/dev/null 2>&1
 }
-side_up() { # side_up DRIVER: binds DUT to DRIVER, PEER to the C driver, brings the link up
-	bind "$dut" "$1" && bind "$peer" "$c_mod" && link_up
+# side_up DRIVER: binds DUT to DRIVER and PEER to the C driver (pair families: creates the
+# pair of DRIVER, its peer end in the namespace) and brings the link up.
+side_up() {
+	if [ "$kind" = pair ]; then
+		ip netns add "$ns" &&
+			IP_LIB_DIR=$RNET_MODDIR/iproute2 ip link add "$dut" type "$1" peer name "$peer" netns "$ns" &&
+			link_up
+	else
+		bind "$dut" "$1" && bind "$peer" "$c_mod" && link_up
+	fi
 }
 side_down() {
 	ip netns del "$ns" 2>/dev/null
-	sleep 1 # the peer's netdev returns to the initial namespace
-	unbind "$dut"
-	unbind "$peer"
+	sleep 1 # the peer's netdev returns to the initial namespace (or goes, with its pair)
+	if [ "$kind" = pair ]; then
+		ip link del "$dut" 2>/dev/null
+		ip link del "$peer" 2>/dev/null
+	else
+		unbind "$dut"
+		unbind "$peer"
+	fi
 	dut_if=
 	peer_if=
 }
 # Each test starts on a working link: one a test left broken is brought up again (rebinding
-# the drivers if need be).
+# the drivers if need be). Once that failed, the side's remaining tests fail at once.
 link_restore() {
+	[ "$link_dead" = 1 ] && return 1
 	link_works && return 0
 	echo "# the link does not work after the last test; bringing it up again"
 	link_up >/dev/null 2>&1 && link_works && return 0
 	side_down
-	side_up "$1" >/dev/null 2>&1 && link_works
+	side_up "$1" >/dev/null 2>&1 && link_works && return 0
+	link_dead=1
+	return 1
 }
 
 # run_test SIDE DRIVER TEST: runs TEST with the device under test on DRIVER; its output goes to
@@ -173,7 +198,7 @@ run_test() {
 		return
 	fi
 	if ! link_restore "$drv"; then
-		echo "the link ($dut on $drv, $peer on $c_mod) could not be brought up" >"$base.out"
+		echo "the link ($dut on $drv, $peer on $peer_drv) could not be brought up" >"$base.out"
 		echo 1 >"$base.rc"
 		echo 0 >"$base.secs"
 		sed "s/^/# $drv| /" "$base.out"
@@ -186,7 +211,7 @@ run_test() {
 		ip addr flush dev "$peer_if"
 		args=("$dut_if" "$peer_if")
 	fi
-	echo "# --- $t on $drv ($dut_if at $dut; peer $peer_if at $peer on $c_mod in netns $ns${args[*]:+, both local})"
+	echo "# --- $t on $drv ($dut_if; peer $peer_if on $peer_drv in netns $ns${args[*]:+, both local})"
 	lines=$(dmesg | wc -l)
 	start=$SECONDS
 	# KSFT_MACHINE_SLOW: a TCG guest with KASAN and lockdep is one (the net/forwarding library and
@@ -235,8 +260,9 @@ remove_net_config() {
 
 # run_family FAMILY: both sides of every test, then one KTAP line per test.
 run_family() {
-	local why="" loaded_c=0 loaded_rnet=0 t v name reason note d0 p0 rnet_ko c_ko
+	local why="" loaded_c=0 loaded_rnet=0 t v name reason note d0="" p0="" rnet_ko c_ko where
 	family=$1
+	kind=pci
 	case $family in
 	rigb)
 		rnet_mod=rigb rnet_ko=drivers/net/ethernet/intel/rigb/rigb.ko
@@ -252,6 +278,15 @@ run_family() {
 		peer=$(pci_by_id 0x100f | head -n1)
 		[ -n "$dut" ] && [ -n "$peer" ] || why="needs the 82540EM and 82545EM of qemu/vm.sh's re1000_extra_nics"
 		;;
+	rveth)
+		# A pair, not a NIC: both ends on the driver under test, the peer end in the namespace.
+		kind=pair
+		rnet_mod=rveth rnet_ko=net/rveth.ko
+		c_mod=veth c_ko=drivers/net/veth.ko
+		dut=nipa0 peer=nipa1
+		[ -r "${RNET_MODDIR:-}/iproute2/link_rveth.so" ] ||
+			why="needs the rveth plugin of iproute2 (iproute2/link_rveth.so under RNET_MODDIR)"
+		;;
 	*) why="unknown driver family '$family' in RNET_NIPA_DRIVERS" ;;
 	esac
 	[ -z "$why" ] && [ ! -r "${RNET_MODDIR:-}/$rnet_ko" ] &&
@@ -261,23 +296,32 @@ run_family() {
 		return
 	fi
 	ns=nipa-$family
-	d0=$(driver_of "$dut")
-	p0=$(driver_of "$peer")
+	if [ "$kind" = pci ]; then
+		d0=$(driver_of "$dut")
+		p0=$(driver_of "$peer")
+		where="$dut on the hub, peer $peer on C $c_mod"
+	else
+		where="a pair $dut/$peer of the driver, $peer in netns $ns"
+	fi
 	grep -q "^$c_mod " /proc/modules || { kernel_module "$c_mod" "$c_ko" && loaded_c=1; }
 	grep -q "^$rnet_mod " /proc/modules || { insmod "$RNET_MODDIR/$rnet_ko" && loaded_rnet=1; }
 	mkdir -p "$results/$family"
-	printf 'c=C %s\nrnet=%s\ndut=%s\n' "$c_mod" "$rnet_mod" "$dut on the hub, peer $peer on C $c_mod" >"$results/$family/meta"
+	printf 'c=C %s\nrnet=%s\ndut=%s\n' "$c_mod" "$rnet_mod" "$where" >"$results/$family/meta"
 	printf '%s\n' "${tests[@]}" >"$results/$family/tests"
 
 	local s drv
 	for s in c rnet; do
 		drv=$c_mod
 		[ $s = rnet ] && drv=$rnet_mod
+		peer_drv=$c_mod
+		[ "$kind" = pair ] && peer_drv=$drv
 		echo "# === $family: the kernel's driver tests with $dut on $drv"
 		dut_if=
 		peer_if=
+		link_dead=0
 		if ! side_up "$drv"; then
-			echo "# could not bind $dut to $drv and $peer to $c_mod, or the link did not come up"
+			echo "# could not put $dut on $drv and $peer on $peer_drv, or the link did not come up"
+			link_dead=1
 		fi
 		write_net_config "$drv"
 		for t in "${tests[@]}"; do

@@ -20,8 +20,9 @@ A test's result for one driver is read from its own report: the cases it printed
 of the net/forwarding tests) and its exit code. The verdict for rnet's driver:
   pass   it passed (or some cases were skipped and none failed);
   skip   the test skipped itself as a whole (every case skipped, or "1..0 # SKIP");
-  xfail  it failed and the C driver failed the same cases too (the reason says which);
-  fail   it failed a case (or crashed, or timed out) that the C driver did not fail.
+  xfail  it failed, and the C driver failed too: every case rnet fails (or never reached)
+         the C driver failed as well (the reason says how);
+  fail   it failed a case (or crashed or timed out before one) that the C driver did not fail.
 """
 import json
 import os
@@ -142,7 +143,8 @@ class SideResult:
         for line in self.lines:
             if ERROR_HINT.search(line):
                 return "exit %s: %s" % (self.rc, line.strip()[:90])
-        return "exit %s" % self.rc
+        last = [line.strip() for line in self.lines if line.strip()]
+        return "exit %s: %s" % (self.rc, last[-1][:90]) if last else "exit %s" % self.rc
 
     def cell(self):
         """The table's cell: the status, with case counts when there are cases."""
@@ -172,9 +174,10 @@ def verdict(c, r, c_name):
     # rnet failed: shared with the C driver only if C failed too and rnet fails no case that
     # C passed or skipped.
     if c.status in ("fail", "timeout"):
-        c_bad = set(c.failed_cases())
-        extra = [n for n in r.failed_cases()
-                 if n not in c_bad and c.cases.get(n) not in (None, "fail")]
+        # The cases rnet fails (or never reached) that C passed or skipped.
+        extra = [n for n, res in c.cases.items()
+                 if res in ("pass", "skip", "xfail") and r.cases.get(n, "fail") == "fail"]
+        extra += [n for n, res in r.cases.items() if res == "fail" and n not in c.cases]
         if r.splats and not c.splats:
             return "fail", r.failure()
         if not extra:
@@ -182,7 +185,9 @@ def verdict(c, r, c_name):
             if r.failure() != c.failure():
                 why += "; here: " + r.failure()
             return "xfail", why
-        return "fail", "fails %s, which %s passes" % (", ".join(extra[:3]), c_name)
+        more = " (+%d more)" % (len(extra) - 3) if len(extra) > 3 else ""
+        return "fail", "%s; fails or never reaches %s, which %s does not fail" % (
+            r.failure(), ", ".join(extra[:3]) + more, c_name)
     return "fail", r.failure() + (" (%s: %s)" % (c_name, c.status))
 
 
