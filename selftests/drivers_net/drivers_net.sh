@@ -200,7 +200,7 @@ run_test() {
 	fi
 	if ! link_restore "$drv"; then
 		echo "the link ($dut on $drv, $peer on $peer_drv) could not be brought up" >"$base.out"
-		echo 1 >"$base.rc"
+		echo 125 >"$base.rc" # parity.py: no link, the driver failed before the test
 		echo 0 >"$base.secs"
 		sed "s/^/# $drv| /" "$base.out"
 		return
@@ -224,7 +224,7 @@ run_test() {
 		KSFT_MACHINE_SLOW=${KSFT_MACHINE_SLOW:-yes} exec timeout -k 10 "$tmo" "${prog[@]}" "${args[@]}" \
 		</dev/null >>"$base.out" 2>&1) &
 	pid=$!
-	tail -n +1 -s 0.5 --pid="$pid" -f "$base.out" | sed -u "s/^/# $drv| /"
+	tail -n +1 -s 0.5 --pid="$pid" -f "$base.out" | sed -u -E "s/^(.{400}).+/\1 [...]/; s/^/# $drv| /"
 	wait "$pid"
 	rc=$?
 	echo "$rc" >"$base.rc"

@@ -7,7 +7,8 @@ drivers_net.sh leaves, per driver family (igb: C igb vs rigb, e1000: C e1000 vs 
 RESULTS/<family>/meta (the two drivers' names, one "key=value" a line), RESULTS/<family>/tests
 (the tests in the order they ran, as "drivers/net/hw/csum.py") and, per side (c, rnet) and
 test, <side>/<test with / as _>.out (what the test printed), .rc (its exit code: 0 pass,
-4 skip, 124 timeout, anything else a failure) and .secs (how long it ran).
+4 skip, 124 timeout, 125 no link to run it on, anything else a failure) and .secs (how long
+it ran).
 
   parity.py verdicts RESULTS FAMILY   one line per test for the suite's KTAP, its fields
                                       separated by \x1f: pass|skip|xfail|fail, the test, the
@@ -89,9 +90,11 @@ class SideResult:
 
     @property
     def status(self):
-        """pass, skip, fail, timeout or "not run"."""
+        """pass, skip, fail, timeout, "no link" or "not run"."""
         if not self.ran:
             return "not run"
+        if self.rc == 125:
+            return "no link"
         if self.splats:
             return "fail"
         if self.rc in (124, 137):
@@ -149,7 +152,7 @@ class SideResult:
     def cell(self):
         """The table's cell: the status, with case counts when there are cases."""
         st = self.status
-        if not self.cases or st == "not run":
+        if not self.cases or st in ("not run", "no link"):
             return st
         counts = {}
         for r in self.cases.values():
@@ -169,7 +172,7 @@ def verdict(c, r, c_name):
         if c.status == "pass":
             why += " (%s passes it)" % c_name
         return "skip", why
-    if st == "not run":
+    if st in ("not run", "no link"):
         return "fail", (r.lines[0] if r.lines else "did not run")
     # rnet failed: shared with the C driver only if C failed too and rnet fails no case that
     # C passed or skipped.
@@ -222,7 +225,7 @@ def cmd_verdicts(results, family):
         print(SEP.join(x.replace(SEP, " ").replace("\n", " ") for x in (v, test, why, note)))
 
 
-STATUS_RANK = {"pass": 2, "skip": 1, "not run": 0, "fail": 0, "timeout": 0}
+STATUS_RANK = {"pass": 2, "skip": 1, "not run": 0, "no link": 0, "fail": 0, "timeout": 0}
 CASE_RANK = {"pass": 2, "xfail": 1, "skip": 1, "fail": 0, "-": 0}
 
 
