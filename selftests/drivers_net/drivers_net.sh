@@ -24,7 +24,9 @@
 # and is written to parity.txt/parity.json in RNET_NIPA_RESULTS (default: results/ beside this
 # script).
 #
-# RNET_NIPA_TESTS picks tests (comma-separated names, e.g. "ping.py,hw/csum.py"; default all),
+# RNET_NIPA_TESTS picks the tests and their order: comma-separated names ("ping.py",
+# "hw/csum.py"), "*" for all the others (default: the tests drivers/net/README.rst and the
+# issue name first, then all the others, so that a spent budget cuts the least telling ones),
 # RNET_NIPA_TIMEOUT is each test's time limit in seconds (default 180) and RNET_NIPA_BUDGET
 # that of one driver's run of all the tests (default 600): tests not started by then are
 # reported as not run (a failure).
@@ -61,15 +63,18 @@ list_tests() {
 		make -s --no-print-directory -C "$ksft/drivers/net/hw" COLLECTION=drivers/net/hw emit_tests
 	fi
 }
-tests=()
+all_tests=()
 while IFS=: read -r coll prog; do
-	case $coll in drivers/net | drivers/net/hw) ;; *) continue ;; esac
-	t=$coll/$prog
-	if [ -n "${RNET_NIPA_TESTS:-}" ]; then
-		case ",$RNET_NIPA_TESTS," in *",$prog,"* | *",${t#drivers/net/},"* | *",$t,"*) ;; *) continue ;; esac
-	fi
-	tests+=("$t")
+	case $coll in drivers/net | drivers/net/hw) all_tests+=("$coll/$prog") ;; esac
 done < <(list_tests 2>/dev/null)
+tests=()
+IFS=, read -r -a picks <<<"${RNET_NIPA_TESTS:-ping.py,stats.py,queues.py,hw/csum.py,hw/loopback.sh,hw/ethtool.sh,hw/ethtool_rmon.sh,hw/rss_ctx.py,hw/pp_alloc_fail.py,*}"
+for pick in "${picks[@]}"; do
+	for t in "${all_tests[@]}"; do
+		case " ${tests[*]} " in *" $t "*) continue ;; esac
+		case $pick in "*" | "${t##*/}" | "${t#drivers/net/}" | "$t") tests+=("$t") ;; esac
+	done
+done
 IFS=, read -r -a fams <<<"$families"
 require "no kernel driver test matches RNET_NIPA_TESTS='${RNET_NIPA_TESTS:-}'" test ${#tests[@]} -gt 0
 
