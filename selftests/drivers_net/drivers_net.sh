@@ -76,10 +76,27 @@ for pick in "${picks[@]}"; do
 	done
 done
 IFS=, read -r -a fams <<<"$families"
-require "no kernel driver test matches RNET_NIPA_TESTS='${RNET_NIPA_TESTS:-}'" test ${#tests[@]} -gt 0
+
+# The kernel's net/veth.sh, the veth driver's own test, runs for rveth too: on a veth pair,
+# then on an rveth pair (a copy whose `ip link add ... type veth` says rveth), when the kernel
+# tree has it and its UDP helpers were built (Makefile).
+veth_sh=${RNET_KTREE:-}/tools/testing/selftests/net/veth.sh
+# family_tests FAMILY: the tests of FAMILY, one a line.
+family_tests() {
+	[ ${#tests[@]} -gt 0 ] && printf '%s\n' "${tests[@]}"
+	if [ "$1" = rveth ] && [ -r "$veth_sh" ] && [ -x "$here/udpgso_bench_rx" ]; then
+		case ",${RNET_NIPA_TESTS:-*}," in *",*,"* | *",veth.sh,"* | *",net/veth.sh,"*) echo net/veth.sh ;; esac
+	fi
+	return 0
+}
+plan=0
+for family in "${fams[@]}"; do
+	plan=$((plan + $(family_tests "$family" | wc -l)))
+done
+require "no kernel driver test matches RNET_NIPA_TESTS='${RNET_NIPA_TESTS:-}'" test "$plan" -gt 0
 
 ktap_print_header
-ktap_set_plan $((${#tests[@]} * ${#fams[@]}))
+ktap_set_plan "$plan"
 
 # The netdev of the device under test or of the peer: a PCI function's, or (pair families) the
 # name itself, while it exists in the initial namespace.
@@ -191,11 +208,17 @@ link_restore() {
 # run_test SIDE DRIVER TEST: runs TEST with the device under test on DRIVER; its output goes to
 # the log (prefixed with DRIVER) and to RESULTS/<family>/<side>/<test>.{out,rc,secs}.
 run_test() {
-	local side=$1 drv=$2 t=$3 base args=() start rc lines prog pid
+	local side=$1 drv=$2 t=$3 base args=() start rc lines prog pid rundir
 	# As kselftest's runner.sh: a test that is not executable runs through its #! interpreter
 	# (xdp_metadata.py comes without the x bit).
+	rundir=$ksft/$(dirname "$t")
 	prog=("./$(basename "$t")")
-	[ -x "$ksft/$t" ] || read -r -a prog <<<"$(head -n1 "$ksft/$t" | sed -n 's/^#!//p') ./$(basename "$t")"
+	if [ "$t" = net/veth.sh ]; then
+		rundir=$(veth_sh_copy "$side" "$drv")
+		prog=(sh ./veth.sh)
+	elif [ ! -x "$ksft/$t" ]; then
+		read -r -a prog <<<"$(head -n1 "$ksft/$t" | sed -n 's/^#!//p') ./$(basename "$t")"
+	fi
 	base=$results/$family/$side/${t//\//_}
 	mkdir -p "$(dirname "$base")"
 	if [ $((SECONDS - side_start)) -ge "$budget" ]; then
@@ -211,7 +234,7 @@ run_test() {
 		return
 	fi
 	# The net/forwarding-style tests take both ports, in the initial namespace, as arguments.
-	if [[ $t == *.sh ]] && grep -q '^NUM_NETIFS=' "$ksft/$t" && ! grep -q DRIVER_TEST_CONFORMANT "$ksft/$t"; then
+	if [[ $t == drivers/*.sh ]] && grep -q '^NUM_NETIFS=' "$ksft/$t" && ! grep -q DRIVER_TEST_CONFORMANT "$ksft/$t"; then
 		ip -n "$ns" link set "$peer_if" netns 1
 		ip addr flush dev "$dut_if"
 		ip addr flush dev "$peer_if"
@@ -224,7 +247,7 @@ run_test() {
 	# some tests relax their timing for it). The output goes to a file that tail follows until
 	# the test ends: a helper the test left running cannot hold the log's pipe open.
 	: >"$base.out"
-	(cd "$ksft/$(dirname "$t")" && NETIF=$dut_if LOCAL_V4=$LOCAL_V4 REMOTE_V4=$REMOTE_V4 \
+	(cd "$rundir" && IP_LIB_DIR=${RNET_MODDIR:-}/iproute2 NETIF=$dut_if LOCAL_V4=$LOCAL_V4 REMOTE_V4=$REMOTE_V4 \
 		LOCAL_V6=$LOCAL_V6 REMOTE_V6=$REMOTE_V6 REMOTE_TYPE=netns REMOTE_ARGS=$ns \
 		KSFT_MACHINE_SLOW=${KSFT_MACHINE_SLOW:-yes} exec timeout -k 10 "$tmo" "${prog[@]}" "${args[@]}" \
 		</dev/null >>"$base.out" 2>&1) &
@@ -242,6 +265,20 @@ run_test() {
 		ip link set "$peer_if" netns "$ns" 2>/dev/null
 		link_up >/dev/null 2>&1
 	fi
+}
+
+# veth_sh_copy SIDE DRIVER: a copy of the kernel's net/veth.sh whose pair is of DRIVER, in a
+# tree of its own where what it finds relative to itself is there: lib/ (the XDP programs of
+# the install's net/lib), the UDP helpers, ../../../net/ynl (the kernel tree's YNL). Prints the
+# directory to run it in.
+veth_sh_copy() {
+	local w=$results/$family/$1/veth-sh/tools
+	mkdir -p "$w/testing/selftests/net"
+	ln -sfn "$RNET_KTREE/tools/net" "$w/net"
+	ln -sfn "$ksft/net/lib" "$w/testing/selftests/net/lib"
+	cp "$here/udpgso_bench_rx" "$here/udpgso_bench_tx" "$w/testing/selftests/net/"
+	sed "s/ type veth / type $2 /" "$veth_sh" >"$w/testing/selftests/net/veth.sh"
+	echo "$w/testing/selftests/net"
 }
 
 write_net_config() {
@@ -266,8 +303,9 @@ remove_net_config() {
 
 # run_family FAMILY: both sides of every test, then one KTAP line per test.
 run_family() {
-	local why="" loaded_c=0 loaded_rnet=0 t v name reason note d0="" p0="" rnet_ko c_ko where
+	local why="" loaded_c=0 loaded_rnet=0 t v name reason note d0="" p0="" rnet_ko c_ko where ftests
 	family=$1
+	mapfile -t ftests < <(family_tests "$family")
 	kind=pci
 	case $family in
 	rigb)
@@ -298,7 +336,7 @@ run_family() {
 	[ -z "$why" ] && [ ! -r "${RNET_MODDIR:-}/$rnet_ko" ] &&
 		why="needs $(basename "$rnet_ko") from RNET_MODDIR, rnet's module build directory (now '${RNET_MODDIR:-}')"
 	if [ -n "$why" ]; then
-		for t in "${tests[@]}"; do ktap_skip_why "$family: $t" "$why"; done
+		for t in "${ftests[@]}"; do ktap_skip_why "$family: $t" "$why"; done
 		return
 	fi
 	ns=nipa-$family
@@ -313,7 +351,7 @@ run_family() {
 	grep -q "^$rnet_mod " /proc/modules || { insmod "$RNET_MODDIR/$rnet_ko" && loaded_rnet=1; }
 	mkdir -p "$results/$family"
 	printf 'c=C %s\nrnet=%s\ndut=%s\n' "$c_mod" "$rnet_mod" "$where" >"$results/$family/meta"
-	printf '%s\n' "${tests[@]}" >"$results/$family/tests"
+	printf '%s\n' "${ftests[@]}" >"$results/$family/tests"
 
 	local s drv
 	for s in c rnet; do
@@ -331,7 +369,7 @@ run_family() {
 			link_dead=1
 		fi
 		write_net_config "$drv"
-		for t in "${tests[@]}"; do
+		for t in "${ftests[@]}"; do
 			run_test "$s" "$drv" "$t"
 		done
 		side_down

@@ -37,6 +37,9 @@ SKIP_ALL = re.compile(r"^1\.\.0\b(?:\s*#\s*SKIP\b)?\s*(?P<why>.*)$", re.I)
 DIAG = re.compile(r"^# (?!Totals:)(?P<why>.+)$")
 FWD_CASE = re.compile(r"^TEST: (?P<name>.*?)\s+\[\s*(?P<res>OK|FAIL|SKIP|XFAIL)\s*\]\s*$")
 SKIP_LINE = re.compile(r"\bSKIP:\s+(?P<why>.+?)\s*(?:\[\s*\w+\s*\])?$")
+# net/veth.sh: "<what it checked, padded to 60 columns> ok" or "... fail - <why>"; the same
+# text recurs ("        - peer gro flag"), so a case is named by its position too.
+VETH_SH_CASE = re.compile(r"^(?P<name>.*?)\s+(?P<res>ok|fail)\b(?: - .*)?\s*$")
 SPLAT = re.compile(r"^KERNEL-SPLAT: (?P<line>.*)$")
 SEP = "\x1f"  # between the fields of a verdict line: not whitespace, so empty fields stay
 ERROR_HINT = re.compile(r"(Error|Exception|error|FAIL|fail|Timeout|timed out|not found|No such)")
@@ -66,8 +69,14 @@ class SideResult:
         self.skip_all = None
         self.splats = []
         self.lines = read(base + ".out").splitlines()
+        veth_sh = base.endswith("net_veth.sh")
         for line in self.lines:
             line = line.rstrip()
+            m = VETH_SH_CASE.match(line) if veth_sh else None
+            if m and m.group("name").strip():
+                name = "%02d %s" % (len(self.cases) + 1, m.group("name").strip())
+                self.cases[name] = "pass" if m.group("res") == "ok" else "fail"
+                continue
             m = SKIP_ALL.match(line)
             if m:
                 self.skip_all = m.group("why") or "skipped"
