@@ -9,15 +9,16 @@
 #   RNET_SUITE_TIMEOUT=<s>           overrides each test's time limit from its suite's settings
 #   RNET_CHECK_TIMEOUT=<s>           time limit of a VM boot (default 3600)
 #
-# When re1000 or drivers_net is among the suites, the first boot gains three 8254x on a QEMU hub
-# of their own (see re1000_extra_nics), next to the slirp 82540EM every boot has.
+# When re1000 is among the suites, the first boot gains three 8254x on a QEMU hub of their own
+# (see re1000_extra_nics), next to the slirp 82540EM every boot has.
 #
 # drivers_net (not run by default: RNET_SUITES="drivers_net" make check, or make parity) runs
 # the kernel's own drivers/net and drivers/net/hw tests with each rnet NIC driver and its C
-# counterpart; its parity table is printed at the end and kept in RNET_PARITY_OUT (default
-# /tmp/rnet-last-parity.txt). RNET_NIPA_TESTS (comma-separated test names),
-# RNET_NIPA_DRIVERS ("rigb,re1000"), RNET_NIPA_TIMEOUT and RNET_NIPA_BUDGET reach the suite in
-# the guest (see selftests/drivers_net/drivers_net.sh).
+# counterpart, in a boot of its own, last, on the test kernel without debug options
+# (RNET_NIPA_FLAVOUR, default bench) with the same extra NICs; its parity table is printed at
+# the end and kept in RNET_PARITY_OUT (default /tmp/rnet-last-parity.txt). RNET_NIPA_TESTS
+# (comma-separated test names), RNET_NIPA_DRIVERS ("rigb,re1000"), RNET_NIPA_TIMEOUT and
+# RNET_NIPA_BUDGET reach the suite in the guest (see selftests/drivers_net/drivers_net.sh).
 #
 # When rigb is among the suites, a second, short boot with pci=nomsi runs rigb_nomsi: the
 # driver's fallback from MSI-X to the INTx line (RNET_NOMSI=0 skips it, =1 forces it). That boot
@@ -64,8 +65,8 @@ run_suites() {
 	for v in RNET_SUITE_TIMEOUT RNET_NIPA_TESTS RNET_NIPA_DRIVERS RNET_NIPA_TIMEOUT RNET_NIPA_BUDGET; do
 		[ -n "${!v:-}" ] && passenv+=" $v=${!v}"
 	done
-	vm_run "$tree" "${RNET_CHECK_TIMEOUT:-3600}" "$console" \
-		"RNET_KTREE=$tree RNET_MODDIR=$moddir RNET_KSFT=$ksft$passenv bash $selftests/run_tests.sh $out $*"
+	vm_run "${VM_TREE:-$tree}" "${RNET_CHECK_TIMEOUT:-3600}" "$console" \
+		"RNET_KTREE=${VM_TREE:-$tree} RNET_MODDIR=${VM_MODDIR:-$moddir} RNET_KSFT=$ksft$passenv bash $selftests/run_tests.sh $out $*"
 	vm_rc=$?
 	sleep 1
 	kill "$tailer" 2>/dev/null
@@ -95,17 +96,40 @@ nomsi_extra_nics() {
 	done
 }
 
+# drivers_net boots a kernel of its own, after the others (see the top of this file).
+first_suites=
+for s in $suites; do
+	[ "$s" = drivers_net ] || first_suites+="$s "
+done
 main_nics=
-[[ " $suites " == *" re1000 "* || " $suites " == *" drivers_net "* ]] && main_nics=$(re1000_extra_nics)
-# shellcheck disable=SC2086
-VM_EXTRA_NICS="$main_nics" run_suites "$ktap" $suites
-all=$ktap
+[[ " $suites " == *" re1000 "* ]] && main_nics=$(re1000_extra_nics)
+all=
+if [ -n "$first_suites" ]; then
+	# shellcheck disable=SC2086
+	VM_EXTRA_NICS="$main_nics" run_suites "$ktap" $first_suites
+	all=$ktap
+fi
 nomsi=${RNET_NOMSI:-auto}
 if [ "$nomsi" = 1 ] || { [ "$nomsi" = auto ] && [[ " $suites " == *" rigb "* ]]; }; then
 	# No KUnit the second time: the doctests already ran (and would be counted twice).
 	VM_APPEND="pci=nomsi" VM_KUNIT=0 VM_EXTRA_NICS="$(nomsi_extra_nics)" \
 		run_suites "$VM_SHARE/ktap-nomsi.txt" rigb_nomsi
 	all="$ktap $VM_SHARE/ktap-nomsi.txt"
+fi
+if [[ " $suites " == *" drivers_net "* ]]; then
+	# The kernel's driver tests run on the test kernel without the debug options (the bench
+	# flavour, as users run: KASAN and lockdep under TCG make the kernel's Python tests several
+	# times slower than their own time limits allow); rnet's suites above had the debug kernel.
+	nipa_flavour=${RNET_NIPA_FLAVOUR:-bench}
+	if nipa_tree=$(bash "$top/scripts/kernel.sh" "$nipa_flavour" | tail -n1) &&
+		nipa_moddir=$(bash "$top/scripts/modules.sh" "$nipa_flavour" | tail -n1); then
+		VM_TREE=$nipa_tree VM_MODDIR=$nipa_moddir VM_KUNIT=0 VM_EXTRA_NICS="$(re1000_extra_nics)" \
+			run_suites "$VM_SHARE/ktap-nipa.txt" drivers_net
+	else
+		echo "check: the $nipa_flavour kernel for drivers_net could not be built"
+		printf 'TAP version 13\n1..1\nnot ok 1 drivers_net_kernel_built\n' >"$VM_SHARE/ktap-nipa.txt"
+	fi
+	all+=" $VM_SHARE/ktap-nipa.txt"
 fi
 # shellcheck disable=SC2086
 cat $all >"${RNET_KTAP_OUT:-/tmp/rnet-last-ktap.txt}" 2>/dev/null
