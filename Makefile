@@ -36,9 +36,13 @@ run: setup
 check: setup
 	@bash $(TOP)/qemu/check.sh
 
-# make check with the drivers_net suite only (selftests/drivers_net): ends with the parity table.
+# make check with the drivers_net suite only (selftests/drivers_net), every kernel driver test on
+# every driver family (about an hour under TCG): ends with the parity table.
 parity: setup
-	@RNET_SUITES=drivers_net bash $(TOP)/qemu/check.sh
+	@RNET_SUITES=drivers_net RNET_NIPA_TESTS="$${RNET_NIPA_TESTS:-*}" \
+		RNET_NIPA_DRIVERS="$${RNET_NIPA_DRIVERS:-rigb,re1000,rveth}" \
+		RNET_NIPA_BUDGET="$${RNET_NIPA_BUDGET:-1500}" RNET_SUITE_TIMEOUT="$${RNET_SUITE_TIMEOUT:-9000}" \
+		RNET_CHECK_TIMEOUT="$${RNET_CHECK_TIMEOUT:-9600}" bash $(TOP)/qemu/check.sh
 
 bench: setup
 	@bash $(TOP)/qemu/bench.sh
