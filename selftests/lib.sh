@@ -83,6 +83,42 @@ check_eq() {
 	fi
 }
 
+# ethtool_errno CMD...: OK, or the errno an ethtool command failed with (EINVAL, EOPNOTSUPP).
+ethtool_errno() {
+	local out
+	if out=$("$@" 2>&1); then echo OK; return; fi
+	case "$out" in
+	*"Invalid argument"*) echo EINVAL ;;
+	*"Operation not supported"*) echo EOPNOTSUPP ;;
+	*) echo "other: $out" ;;
+	esac
+}
+
+# link_modes DEV Supported|Advertised: the link modes `ethtool DEV` lists under that heading,
+# on one line.
+link_modes() {
+	ethtool "$1" | awk -v h="$2 link modes:" 'index($0, h) { f = 1 } f && /pause|auto-negotiation|FEC/ { f = 0 } f' |
+		grep -o '[0-9]*base[A-Za-z0-9]*/[A-Za-z]*' | tr '\n' ' ' | sed 's/ $//'
+}
+
+# check_copper_link_modes DEV: the 8254x/82576 copper link modes reported as the C drivers
+# report them, `ethtool -s advertise` applied (and the link back at the highest common speed),
+# a mode outside them refused with EINVAL and a log line; DEV ends advertising every speed.
+check_copper_link_modes() {
+	local dev=$1 all="10baseT/Half 10baseT/Full 100baseT/Half 100baseT/Full 1000baseT/Full"
+	check_eq "ethtool: supported link modes" "$all" "$(link_modes "$dev" Supported)"
+	check_eq "ethtool: every speed advertised" "$all" "$(link_modes "$dev" Advertised)"
+	check "ethtool -s advertise 0x28 (100 and 1000 full) applied" ethtool -s "$dev" advertise 0x28
+	check_eq "ethtool: 100 and 1000 full advertised" "100baseT/Full 1000baseT/Full" "$(link_modes "$dev" Advertised)"
+	wait_carrier "$dev"
+	check "link back at 1000Mb/s, the highest speed advertised" sh -c "ethtool $dev | grep -q 'Speed: 1000Mb/s'"
+	check_eq "ethtool -s advertise 0x10 (1000baseT/Half) refused" EINVAL "$(ethtool_errno ethtool -s "$dev" advertise 0x10)"
+	check "advertise refusal logged" sh -c "dmesg | grep -q '$dev: cannot advertise link modes 0x10'"
+	check "ethtool -s advertise 0x2f: every speed again" ethtool -s "$dev" advertise 0x2f
+	check_eq "ethtool: every speed advertised again" "$all" "$(link_modes "$dev" Advertised)"
+	wait_carrier "$dev"
+}
+
 # errno_of COMMAND...: runs COMMAND under python and prints the errno name it fails with
 # (or OK). Used where a tool would only print a message: the test wants the errno itself.
 #   errno_of write /sys/class/net/rlo0/mtu 67

@@ -37,15 +37,6 @@ netdev_of() { ls "/sys/bus/pci/devices/$1/net/" 2>/dev/null | head -n1; }
 driver_of() { basename "$(readlink "/sys/bus/pci/devices/$1/driver" 2>/dev/null)" 2>/dev/null; }
 devstat() { cat "/sys/class/net/$1/statistics/$2"; }
 nsstat() { ip netns exec re1 cat "/sys/class/net/$1/statistics/$2"; }
-ethtool_errno() {
-	local out
-	if out=$("$@" 2>&1); then echo OK; return; fi
-	case "$out" in
-	*"Invalid argument"*) echo EINVAL ;;
-	*"Operation not supported"*) echo EOPNOTSUPP ;;
-	*) echo "other: $out" ;;
-	esac
-}
 estat() { ethtool -S "$1" | awk -v k="$2:" '$1 == k {print $2}'; }
 nsestat() { ip netns exec re1 ethtool -S "$1" | awk -v k="$2:" '$1 == k {print $2}'; }
 iperf_to() { # iperf_to SECONDS|BYTES ARGS...: TCP to the namespace's server (timed or sized)
@@ -242,6 +233,7 @@ check_eq "ethtool -s speed 1000 duplex half refused" EINVAL "$(ethtool_errno eth
 check "ethtool -s autoneg on: link back at 1000Mb/s" sh -c "ethtool -s $ea autoneg on && sleep 2 && \
 	ethtool $ea | grep -q 'Speed: 1000Mb/s' && ethtool $ea | grep -q 'Auto-negotiation: on'"
 wait_carrier "$ea"
+check_copper_link_modes "$ea"
 
 # --- jumbo frames: 4 KiB receive buffers, frames spanning several descriptors ---------------------
 check "MTU 9000 on both ends" sh -c "ip link set $ea mtu 9000 && ip -n re1 link set $eb mtu 9000"

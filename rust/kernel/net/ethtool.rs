@@ -18,7 +18,7 @@ mod selftest;
 mod strings;
 
 pub use drvinfo::DrvInfo;
-pub use link::{LinkKsettings, PauseStats, Pauseparam};
+pub use link::{LinkKsettings, LinkModes, PauseStats, Pauseparam};
 pub use operations::Operations;
 pub use params::{coalesce, Channels, Coalesce, RingLimits, Ringparam};
 pub use selftest::{

@@ -5,14 +5,15 @@
 //! the NVM's checksum and address words (e1000_hw.c of the C e1000 driver; e1000_mac.c,
 //! e1000_phy.c and e1000_nvm.c of the C igb driver).
 //!
-//! [`phy_read`] and [`phy_write`] sleep; the rest does not.
+//! [`phy_read`], [`phy_write`] and what uses them (the advertisement, [`report_link_modes`])
+//! sleep; the rest does not.
 
 use super::regs::{self, Bar0, Speed};
 use core::sync::atomic::{AtomicBool, Ordering};
 use kernel::io::poll::read_poll_timeout;
 use kernel::io::Io;
 use kernel::net::dev::{Device, Driver};
-use kernel::net::ethtool::LinkKsettings;
+use kernel::net::ethtool::{LinkKsettings, LinkModes};
 use kernel::prelude::*;
 use kernel::time::Delta;
 
@@ -122,15 +123,116 @@ pub(crate) fn forced_bmcr(speed: Speed, full: bool) -> u16 {
     }
 }
 
-/// The link settings an `ethtool -s` request asks for: `None` for autonegotiation, else the
-/// speed and duplex (full: `true`) to force. Both families force 10 and 100 Mb/s in either
-/// duplex and 1000 Mb/s in full duplex only; anything else is `EINVAL`, logged.
+/// The speeds both families' copper PHYs do: 10/100 half and full, 1000 full (neither does
+/// 1000 half, as the C drivers' `autoneg_mask`).
+pub(crate) const COPPER_SPEEDS: LinkModes = LinkModes::BASE_T_10_HALF
+    .union(LinkModes::BASE_T_10_FULL)
+    .union(LinkModes::BASE_T_100_HALF)
+    .union(LinkModes::BASE_T_100_FULL)
+    .union(LinkModes::BASE_T_1000_FULL);
+/// Modes an advertisement may name besides the speeds: they say nothing the PHY's speed bits
+/// hold (pause is `ethtool -A`'s).
+const ADVERTISE_OTHER: LinkModes = LinkModes::AUTONEG
+    .union(LinkModes::TP)
+    .union(LinkModes::PAUSE)
+    .union(LinkModes::ASYM_PAUSE);
+/// ANAR's speed bits, by mode.
+const ANAR_SPEEDS: [(LinkModes, u16); 4] = [
+    (LinkModes::BASE_T_10_HALF, regs::ANAR_10_HALF),
+    (LinkModes::BASE_T_10_FULL, regs::ANAR_10_FULL),
+    (LinkModes::BASE_T_100_HALF, regs::ANAR_100_HALF),
+    (LinkModes::BASE_T_100_FULL, regs::ANAR_100_FULL),
+];
+
+/// The speeds the PHY advertises (`ANAR` and `1000T_CTRL`).
+pub(crate) fn read_advertisement(bar: &Bar0<'_>) -> Result<LinkModes> {
+    let anar = phy_read(bar, regs::PHY_ANAR)?;
+    let gtcr = phy_read(bar, regs::PHY_1000T_CTRL)?;
+    let mut modes = LinkModes::EMPTY;
+    for (mode, bit) in ANAR_SPEEDS {
+        if anar & bit != 0 {
+            modes = modes.union(mode);
+        }
+    }
+    if gtcr & regs::GTCR_1000FULL != 0 {
+        modes = modes.union(LinkModes::BASE_T_1000_FULL);
+    }
+    Ok(modes)
+}
+
+/// Makes the PHY advertise `speeds` (of [`COPPER_SPEEDS`]) from the next autonegotiation on
+/// (e1000_phy_setup_autoneg); `ANAR`'s selector and pause bits stay.
+pub(crate) fn write_advertisement(bar: &Bar0<'_>, speeds: LinkModes) -> Result {
+    let mut anar = phy_read(bar, regs::PHY_ANAR)?;
+    for (mode, bit) in ANAR_SPEEDS {
+        anar = if speeds.contains(mode) {
+            anar | bit
+        } else {
+            anar & !bit
+        };
+    }
+    let mut gtcr =
+        phy_read(bar, regs::PHY_1000T_CTRL)? & !(regs::GTCR_1000HALF | regs::GTCR_1000FULL);
+    if speeds.contains(LinkModes::BASE_T_1000_FULL) {
+        gtcr |= regs::GTCR_1000FULL;
+    }
+    phy_write(bar, regs::PHY_ANAR, anar)?;
+    phy_write(bar, regs::PHY_1000T_CTRL, gtcr)
+}
+
+/// Fills in the link modes of `ethtool DEV` as the C drivers report them: the supported
+/// ones, and what the PHY advertises while autonegotiation is on (only the port type while the
+/// link is forced).
+pub(crate) fn report_link_modes(bar: &Bar0<'_>, ks: &mut LinkKsettings, autoneg: bool) -> Result {
+    let port = LinkModes::TP;
+    ks.set_supported(COPPER_SPEEDS.union(LinkModes::AUTONEG).union(port));
+    let advertised = if autoneg {
+        read_advertisement(bar)?
+            .union(LinkModes::AUTONEG)
+            .union(port)
+    } else {
+        port
+    };
+    ks.set_advertising(advertised);
+    Ok(())
+}
+
+/// What an `ethtool -s` request asks of the link.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum LinkRequest {
+    /// Autonegotiation, advertising these speeds (of [`COPPER_SPEEDS`], never empty).
+    Autoneg(LinkModes),
+    /// Speed and duplex (full: `true`) forced.
+    Forced(Speed, bool),
+}
+
+/// The link settings an `ethtool -s` request asks for. Both families force 10 and 100 Mb/s in
+/// either duplex and 1000 Mb/s in full duplex only, and advertise the speeds of
+/// [`COPPER_SPEEDS`]; an advertisement of any other speed is `EINVAL`, logged. One without
+/// any speed (`autoneg on` after a forced link, which advertises only the port) advertises
+/// them all, as the C drivers' e1000_copper_link_autoneg does.
 pub(crate) fn requested_link<T: Driver>(
     dev: &Device<T>,
     ks: &LinkKsettings,
-) -> Result<Option<(Speed, bool)>> {
+) -> Result<LinkRequest> {
     if ks.autoneg() {
-        return Ok(None);
+        let asked = ks.advertising();
+        let unsupported = asked.difference(COPPER_SPEEDS.union(ADVERTISE_OTHER));
+        if !unsupported.is_empty() || ks.advertising_beyond_64() {
+            pr_err!(
+                "{}: cannot advertise link modes {:#x}: supported are {:#x}\n",
+                dev.name(),
+                unsupported.bits(),
+                COPPER_SPEEDS.bits()
+            );
+            return Err(EINVAL);
+        }
+        let speeds = asked.intersection(COPPER_SPEEDS);
+        return Ok(LinkRequest::Autoneg(if speeds.is_empty() {
+            COPPER_SPEEDS
+        } else {
+            speeds
+        }));
     }
     let full = ks.full_duplex();
     let speed = match (ks.speed(), full) {
@@ -147,7 +249,7 @@ pub(crate) fn requested_link<T: Driver>(
             return Err(EINVAL);
         }
     };
-    Ok(Some((speed, full == Some(true))))
+    Ok(LinkRequest::Forced(speed, full == Some(true)))
 }
 
 /// Receive address register pair `i` set to `mac`, valid.

@@ -245,6 +245,17 @@ pub(crate) const MTA_ENTRIES: usize = <MTA as RegisterArray>::SIZE;
 pub(crate) const PHY_BMCR: u32 = 0;
 pub(crate) const PHY_ID1: u32 = 2;
 pub(crate) const PHY_ID2: u32 = 3;
+/// Autonegotiation advertisement (10/100) and 1000BASE-T control registers.
+pub(crate) const PHY_ANAR: u32 = 4;
+pub(crate) const PHY_1000T_CTRL: u32 = 9;
+/// ANAR's speed bits: 10 half, 10 full, 100 half, 100 full.
+pub(crate) const ANAR_10_HALF: u16 = 0x0020;
+pub(crate) const ANAR_10_FULL: u16 = 0x0040;
+pub(crate) const ANAR_100_HALF: u16 = 0x0080;
+pub(crate) const ANAR_100_FULL: u16 = 0x0100;
+/// 1000BASE-T control: advertise 1000 half, 1000 full.
+pub(crate) const GTCR_1000HALF: u16 = 0x0100;
+pub(crate) const GTCR_1000FULL: u16 = 0x0200;
 pub(crate) const BMCR_SPEED1000: u16 = 0x0040;
 pub(crate) const BMCR_FULLDPLX: u16 = 0x0100;
 pub(crate) const BMCR_ANRESTART: u16 = 0x0200;

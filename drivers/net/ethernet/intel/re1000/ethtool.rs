@@ -256,8 +256,9 @@ impl ethtool::Operations for Re1000 {
         if let Some((speed, full)) = hw::link_speed(bar) {
             ks.set_speed(speed.mbps()).set_full_duplex(full);
         }
-        ks.set_port_tp().set_autoneg(!hw::link_forced(bar));
-        Ok(())
+        let forced = hw::link_forced(bar);
+        ks.set_port_tp().set_autoneg(!forced);
+        crate::e1000_common::hw::report_link_modes(bar, ks, !forced)
     }
 
     /// e1000_set_link_ksettings / e1000_set_spd_dplx: autonegotiation, or 10/100 forced in

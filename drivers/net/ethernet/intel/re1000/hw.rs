@@ -10,15 +10,18 @@
 //! [`irq_disable`], [`write_rar`] and [`read_stats`]: the sleeping functions take BAR0 through
 //! the bound parent device, never through the revocable guard of the atomic paths.
 
+use crate::e1000_common::hw::LinkRequest;
 use crate::e1000_common::{hw as common, stats};
 use crate::re1000_main::Re1000;
-use crate::regs::{self, Bar0, Speed};
+use crate::regs::{self, Bar0};
 pub(crate) use common::{
-    clear_rar, flush, link_speed, link_up, mta_set, pause, phy_id, phy_write, write_rar,
+    clear_rar, flush, link_speed, link_up, mta_set, pause, phy_id, phy_write, write_advertisement,
+    write_rar,
 };
 use kernel::io::poll::read_poll_timeout;
 use kernel::io::Io;
 use kernel::net::dev::Device;
+use kernel::net::ethtool::LinkModes;
 use kernel::prelude::*;
 use kernel::time::{
     delay::{fsleep, udelay},
@@ -103,6 +106,12 @@ pub(crate) fn quiesce(bar: &Bar0<'_>) {
 /// 32-bit PCI slot) takes the memory write, which is what re1000 does (there is no I/O-port
 /// BAR abstraction; see Documentation/re1000.rst).
 pub(crate) fn reset(bar: &Bar0<'_>, mac: MacType) {
+    // What `ethtool -s ... advertise` set survives the reset (C e1000's `autoneg_advertised`);
+    // a PHY that cannot be read, or advertises nothing, gets every speed.
+    let advertised = common::read_advertisement(bar)
+        .ok()
+        .filter(|m| !m.is_empty())
+        .unwrap_or(common::COPPER_SPEEDS);
     irq_disable(bar);
     bar.write_reg(regs::RCTL::zeroed());
     bar.write_reg(regs::TCTL::zeroed().with_psp(true));
@@ -143,7 +152,7 @@ pub(crate) fn reset(bar: &Bar0<'_>, mac: MacType) {
     bar.write_reg(regs::FCT::from_raw(regs::FLOW_CONTROL_TYPE));
     bar.write_reg(regs::FCTTV::from_raw(0xFFFF));
     bar.write_reg(regs::VET::from_raw(regs::ETHERNET_IEEE_VLAN_TYPE));
-    if let Err(e) = setup_copper_link(bar) {
+    if let Err(e) = setup_copper_link(bar, advertised) {
         pr_warn!("re1000: PHY setup failed ({:?}); link may stay down\n", e);
     }
     // Statistics registers clear on read: start from zero.
@@ -152,10 +161,10 @@ pub(crate) fn reset(bar: &Bar0<'_>, mac: MacType) {
 }
 
 /// Copper link bring-up (e1000_setup_copper_link): the MAC takes speed and duplex from the
-/// PHY (`SLU`, nothing forced), the PHY advertises 10/100 half and full and 1000 full with
-/// pause (C e1000's default `autoneg_advertised`) and autonegotiates. The link comes up when
-/// it completes (an LSC interrupt).
-pub(crate) fn setup_copper_link(bar: &Bar0<'_>) -> Result {
+/// PHY (`SLU`, nothing forced), the PHY advertises `speeds` (C e1000's default
+/// `autoneg_advertised` is all of [`common::COPPER_SPEEDS`]) with pause and autonegotiates.
+/// The link comes up when it completes (an LSC interrupt).
+pub(crate) fn setup_copper_link(bar: &Bar0<'_>, speeds: LinkModes) -> Result {
     bar.update(regs::CTRL, |c| {
         c.with_slu(true)
             .with_frcspd(false)
@@ -163,7 +172,7 @@ pub(crate) fn setup_copper_link(bar: &Bar0<'_>) -> Result {
             .with_asde(false)
     });
     phy_write(bar, regs::PHY_ANAR, regs::ANAR_ALL)?;
-    phy_write(bar, regs::PHY_1000T_CTRL, regs::GTCR_1000FULL)?;
+    write_advertisement(bar, speeds)?;
     restart_autoneg(bar)
 }
 
@@ -328,10 +337,11 @@ pub(crate) fn eeprom_mac(bar: &Bar0<'_>, mac: MacType) -> Result<[u8; 6]> {
 
 /// Forces speed and duplex, or (`None`) returns to autonegotiation (e1000_set_spd_dplx,
 /// e1000_phy_force_speed_duplex). The caller checked the combination.
-pub(crate) fn set_link(bar: &Bar0<'_>, forced: Option<(Speed, bool)>) -> Result {
-    let Some((speed, full)) = forced else {
+pub(crate) fn set_link(bar: &Bar0<'_>, request: LinkRequest) -> Result {
+    let (speed, full) = match request {
+        LinkRequest::Forced(speed, full) => (speed, full),
         // Back to autonegotiation: the link drops and comes back when it completes.
-        return setup_copper_link(bar);
+        LinkRequest::Autoneg(speeds) => return setup_copper_link(bar, speeds),
     };
     phy_write(bar, regs::PHY_BMCR, common::forced_bmcr(speed, full))?;
     bar.update(regs::CTRL, |c| {

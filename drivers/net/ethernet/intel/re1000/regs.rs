@@ -110,10 +110,5 @@ pub(crate) const ETHERNET_IEEE_VLAN_TYPE: u32 = 0x8100;
 /// Entries of the VLAN filter table.
 pub(crate) const VFTA_ENTRIES: usize = <VFTA as RegisterArray>::SIZE;
 
-/// PHY registers (IEEE 802.3 clause 22) the 8254x's setup writes besides `BMCR`.
-pub(crate) const PHY_ANAR: u32 = 4;
-pub(crate) const PHY_1000T_CTRL: u32 = 9;
 /// ANAR: 10/100 half and full, IEEE 802.3 selector, symmetric and asymmetric pause.
 pub(crate) const ANAR_ALL: u16 = 0x01E1 | 0x0C00;
-/// 1000BASE-T control: advertise 1000 full (the 8254x does not advertise 1000 half, as C).
-pub(crate) const GTCR_1000FULL: u16 = 0x0200;

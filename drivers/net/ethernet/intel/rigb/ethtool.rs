@@ -222,7 +222,7 @@ impl ethtool::Operations for Rigb {
         }
         let forced = bar.read(regs::CTRL).frcspd();
         ks.set_port_tp().set_autoneg(!forced);
-        Ok(())
+        crate::e1000_common::hw::report_link_modes(bar, ks, !forced)
     }
 
     fn set_link_ksettings(dev: &Device<Self>, _rtnl: &Rtnl, ks: &LinkKsettings) -> Result {

@@ -11,6 +11,7 @@
 pub(crate) use crate::e1000_common::hw::{
     clear_rar, flush, link_speed, mta_set, nvm_sum, pause, phy_write, read_mac, write_rar,
 };
+use crate::e1000_common::hw::{read_advertisement, write_advertisement, LinkRequest};
 use crate::e1000_common::stats;
 use crate::regs::{self, Bar0, Speed};
 use crate::rigb_main::Rigb;
@@ -61,6 +62,8 @@ pub(crate) fn quiesce(bar: &Bar0<'_>, queues: usize) {
 /// Resets the MAC and starts autonegotiation (igb_reset); the address registers reload
 /// from the NVM.
 pub(crate) fn reset(bar: &Bar0<'_>) {
+    // What `ethtool -s ... advertise` set survives the reset, as igb's `autoneg_advertised`.
+    let advertised = read_advertisement(bar).ok().filter(|m| !m.is_empty());
     irq_disable(bar);
     bar.write_reg(regs::RCTL::zeroed());
     bar.write_reg(regs::TCTL::zeroed().with_psp(true));
@@ -75,6 +78,14 @@ pub(crate) fn reset(bar: &Bar0<'_>) {
         regs::write_at(bar, i, regs::MTA::zeroed());
     }
     bar.update(regs::CTRL, |c| c.with_slu(true));
+    if let Some(speeds) = advertised {
+        if let Err(e) = write_advertisement(bar, speeds) {
+            pr_warn!(
+                "rigb: PHY write failed ({:?}); advertising the defaults\n",
+                e
+            );
+        }
+    }
     // (Re)start autonegotiation; the link comes up when it completes (an LSC interrupt).
     if let Err(e) = restart_autoneg(bar) {
         pr_warn!("rigb: PHY write failed ({:?}); link may stay down\n", e);
@@ -106,19 +117,23 @@ pub(crate) fn nvm_read(bar: &Bar0<'_>, word: u32) -> Result<u16> {
     Ok(eerd.data())
 }
 
-/// Forces speed and duplex, or (`None`) returns to autonegotiation. The 82576 does 1000 Mb/s
-/// in full duplex only; the caller checked that.
-pub(crate) fn set_link(bar: &Bar0<'_>, forced: Option<(Speed, bool)>) -> Result {
+/// Forces speed and duplex, or returns to autonegotiation advertising the speeds asked for.
+/// The 82576 does 1000 Mb/s in full duplex only; the caller checked that.
+pub(crate) fn set_link(bar: &Bar0<'_>, request: LinkRequest) -> Result {
     let ctrl = bar
         .read(regs::CTRL)
         .with_frcspd(false)
         .with_frcdpx(false)
         .with_speed(Speed::Mbps10)
         .with_fd(false);
-    let Some((speed, full)) = forced else {
-        // Back to autonegotiation: the link drops and comes back when it completes.
-        bar.write_reg(ctrl.with_slu(true));
-        return restart_autoneg(bar);
+    let (speed, full) = match request {
+        LinkRequest::Forced(speed, full) => (speed, full),
+        LinkRequest::Autoneg(speeds) => {
+            // Back to autonegotiation: the link drops and comes back when it completes.
+            write_advertisement(bar, speeds)?;
+            bar.write_reg(ctrl.with_slu(true));
+            return restart_autoneg(bar);
+        }
     };
     phy_write(
         bar,
