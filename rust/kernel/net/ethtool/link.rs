@@ -98,6 +98,23 @@ impl LinkKsettings {
 
 /// A set of the first 64 ethtool link modes (`ETHTOOL_LINK_MODE_*_BIT`), which hold every
 /// BASE-T mode up to 10 Gb/s, autonegotiation, the port types and pause.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::net::ethtool::LinkModes;
+///
+/// // `ethtool -s DEV advertise 0x28`: 100BASE-TX and 1000BASE-T, full duplex.
+/// let asked = LinkModes::BASE_T_100_FULL.union(LinkModes::BASE_T_1000_FULL);
+/// assert_eq!(asked.bits(), 0x28);
+/// let supported = LinkModes::BASE_T_10_FULL.union(asked);
+/// assert!(supported.contains(asked));
+/// assert!(asked.difference(supported).is_empty());
+/// assert_eq!(
+///     supported.intersection(LinkModes::BASE_T_10_FULL.union(LinkModes::TP)),
+///     LinkModes::BASE_T_10_FULL
+/// );
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct LinkModes(u64);
 
