@@ -161,12 +161,15 @@ link_up() {
 	ip link set "$dut_if" up
 	ip -n "$ns" link set "$peer_if" up
 	wait_carrier "$dut_if" && wait_carrier "$peer_if" "$ns" &&
-		wait_for 10 ping -c 1 -W 1 "$REMOTE_V4"
+		wait_for 10 ping -c 1 -W 1 "$REMOTE_V4" && wait_for 10 ping -6 -c 1 -W 1 "$REMOTE_V6"
 }
+# Both address families: a test that takes a link down (stats.py, queues.py) takes its IPv6
+# addresses with it (keep_addr_on_down is 0), and the next test would find none to bind to.
 link_works() {
 	[ -n "$dut_if" ] && [ "$(netdev_of "$dut")" = "$dut_if" ] &&
 		ip -n "$ns" link show "$peer_if" >/dev/null 2>&1 &&
-		ping -c 1 -W 2 "$REMOTE_V4" >/dev/null 2>&1
+		ping -c 1 -W 2 "$REMOTE_V4" >/dev/null 2>&1 &&
+		ping -6 -c 1 -W 2 "$REMOTE_V6" >/dev/null 2>&1
 }
 # side_up DRIVER: binds DUT to DRIVER and PEER to the C driver (pair families: creates the
 # pair of DRIVER, its peer end in the namespace) and brings the link up.
