@@ -83,6 +83,15 @@ check_eq() {
 	fi
 }
 
+# pci_by_id ID: the functions with PCI device ID $1 (Intel), one per line.
+pci_by_id() {
+	local d
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor")" = 0x8086 ] && [ "$(cat "$d/device")" = "$1" ] && basename "$d"
+	done
+	return 0
+}
+
 # ethtool_errno CMD...: OK, or the errno an ethtool command failed with (EINVAL, EOPNOTSUPP).
 ethtool_errno() {
 	local out
@@ -99,6 +108,13 @@ ethtool_errno() {
 link_modes() {
 	ethtool "$1" | awk -v h="$2 link modes:" 'index($0, h) { f = 1 } f && /pause|auto-negotiation|FEC/ { f = 0 } f' |
 		grep -o '[0-9]*base[A-Za-z0-9]*/[A-Za-z]*' | tr '\n' ' ' | sed 's/ $//'
+}
+
+RNET_LIB_SH=${BASH_SOURCE[0]}
+# checks_in FUNCTION: the check/check_eq lines of FUNCTION, one of this file's (for the plan of
+# a suite that calls it, which counts its own lines the same way).
+checks_in() {
+	sed -n "/^$1() {/,/^}/p" "$RNET_LIB_SH" | grep -cE "^\s*(check|check_eq) "
 }
 
 # check_copper_link_modes DEV: the 8254x/82576 copper link modes reported as the C drivers

@@ -118,14 +118,6 @@ ktap_xfail_why() {
 	__ktap_test ok "$1" "XFAIL $2"
 	KTAP_CNT_XFAIL=$((KTAP_CNT_XFAIL + 1))
 }
-# The functions with PCI device ID $1 (Intel), one per line.
-pci_by_id() {
-	local d
-	for d in /sys/bus/pci/devices/*; do
-		[ "$(cat "$d/vendor")" = 0x8086 ] && [ "$(cat "$d/device")" = "$1" ] && basename "$d"
-	done
-	return 0
-}
 
 # bind FUNCTION DRIVER: FUNCTION on DRIVER (loaded) and nothing else, through driver_override.
 bind() {

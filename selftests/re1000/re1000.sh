@@ -20,16 +20,8 @@ require "needs the three 8254x models on one link (QEMU: qemu/vm.sh's re1000_ext
 	sh -c 'grep -qx 0x100c /sys/bus/pci/devices/*/device && grep -qx 0x100f /sys/bus/pci/devices/*/device'
 ktap_print_header
 # Every check line runs once, except the two in the per-model loop, which run three times.
-ktap_set_plan "$(($(grep -cE "^\s*(check|check_eq) " "$0") + 4))"
+ktap_set_plan "$(($(grep -cE "^\s*(check|check_eq) " "$0") + 4 + $(checks_in check_copper_link_modes)))"
 
-# The functions with PCI device ID $1 (Intel), one per line.
-pci_by_id() {
-	local d
-	for d in /sys/bus/pci/devices/*; do
-		[ "$(cat "$d/vendor")" = 0x8086 ] && [ "$(cat "$d/device")" = "$1" ] && basename "$d"
-	done
-	return 0
-}
 A=$(pci_by_id 0x100e | grep -vx "$S" | head -n1) # 82540EM on the hub
 B=$(pci_by_id 0x100c | head -n1)                  # 82544GC on the hub
 C=$(pci_by_id 0x100f | head -n1)                  # 82545EM on the hub
