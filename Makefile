@@ -17,7 +17,7 @@ else
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 export RNET_CACHE ?= $(HOME)/.cache/rnet
 
-.PHONY: all setup kernel modules run check parity bench clippy fmt fmt-check clean install-iproute2
+.PHONY: all setup kernel modules run check parity stress bench clippy fmt fmt-check clean install-iproute2
 
 all: modules
 
@@ -43,6 +43,12 @@ parity: setup
 		RNET_NIPA_DRIVERS="$${RNET_NIPA_DRIVERS:-rigb,re1000,rveth}" \
 		RNET_NIPA_BUDGET="$${RNET_NIPA_BUDGET:-1500}" RNET_SUITE_TIMEOUT="$${RNET_SUITE_TIMEOUT:-9000}" \
 		RNET_CHECK_TIMEOUT="$${RNET_CHECK_TIMEOUT:-9600}" bash $(TOP)/qemu/check.sh
+
+# Robustness probes (selftests/stress) on the rnet drivers and their C counterparts, on the
+# check kernel: fault injection, unbind/remove/reload under traffic, seeded churn.
+stress: setup
+	@RNET_SUITES=stress RNET_KUNIT=0 RNET_CHECK_TIMEOUT="$${RNET_CHECK_TIMEOUT:-7800}" \
+		bash $(TOP)/qemu/check.sh
 
 bench: setup
 	@bash $(TOP)/qemu/bench.sh

@@ -9,7 +9,10 @@
 #   RNET_SUITE_TIMEOUT=<s>           overrides each test's time limit from its suite's settings
 #   RNET_CHECK_TIMEOUT=<s>           time limit of a VM boot (default 3600)
 #
-# When re1000 is among the suites, the first boot gains three 8254x on a QEMU hub of their own
+# make stress is this script with RNET_SUITES=stress (selftests/stress/stress.sh; its
+# RNET_STRESS_* settings reach the guest) and RNET_KUNIT=0 (no KUnit run at boot).
+#
+# When re1000 or stress is among the suites, the first boot gains three 8254x on a QEMU hub of their own
 # (see re1000_extra_nics), next to the slirp 82540EM every boot has.
 #
 # drivers_net runs the kernel's own drivers/net and drivers/net/hw tests with each rnet NIC
@@ -71,7 +74,9 @@ run_suites() {
 	tail -n +1 -F "$out" 2>/dev/null &
 	tailer=$!
 	local v passenv=""
-	for v in RNET_SUITE_TIMEOUT RNET_NIPA_TESTS RNET_NIPA_DRIVERS RNET_NIPA_TIMEOUT RNET_NIPA_BUDGET; do
+	for v in RNET_SUITE_TIMEOUT RNET_NIPA_TESTS RNET_NIPA_DRIVERS RNET_NIPA_TIMEOUT RNET_NIPA_BUDGET \
+		RNET_STRESS_FAMILIES RNET_STRESS_PROBES RNET_STRESS_CYCLES RNET_STRESS_OPS RNET_STRESS_SEED \
+		RNET_STRESS_MINUTES RNET_QMP_DIR; do
 		[ -n "${!v:-}" ] && passenv+=" $v=${!v}"
 	done
 	vm_run "${VM_TREE:-$tree}" "${RNET_CHECK_TIMEOUT:-3600}" "$console" \
@@ -111,12 +116,25 @@ for s in $suites; do
 	[ "$s" = drivers_net ] || first_suites+="$s "
 done
 main_nics=
-[[ " $suites " == *" re1000 "* ]] && main_nics=$(re1000_extra_nics)
+[[ " $suites " == *" re1000 "* || " $suites " == *" stress "* ]] && main_nics=$(re1000_extra_nics)
 all=
+# stress asks QEMU for link changes and hot-unplugs: QMP, relayed from the shared directory.
+qmp_sock= qmp_relay=
+if [[ " $suites " == *" stress "* ]]; then
+	qmp_sock=/tmp/rnet-qmp-$$.sock
+	export RNET_QMP_DIR=$VM_SHARE/qmp
+	mkdir -p "$RNET_QMP_DIR"
+	python3 "$top/qemu/qmp_relay.py" "$qmp_sock" "$RNET_QMP_DIR" &
+	qmp_relay=$!
+fi
 if [ -n "$first_suites" ]; then
 	# shellcheck disable=SC2086
-	VM_EXTRA_NICS="$main_nics" run_suites "$ktap" $first_suites
+	VM_QMP=$qmp_sock VM_KUNIT=${RNET_KUNIT:-1} VM_EXTRA_NICS="$main_nics" run_suites "$ktap" $first_suites
 	all=$ktap
+fi
+if [ -n "$qmp_relay" ]; then
+	kill "$qmp_relay" 2>/dev/null
+	rm -f "$qmp_sock"
 fi
 nomsi=${RNET_NOMSI:-auto}
 if [ "$nomsi" = 1 ] || { [ "$nomsi" = auto ] && [[ " $suites " == *" rigb "* ]]; }; then
@@ -150,6 +168,13 @@ if [ -s "$parity" ]; then
 	cp "${parity%.txt}.json" "${parity_out%.txt}.json" 2>/dev/null
 	echo "check: parity of the kernel's driver tests (also in $parity_out and ${parity_out%.txt}.json):"
 	cat "$parity"
+fi
+# make stress's table (rnet and C driver per probe), also kept on the host.
+stress=$ksft/rnet/stress/results/stress.txt
+if [ -s "$stress" ]; then
+	cp "$stress" "${RNET_STRESS_OUT:-/tmp/rnet-last-stress.txt}"
+	echo "check: make stress, rnet vs C drivers (also in ${RNET_STRESS_OUT:-/tmp/rnet-last-stress.txt}):"
+	cat "$stress"
 fi
 # shellcheck disable=SC2086
 cat $all | python3 "$top/qemu/ktap_summary.py" /dev/stdin

@@ -7,6 +7,8 @@
 # The VM carries the NICs the drivers need: two 82576 (-device igb) on one QEMU hub, each on
 # its own pcie-root-port (an igb reserves VF slots on its bus), and an 82540EM
 # (-device e1000) on slirp user networking. VM_EXTRA_NICS adds QEMU options for more devices.
+# The NICs of the hubs have QEMU ids (nic-a, nic-b, nic-e7..9) for QMP's set_link and
+# device_del/device_add (make stress).
 
 RNET_CACHE=${RNET_CACHE:-$HOME/.cache/rnet}
 
@@ -14,10 +16,10 @@ vm_qemu_nics() {
 	printf '%s ' \
 		-netdev hubport,id=ha,hubid=0 \
 		-device pcie-root-port,id=rp1,chassis=1,addr=0x10 \
-		-device igb,netdev=ha,bus=rp1,mac=52:54:00:12:34:01 \
+		-device igb,id=nic-a,netdev=ha,bus=rp1,mac=52:54:00:12:34:01 \
 		-netdev hubport,id=hb,hubid=0 \
 		-device pcie-root-port,id=rp2,chassis=2,addr=0x11 \
-		-device igb,netdev=hb,bus=rp2,mac=52:54:00:12:34:02 \
+		-device igb,id=nic-b,netdev=hb,bus=rp2,mac=52:54:00:12:34:02 \
 		-netdev user,id=slirp \
 		-device pcie-root-port,id=rp3,chassis=3,addr=0x12 \
 		-device igb,netdev=slirp,bus=rp3,mac=52:54:00:12:34:03 \
@@ -26,6 +28,11 @@ vm_qemu_nics() {
 		-device e1000,netdev=slirp2,bus=rp4,mac=52:54:00:12:34:04
 	# shellcheck disable=SC2086
 	[ -n "${VM_EXTRA_NICS:-}" ] && printf '%s ' $VM_EXTRA_NICS
+	# VM_QMP: a QMP socket (qemu/qmp_relay.py passes the guest's requests on to it), and
+	# native PCIe hotplug of the root ports (pciehp) for QMP's device_del/device_add: Q35 hands
+	# hotplug to ACPI by default, which the test kernel has no driver for.
+	[ -n "${VM_QMP:-}" ] && printf '%s ' -qmp "unix:$VM_QMP,server=on,wait=off" \
+		-global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off
 	return 0
 }
 
@@ -42,7 +49,7 @@ re1000_extra_nics() {
 		esac
 		printf '%s ' -netdev "hubport,id=he$i,hubid=2" \
 			-device "pcie-root-port,id=rp$i,chassis=$i,addr=0x1$((i - 1))" \
-			-device "$model,netdev=he$i,bus=rp$i,mac=52:54:00:12:35:0$i"
+			-device "$model,id=nic-e$i,netdev=he$i,bus=rp$i,mac=52:54:00:12:35:0$i"
 	done
 }
 

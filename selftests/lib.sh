@@ -223,3 +223,40 @@ nic_pair_up() {
 	ip -n "$ns" link set "$b" up
 	wait_carrier "$a" && wait_carrier "$b" "$ns"
 }
+
+# pci_driver_of FUNCTION: the driver FUNCTION is bound to (empty when none).
+pci_driver_of() { basename "$(readlink "/sys/bus/pci/devices/$1/driver" 2>/dev/null)" 2>/dev/null; }
+
+# pci_bind FUNCTION DRIVER: FUNCTION on DRIVER (loaded) and nothing else, through
+# driver_override; pci_unbind FUNCTION: on no driver, the override cleared.
+pci_bind() {
+	local cur
+	cur=$(pci_driver_of "$1")
+	[ "$cur" = "$2" ] && return 0
+	[ -n "$cur" ] && echo "$1" >"/sys/bus/pci/drivers/$cur/unbind"
+	echo "$2" >"/sys/bus/pci/devices/$1/driver_override"
+	echo "$1" >/sys/bus/pci/drivers_probe
+	[ "$(pci_driver_of "$1")" = "$2" ]
+}
+pci_unbind() {
+	local cur
+	cur=$(pci_driver_of "$1")
+	[ -n "$cur" ] && echo "$1" >"/sys/bus/pci/drivers/$cur/unbind"
+	echo >"/sys/bus/pci/devices/$1/driver_override"
+}
+
+# pci_netdev FUNCTION: the network interface of a PCI function (empty when it has none).
+pci_netdev() {
+	find "/sys/bus/pci/devices/$1/net/" -mindepth 1 -maxdepth 1 -printf "%f\n" 2>/dev/null | head -n1
+}
+
+# KTAP lines with the reason after the directive ("ok 3 name # SKIP reason"), which
+# ktap_helpers.sh's ktap_test_skip/ktap_test_xfail have no room for.
+ktap_skip_why() {
+	__ktap_test ok "$1" "SKIP $2"
+	KTAP_CNT_SKIP=$((KTAP_CNT_SKIP + 1))
+}
+ktap_xfail_why() {
+	__ktap_test ok "$1" "XFAIL $2"
+	KTAP_CNT_XFAIL=$((KTAP_CNT_XFAIL + 1))
+}

@@ -104,37 +104,12 @@ netdev_of() {
 	if [ "$kind" = pair ]; then
 		[ -e "/sys/class/net/$1" ] && echo "$1"
 	else
-		find "/sys/bus/pci/devices/$1/net/" -mindepth 1 -maxdepth 1 -printf "%f\n" 2>/dev/null | head -n1
+		pci_netdev "$1"
 	fi
 }
-driver_of() { basename "$(readlink "/sys/bus/pci/devices/$1/driver" 2>/dev/null)" 2>/dev/null; }
-# KTAP lines with the reason after the directive ("ok 3 name # SKIP reason"), which
-# ktap_helpers.sh's ktap_test_skip/ktap_test_xfail have no room for.
-ktap_skip_why() {
-	__ktap_test ok "$1" "SKIP $2"
-	KTAP_CNT_SKIP=$((KTAP_CNT_SKIP + 1))
-}
-ktap_xfail_why() {
-	__ktap_test ok "$1" "XFAIL $2"
-	KTAP_CNT_XFAIL=$((KTAP_CNT_XFAIL + 1))
-}
-
-# bind FUNCTION DRIVER: FUNCTION on DRIVER (loaded) and nothing else, through driver_override.
-bind() {
-	local cur
-	cur=$(driver_of "$1")
-	[ "$cur" = "$2" ] && return 0
-	[ -n "$cur" ] && echo "$1" >"/sys/bus/pci/drivers/$cur/unbind"
-	echo "$2" >"/sys/bus/pci/devices/$1/driver_override"
-	echo "$1" >/sys/bus/pci/drivers_probe
-	[ "$(driver_of "$1")" = "$2" ]
-}
-unbind() {
-	local cur
-	cur=$(driver_of "$1")
-	[ -n "$cur" ] && echo "$1" >"/sys/bus/pci/drivers/$cur/unbind"
-	echo >"/sys/bus/pci/devices/$1/driver_override"
-}
+driver_of() { pci_driver_of "$1"; }
+bind() { pci_bind "$@"; }
+unbind() { pci_unbind "$@"; }
 
 # The link of the current side: DUT on the driver under test in the initial namespace, PEER on
 # the C driver in namespace $ns; both with net.config's addresses, up, with carrier.

@@ -332,14 +332,14 @@ check "link down/up keeps working" sh -c "ip link set $ea down && ip link set $e
 
 # --- a bring-up failing part-way releases what it got ------------------------------------------
 # failslab's per-task fail-nth fails the N-th slab allocation of one bring-up, for N = 1, 2, ...
-# until a bring-up reaches none; open_faults.py (which sets failslab up and back) checks
+# until a bring-up reaches none; fault_walk.py (which sets failslab up and back) checks
 # /proc/interrupts after each failure. One queue pair and the smallest rings keep the walk short;
 # MSI-X still requests two handlers, so failures fall before, between and after them.
 ip link set "$ea" down
 ethtool -L "$ea" combined 1
 ethtool -G "$ea" rx 64 tx 64
 check "bring-up failing at each allocation in turn leaves no handler behind" \
-	python3 "$(dirname "$0")/open_faults.py" "$ea"
+	python3 "$(dirname "$0")/../fault_walk.py" up "$ea"
 ip link set "$ea" down
 ethtool -L "$ea" combined 2
 ethtool -G "$ea" rx 256 tx 256

@@ -1,0 +1,546 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make stress: robustness probes, each run against an rnet driver and against its C
+# counterpart on the same device, with the figures of what it did.
+#
+# Families (RNET_STRESS_FAMILIES, default "igb,e1000,veth"):
+#   igb    rigb vs igb on the 82576 at 0000:01:00.0; peer the 82576 at 0000:02:00.0 (hub 0)
+#   e1000  re1000 vs e1000 on the hub's 82540EM; peer the hub's 82545EM (re1000_extra_nics)
+#   veth   an rveth pair vs a veth pair
+# The peer is on the C driver in namespace "st" (for `reload`, on the other driver of the
+# family, since the module under test goes away).
+#
+# Probes (RNET_STRESS_PROBES, default all that apply to the family):
+#   fault_up        fault_walk.py up: the bring-up with its N-th allocation failing, N = 1, 2, ...
+#   fault_ring      fault_walk.py ring: ethtool -G 256 <-> 128 while up, the same way
+#   fault_channels  fault_walk.py channels: ethtool -L combined 1 <-> 2 (igb)
+#   fault_mtu       fault_walk.py mtu: 1500 <-> 9000 while up
+#   fault_newlink   fault_walk.py newlink: ip link add ... type <kind> peer ... (veth)
+#   unbind_bind     RNET_STRESS_CYCLES unbind/bind cycles with traffic in both directions
+#   remove_rescan   the same with sysfs PCI remove and rescan
+#   reload          rmmod/insmod with traffic, tcpdump and a route holding the device
+#   link_flap       QEMU takes the NIC's link away and gives it back (QMP set_link), under
+#                   traffic: carrier follows, traffic resumes
+#   hot_unplug      QEMU unplugs the NIC under traffic (QMP device_del on its PCIe root port;
+#                   the guest's pciehp removes it) and plugs a new one in (device_add)
+#   churn           RNET_STRESS_OPS seeded random configuration operations under traffic
+#                   (ring sizes, channels, coalescing, offloads, MTU, MAC address, promisc,
+#                   allmulti, link down/up, a trip to another namespace); the traffic checked
+#                   every 10 operations and the interface counters never going backwards.
+#                   RNET_STRESS_SEED replays a run; RNET_STRESS_MINUTES=N keeps churning for N
+#                   minutes instead.
+# After every probe, traffic must pass again. A probe fails on a failed check, on a splat in
+# the kernel log while it ran (allocation-failure reports of injected faults aside), or a hang
+# (an operation over 60 s; the check kernel's hung-task detector reports the rest). After each
+# side, kmemleak is scanned: one more test per side, "no leak".
+#
+# KTAP: one line per (family, probe, driver): rnet's drivers pass or fail; a C driver's failure
+# is reported as XFAIL with its figures (the probe found a weakness of the C driver, not a
+# defect of the suite). The table (rnet and C columns) ends the output and is written to
+# stress.txt in RNET_STRESS_RESULTS (default: results/ beside this script).
+set -u
+# shellcheck source=selftests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+
+here=$(cd "$(dirname "$0")" && pwd)
+walk=$here/../fault_walk.py
+results=${RNET_STRESS_RESULTS:-$here/results}
+families=${RNET_STRESS_FAMILIES:-igb,e1000,veth}
+cycles=${RNET_STRESS_CYCLES:-10}
+churn_ops=${RNET_STRESS_OPS:-80}
+minutes=${RNET_STRESS_MINUTES:-0}
+seed=${RNET_STRESS_SEED:-$(($(date +%s) % 100000))}
+splat_re='WARNING:|BUG:|BUG |Oops|general protection|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|INFO: task .* blocked|rcu: INFO|KASAN|UBSAN|Call Trace:'
+ns=st
+LOCAL=10.77.0.1
+REMOTE=10.77.0.2
+
+require "needs root" test "$(id -u)" = 0
+require "needs fault injection (FAILSLAB, FAULT_INJECTION_DEBUG_FS: the check kernel)" \
+	test -d /sys/kernel/debug/failslab
+require "needs rnet's modules in RNET_MODDIR (now '${RNET_MODDIR:-}')" test -d "${RNET_MODDIR:-/nonexistent}"
+rm -rf "$results"
+mkdir -p "$results"
+
+# family_setup NAME: the family's drivers, devices and probes.
+family_setup() {
+	why=""
+	case $1 in
+	igb)
+		kind=pci rnet=rigb c=igb
+		rnet_ko=drivers/net/ethernet/intel/rigb/rigb.ko c_ko=drivers/net/ethernet/intel/igb/igb.ko
+		dut=0000:01:00.0 peer=0000:02:00.0
+		spare=$(pci_by_id 0x10c9 | grep -vx -e "$dut" -e "$peer")
+		probes="fault_up fault_ring fault_channels fault_mtu unbind_bind remove_rescan reload link_flap hot_unplug churn"
+		qid=nic-a qdev='{"driver": "igb", "id": "nic-a", "netdev": "ha", "bus": "rp1", "mac": "52:54:00:12:34:01"}'
+		is_82576 "$dut" "$peer" || why="needs 82576 NICs at $dut and $peer on one link (qemu/vm.sh)"
+		;;
+	e1000)
+		kind=pci rnet=re1000 c=e1000
+		rnet_ko=drivers/net/ethernet/intel/re1000/re1000.ko c_ko=drivers/net/ethernet/intel/e1000/e1000.ko
+		# The hub's 82540EM and 82545EM; 0000:04:00.0 is the slirp 82540EM.
+		dut=$(pci_by_id 0x100e | grep -vx 0000:04:00.0 | head -n1)
+		peer=$(pci_by_id 0x100f | head -n1)
+		spare=$(for id in 0x100e 0x100c 0x100f; do pci_by_id $id; done | grep -vx -e "$dut" -e "$peer")
+		probes="fault_up fault_ring fault_mtu unbind_bind remove_rescan reload link_flap hot_unplug churn"
+		qid=nic-e7 qdev='{"driver": "e1000", "id": "nic-e7", "netdev": "he7", "bus": "rp7", "mac": "52:54:00:12:35:07"}'
+		[ -n "$dut" ] && [ -n "$peer" ] || why="needs the 82540EM and 82545EM of qemu/vm.sh's re1000_extra_nics"
+		;;
+	veth)
+		kind=pair rnet=rveth c=veth rnet_ko=net/rveth.ko c_ko=drivers/net/veth.ko
+		dut=st0 peer=st1 spare=
+		probes="fault_newlink fault_up fault_mtu reload churn"
+		[ -r "$RNET_MODDIR/iproute2/link_rveth.so" ] || why="needs iproute2/link_rveth.so under RNET_MODDIR"
+		;;
+	*) why="unknown family '$1' in RNET_STRESS_FAMILIES" probes= ;;
+	esac
+	if [ -n "${RNET_STRESS_PROBES:-}" ]; then
+		local p keep=
+		for p in $probes; do
+			[[ ",$RNET_STRESS_PROBES," == *",$p,"* ]] && keep+="$p "
+		done
+		probes=$keep
+	fi
+	[ -r "$RNET_MODDIR/$rnet_ko" ] || why="needs $rnet_ko under RNET_MODDIR"
+}
+
+load() { # load DRIVER: rnet's module from RNET_MODDIR, the C one from the kernel tree
+	grep -q "^$1 " /proc/modules && return 0
+	if [ "$1" = "$rnet" ]; then insmod "$RNET_MODDIR/$rnet_ko"; else kernel_module "$c" "$c_ko"; fi
+}
+other_of() { if [ "$1" = "$rnet" ]; then echo "$c"; else echo "$rnet"; fi; }
+# park FUNCTION: on no driver, and kept off any driver a module load would bind.
+park() {
+	local cur
+	cur=$(pci_driver_of "$1")
+	[ -n "$cur" ] && echo "$1" >"/sys/bus/pci/drivers/$cur/unbind"
+	echo none >"/sys/bus/pci/devices/$1/driver_override"
+}
+rip() { ip -n "$ns" "$@"; }
+
+# link_up: the device under test (dut_if) on $drv with $LOCAL, its peer (peer_if) in $ns with
+# $REMOTE, both up with carrier, ping working. For PCI, the peer is on $peer_drv.
+link_up() {
+	local p
+	ip netns list | grep -qw "$ns" || ip netns add "$ns"
+	if [ "$kind" = pair ]; then
+		if [ ! -e "/sys/class/net/$dut" ]; then
+			IP_LIB_DIR=$RNET_MODDIR/iproute2 ip link add "$dut" type "$drv" peer name "$peer" netns "$ns" || return 1
+		fi
+		dut_if=$dut peer_if=$peer
+	else
+		load "$drv" && load "$peer_drv" || return 1
+		pci_bind "$dut" "$drv" && pci_bind "$peer" "$peer_drv" || return 1
+		dut_if=$(pci_netdev "$dut")
+		p=$(pci_netdev "$peer")
+		[ -n "$p" ] && ip link set "$p" netns "$ns"
+		peer_if=$(rip -o link show | awk -F': ' '$2 != "lo" {sub(/@.*/, "", $2); print $2; exit}')
+		[ -n "$dut_if" ] && [ -n "$peer_if" ] || return 1
+	fi
+	ip link set "$dut_if" mtu 1500 2>/dev/null
+	rip link set "$peer_if" mtu 1500
+	ip addr replace "$LOCAL/24" dev "$dut_if" &&
+		rip addr replace "$REMOTE/24" dev "$peer_if" &&
+		ip link set "$dut_if" up && rip link set "$peer_if" up &&
+		wait_carrier "$dut_if" && wait_carrier "$peer_if" "$ns" && traffic_ok
+}
+link_down() {
+	ip netns del "$ns" 2>/dev/null
+	ip netns del st2 2>/dev/null
+	sleep 1
+	if [ "$kind" = pair ]; then
+		ip link del "$dut" 2>/dev/null
+	else
+		park "$dut"
+		park "$peer"
+	fi
+	return 0
+}
+traffic_ok() {
+	ip neigh flush dev "$dut_if" 2>/dev/null
+	rip neigh flush dev "$peer_if" 2>/dev/null
+	wait_for 20 ping -c 1 -W 1 "$REMOTE"
+}
+# Pings both ways, every 10 ms, in the background (they outlive a vanishing device).
+traffic_start() {
+	ping -q -i 0.01 "$REMOTE" >/dev/null 2>&1 &
+	tpids="$!"
+	ip netns exec "$ns" ping -q -i 0.01 "$LOCAL" >/dev/null 2>&1 &
+	tpids+=" $!"
+}
+traffic_stop() {
+	# shellcheck disable=SC2086
+	kill $tpids 2>/dev/null
+	# shellcheck disable=SC2086
+	wait $tpids 2>/dev/null
+	tpids=
+}
+# reconf: the device under test back on the link after it was re-created or moved.
+reconf() {
+	dut_if=$( [ "$kind" = pair ] && echo "$dut" || pci_netdev "$dut")
+	[ -n "$dut_if" ] || return 1
+	ip addr replace "$LOCAL/24" dev "$dut_if" && ip link set "$dut_if" up &&
+		wait_carrier "$dut_if" && traffic_ok
+}
+
+# --- probes: each prints its figures on one line and returns 0 when it passed ------------------
+fault_probe() { # fault_probe OP ARGS...: one fault walk, then traffic must pass
+	local out rc
+	out=$(python3 "$walk" "$@" 2>&1)
+	rc=$?
+	printf '%s' "$(echo "$out" | tail -n1)"
+	return $rc
+}
+probe_fault_up() {
+	local rc
+	ip link set "$dut_if" down
+	fault_probe up "$dut_if"
+	rc=$?
+	ip link set "$dut_if" up
+	return $rc
+}
+probe_fault_ring() {
+	local rc rx tx
+	read -r rx tx < <(ethtool -g "$dut_if" | awk '/^Current/ {c = 1} c && /^RX:/ {r = $2} c && /^TX:/ {t = $2} END {print r, t}')
+	fault_probe ring "$dut_if" 256 128
+	rc=$?
+	ethtool -G "$dut_if" rx "$rx" tx "$tx" 2>/dev/null
+	return $rc
+}
+probe_fault_channels() {
+	local rc n
+	n=$(ethtool -l "$dut_if" | awk '/^Current/ {c = 1} c && /^Combined:/ {print $2}')
+	fault_probe channels "$dut_if" 1 2
+	rc=$?
+	ethtool -L "$dut_if" combined "$n" 2>/dev/null
+	return $rc
+}
+probe_fault_mtu() {
+	local rc
+	fault_probe mtu "$dut_if" 1500 9000
+	rc=$?
+	ip link set "$dut_if" mtu 1500
+	return $rc
+}
+probe_fault_newlink() {
+	fault_probe newlink "$drv" stf0 stf1
+}
+
+cycle_probe() { # cycle_probe NAME: $cycles times: disrupt, bring back, traffic again
+	local i ok=0 t0=$SECONDS
+	for i in $(seq "$cycles"); do
+		traffic_start
+		sleep 0.5
+		"cycle_$1" || { traffic_stop; echo "cycle $i: $1 failed"; break; }
+		reconf && ok=$((ok + 1))
+		traffic_stop
+	done
+	printf '%s/%s cycles, traffic resumed in %s, %s s' "$ok" "$cycles" "$ok" $((SECONDS - t0))
+	[ "$ok" = "$cycles" ]
+}
+cycle_unbind_bind() {
+	echo "$dut" >"/sys/bus/pci/drivers/$drv/unbind" && echo "$dut" >/sys/bus/pci/drivers_probe &&
+		[ "$(pci_driver_of "$dut")" = "$drv" ]
+}
+cycle_remove_rescan() {
+	echo 0 >/sys/bus/pci/drivers_autoprobe
+	echo 1 >"/sys/bus/pci/devices/$dut/remove"
+	echo 1 >/sys/bus/pci/rescan
+	echo 1 >/sys/bus/pci/drivers_autoprobe
+	[ -e "/sys/bus/pci/devices/$dut" ] || return 1
+	echo "$drv" >"/sys/bus/pci/devices/$dut/driver_override"
+	echo "$dut" >/sys/bus/pci/drivers_probe
+	[ "$(pci_driver_of "$dut")" = "$drv" ]
+}
+# reload: rmmod with the device held by tcpdump (a packet socket), a route and traffic; insmod
+# must bring it back (PCI: the module binds the device again; pairs: created again).
+cycle_reload() {
+	local dump
+	ip route replace 10.78.0.0/24 dev "$dut_if"
+	tcpdump -q -i "$dut_if" -w /dev/null >/dev/null 2>&1 &
+	dump=$!
+	sleep 0.5
+	timeout 60 rmmod "$drv" || { kill "$dump"; return 1; }
+	wait "$dump" 2>/dev/null
+	[ ! -e "/sys/class/net/$dut_if" ] || return 1
+	[ "$kind" = pair ] && { rip link show "$peer" >/dev/null 2>&1 && return 1; }
+	load "$drv" || return 1
+	if [ "$kind" = pair ]; then
+		IP_LIB_DIR=$RNET_MODDIR/iproute2 ip link add "$dut" type "$drv" peer name "$peer" netns "$ns" &&
+			rip addr replace "$REMOTE/24" dev "$peer_if" && rip link set "$peer_if" up
+	else
+		[ "$(pci_driver_of "$dut")" = "$drv" ]
+	fi
+}
+probe_unbind_bind() { cycle_probe unbind_bind; }
+probe_remove_rescan() { cycle_probe remove_rescan; }
+probe_reload() {
+	local rc
+	if [ "$kind" = pci ]; then
+		# The peer leaves the module that goes away.
+		park "$peer"
+		ip netns del "$ns"
+		sleep 1
+		peer_drv=$(other_of "$drv")
+		link_up || { echo "no link with the peer on $peer_drv"; peer_drv=$c; return 1; }
+	fi
+	cycle_probe reload
+	rc=$?
+	if [ "$kind" = pci ]; then
+		link_down
+		peer_drv=$c
+		link_up || { echo "; no link after moving the peer back to $c"; return 1; }
+	fi
+	return $rc
+}
+
+# qmp COMMAND-JSON: QEMU's answer through qemu/qmp_relay.py on the host (RNET_QMP_DIR, on the
+# VM's shared directory); fails after 30 s without one. Names sort in the order written.
+qmp() {
+	local name
+	name=$(date +%s%N)-$BASHPID
+	echo "$1" >"$RNET_QMP_DIR/req-$name.json.tmp" &&
+		mv "$RNET_QMP_DIR/req-$name.json.tmp" "$RNET_QMP_DIR/req-$name.json" &&
+		wait_for 30 test -e "$RNET_QMP_DIR/resp-$name.json" &&
+		cat "$RNET_QMP_DIR/resp-$name.json" && rm -f "$RNET_QMP_DIR/resp-$name.json"
+}
+qmp_ok() { qmp "$1" | grep -q '"return"'; }
+no_carrier() { ! ip link show "$dut_if" | grep -q LOWER_UP; }
+# link_flap: QEMU takes the link away (set_link off) under traffic: carrier must follow within
+# 10 s each way, and traffic resume.
+probe_link_flap() {
+	local i ok=0 t0=$SECONDS
+	for i in $(seq "$cycles"); do
+		traffic_start
+		sleep 0.5
+		qmp_ok "{\"execute\": \"set_link\", \"arguments\": {\"name\": \"$qid\", \"up\": false}}" ||
+			{ traffic_stop; echo "cycle $i: set_link off refused; "; break; }
+		wait_for 10 no_carrier || echo "cycle $i: carrier stayed on with the link off; " >&2
+		if no_carrier && qmp_ok "{\"execute\": \"set_link\", \"arguments\": {\"name\": \"$qid\", \"up\": true}}" &&
+			wait_carrier "$dut_if" && traffic_ok; then
+			ok=$((ok + 1))
+		fi
+		traffic_stop
+	done
+	qmp_ok "{\"execute\": \"set_link\", \"arguments\": {\"name\": \"$qid\", \"up\": true}}"
+	printf '%s/%s link flaps: carrier followed and traffic resumed in %s, %s s' "$ok" "$cycles" "$ok" $((SECONDS - t0))
+	[ "$ok" = "$cycles" ]
+}
+# hot_unplug: QEMU unplugs the NIC under traffic (device_del: the PCIe slot's attention button,
+# the guest's pciehp removes the function), then plugs a new one in its slot (device_add).
+cycle_hot_unplug() {
+	local i
+	qmp_ok "{\"execute\": \"device_del\", \"arguments\": {\"id\": \"$qid\"}}" || return 1
+	wait_for 60 test ! -e "/sys/bus/pci/devices/$dut" || return 1
+	echo 0 >/sys/bus/pci/drivers_autoprobe
+	# QEMU finishes the unplug (DEVICE_DELETED) a little after the guest let go of the slot.
+	for i in $(seq 20); do
+		qmp_ok "{\"execute\": \"device_add\", \"arguments\": $qdev}" && break
+		sleep 1
+	done
+	wait_for 60 test -e "/sys/bus/pci/devices/$dut"
+	echo 1 >/sys/bus/pci/drivers_autoprobe
+	[ -e "/sys/bus/pci/devices/$dut" ] || return 1
+	echo "$drv" >"/sys/bus/pci/devices/$dut/driver_override"
+	echo "$dut" >/sys/bus/pci/drivers_probe
+	[ "$(pci_driver_of "$dut")" = "$drv" ]
+}
+probe_hot_unplug() { cycle_probe hot_unplug; }
+
+onoff() { if ((coin)); then echo on; else echo off; fi; }
+counters() { cat /sys/class/net/"$1"/statistics/{rx_packets,tx_packets,rx_bytes,tx_bytes} 2>/dev/null | tr '\n' ' '; }
+not_below() { # "earlier values" "later values"
+	local a=($1) b=($2) i
+	[ ${#a[@]} = 4 ] && [ ${#b[@]} = 4 ] || return 0
+	for i in 0 1 2 3; do [ "${b[$i]}" -ge "${a[$i]}" ] || return 1; done
+}
+# churn_op: sets op to one random operation on the device under test (pairs: on either end).
+# No subshell: $RANDOM's sequence, and so the seed's replay, lives in this shell.
+churn_op() {
+	local v dev=$dut_if
+	if [ "$kind" = pair ] && [ $((RANDOM % 2)) = 1 ]; then dev=$peer_if; fi
+	case $((RANDOM % 12)) in
+	0) v=(128 256 512 1024)
+	   if [ "$kind" = pci ]; then op="ethtool -G $dev rx ${v[RANDOM % 4]} tx ${v[RANDOM % 4]}"
+	   else op="ethtool -L $dev rx $((RANDOM % 2 + 1)) tx $((RANDOM % 2 + 1))"; fi ;;
+	1) if [ "$family" = igb ]; then op="ethtool -L $dev combined $((RANDOM % 2 + 1))"
+	   else op="ethtool -K $dev gro $(onoff)"; fi ;;
+	2) v=(0 3 10 50 100); op="ethtool -C $dev rx-usecs ${v[RANDOM % 5]}" ;;
+	3) v=(gro tso rx tx sg); op="ethtool -K $dev ${v[RANDOM % 5]} $(onoff)" ;;
+	4) v=(1280 1500 3000 9000); op="link set $dev mtu ${v[RANDOM % 4]}" ;;
+	5) op="link set $dev address 02$(for _ in 1 2 3 4 5; do printf ':%02x' $((RANDOM % 256)); done)" ;;
+	6) op="link set $dev promisc $(onoff)" ;;
+	7) op="link set $dev allmulticast $(onoff)" ;;
+	8 | 9) op="link set $dev down" ;;
+	10) op="link set $dev up" ;;
+	11) op="netns-trip $dev" ;;
+	esac
+}
+run_churn_op() { # run_churn_op "OP": the operation's exit status (124: it hung)
+	local op=$1 w=ip dev
+	case $op in
+	"ethtool "*) read -r -a a <<<"$op"; dev=${a[2]}
+		[ "$dev" = "$peer_if" ] && [ "$kind" = pair ] && w=rip
+		if [ "$w" = rip ]; then timeout 60 ip netns exec "$ns" "${a[@]}"; else timeout 60 "${a[@]}"; fi ;;
+	"netns-trip "*) dev=${op#netns-trip }
+		if [ "$dev" = "$dut_if" ]; then
+			ip netns add st2 2>/dev/null
+			timeout 60 ip link set "$dev" netns st2 && timeout 60 ip -n st2 link set "$dev" netns 1 &&
+				ip addr replace "$LOCAL/24" dev "$dev"
+		else
+			timeout 60 rip link set "$dev" netns 1 && timeout 60 ip link set "$dev" netns "$ns" &&
+				rip addr replace "$REMOTE/24" dev "$dev"
+		fi ;;
+	*) read -r -a a <<<"$op"; dev=${a[2]}
+		if [ "$kind" = pair ] && [ "$dev" = "$peer_if" ]; then timeout 60 ip -n "$ns" "${a[@]}"; else timeout 60 ip "${a[@]}"; fi ;;
+	esac
+}
+probe_churn() {
+	local i=0 refused=0 hung=0 back=0 checks=0 passed=0 before after op rc end=$((SECONDS + minutes * 60)) t0=$SECONDS
+	RANDOM=$seed
+	traffic_start
+	while :; do
+		if [ "$minutes" -gt 0 ]; then [ $SECONDS -lt $end ] || break; else [ $i -lt "$churn_ops" ] || break; fi
+		i=$((i + 1))
+		coin=$((RANDOM % 2))
+		churn_op
+		before=$(counters "$dut_if")
+		run_churn_op "$op" >/dev/null 2>&1
+		rc=$?
+		[ $rc = 124 ] && { hung=$((hung + 1)); echo "op $i hung: $op" >>"$base.log"; }
+		[ $rc != 0 ] && [ $rc != 124 ] && refused=$((refused + 1))
+		after=$(counters "$dut_if")
+		if ! not_below "$before" "$after"; then
+			back=$((back + 1))
+			echo "op $i ($op): counters went backwards: $before -> $after" >>"$base.log"
+		fi
+		echo "op $i rc $rc: $op" >>"$base.log"
+		if [ $((i % 10)) = 0 ]; then
+			checks=$((checks + 1))
+			ip link set "$dut_if" mtu 1500 up 2>/dev/null
+			rip link set "$peer_if" mtu 1500 up 2>/dev/null
+			wait_carrier "$dut_if" && wait_carrier "$peer_if" "$ns" && traffic_ok && passed=$((passed + 1))
+			[ $passed = $checks ] || echo "op $i: traffic check failed" >>"$base.log"
+		fi
+	done
+	traffic_stop
+	ip link set "$dut_if" mtu 1500 promisc off allmulticast off up 2>/dev/null
+	rip link set "$peer_if" mtu 1500 up 2>/dev/null
+	[ "$kind" = pci ] && ethtool -K "$dut_if" gro on tso on rx on tx on sg on >/dev/null 2>&1
+	checks=$((checks + 1))
+	wait_carrier "$dut_if" && traffic_ok && passed=$((passed + 1))
+	printf 'seed %s: %s ops in %s s (%s refused), %s hung, counters backwards %s times, traffic checks %s/%s' \
+		"$seed" "$i" $((SECONDS - t0)) "$refused" "$hung" "$back" "$passed" "$checks"
+	[ $hung = 0 ] && [ $back = 0 ] && [ $passed = $checks ]
+}
+
+# splats_since_clear: the splat lines of the kernel log (cleared before the probe), without
+# the reports of allocations that failed because the probe injected the failure (warn_alloc:
+# "page allocation failure", "vmalloc error", then a stack dump).
+splats_since_clear() {
+	dmesg >"$base.dmesg"
+	awk -v re="$splat_re" '/page allocation failure|vmalloc error|allocation failure/ { w = NR }
+		$0 ~ re { if (/Call Trace:/ && w && NR - w < 40) next; print }' "$base.dmesg"
+}
+kmemleak_scan() {
+	[ -w /sys/kernel/debug/kmemleak ] || return 0
+	echo scan >/sys/kernel/debug/kmemleak
+	sleep 6
+	echo scan >/sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak
+	echo clear >/sys/kernel/debug/kmemleak
+}
+
+table=$results/stress.txt
+printf '%-7s %-15s | %-60s | %s\n' family probe "rnet driver" "C driver" >"$table"
+report() { # report SIDE PASSED FIGURES
+	local name="$family.$probe.$drv"
+	if [ "$2" = 1 ]; then
+		ktap_test_pass "$name: $3"
+	elif [ "$1" = rnet ]; then
+		ktap_test_fail "$name: $3"
+	else
+		ktap_xfail_why "$name" "the C driver $drv fails this probe: $3"
+	fi
+}
+
+# Plan: per family, every probe on both sides plus a leak check per side.
+IFS=, read -r -a fams <<<"$families"
+plan=0
+for family in "${fams[@]}"; do
+	family_setup "$family"
+	set -- $probes
+	plan=$((plan + 2 * $# + 2))
+done
+ktap_print_header
+ktap_print_msg "seed $seed (RNET_STRESS_SEED), $cycles cycles (RNET_STRESS_CYCLES), $churn_ops churn operations (RNET_STRESS_OPS)$([ "$minutes" -gt 0 ] && echo ", $minutes minutes of churn (RNET_STRESS_MINUTES)")"
+ktap_set_plan "$plan"
+tpids=
+kmemleak_scan >/dev/null
+for family in "${fams[@]}"; do
+	family_setup "$family"
+	if [ -n "$why" ]; then
+		for _ in $(seq $(( $(set -- $probes; echo $#) * 2 + 2))); do ktap_skip_why "$family" "$why"; done
+		continue
+	fi
+	for f in $dut $peer $spare; do [ "$kind" = pci ] && park "$f"; done
+	declare -A col=()
+	for side in rnet c; do
+		drv=${!side}
+		peer_drv=$c
+		[ "$kind" = pair ] && peer_drv=$drv
+		load "$drv"
+		for probe in $probes; do
+			base=$results/$family.$probe.$drv
+			dmesg -C
+			echo "rnet-stress: $family $probe on $drv" >/dev/kmsg
+			ok=1
+			if [[ $probe == link_flap || $probe == hot_unplug ]] && [ ! -d "${RNET_QMP_DIR:-/nonexistent}" ]; then
+				ktap_skip_why "$family.$probe.$drv" "needs QEMU's monitor (RNET_QMP_DIR: make stress relays QMP)"
+				col[$probe.$side]="SKIP: no QMP"
+				continue
+			fi
+			if ! link_up >"$base.log" 2>&1 && ! { link_down && link_up >>"$base.log" 2>&1; }; then
+				fig="no working link before the probe"
+				ok=0
+			else
+				fig=$("probe_$probe" 2>>"$base.log")
+				[ $? = 0 ] || ok=0
+				if ! traffic_ok; then
+					fig+="; traffic does not pass after the probe"
+					ok=0
+				fi
+			fi
+			splats=$(splats_since_clear)
+			if [ -n "$splats" ]; then
+				ok=0
+				fig+="; $(echo "$splats" | wc -l) splat lines"
+				echo "$splats" | head -n 5 | sed "s/^/# $drv| /"
+			fi
+			dmesg -C
+			[ "$ok" = 1 ] || sed "s/^/# $drv| /" "$base.log" | tail -n 15
+			report "$side" "$ok" "$fig"
+			col[$probe.$side]="$([ $ok = 1 ] && echo PASS || echo FAIL): $fig"
+		done
+		link_down
+		[ "$kind" = pair ] && ip link del stf0 2>/dev/null
+		leaks=$(kmemleak_scan | grep -c 'unreferenced object')
+		probe=kmemleak
+		if [ "$leaks" = 0 ]; then
+			report "$side" 1 "no leak after the probes on $drv"
+		else
+			report "$side" 0 "$leaks objects leaked during the probes on $drv"
+		fi
+		col[kmemleak.$side]="$([ "$leaks" = 0 ] && echo PASS || echo FAIL): $leaks leaks"
+	done
+	rmmod "$rnet" "$c" 2>/dev/null
+	for probe in $probes kmemleak; do
+		printf '%-7s %-15s | %-60s | %s\n' "$family" "$probe" "${col[$probe.rnet]}" "${col[$probe.c]}" >>"$table"
+	done
+	unset col
+done
+for f in /sys/bus/pci/devices/*/driver_override; do
+	[ "$(cat "$f")" = none ] && echo >"$f"
+done
+sed 's/^/# /' "$table"
+ktap_finished
