@@ -30,7 +30,14 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/qemu/vm.sh"
-suites=${RNET_SUITES:-rlo rveth rigb re1000 drivers_net}
+suites=${RNET_SUITES:-rlo rveth rigb re1000 stress drivers_net}
+# make check's slice of make stress: a seeded few of its probes, on rigb/igb and rveth/veth
+# (a fault walk each, one reload and one hot-unplug cycle); make stress runs them all.
+if [ -z "${RNET_SUITES:-}" ]; then
+	export RNET_STRESS_FAMILIES=${RNET_STRESS_FAMILIES:-igb,veth}
+	export RNET_STRESS_PROBES=${RNET_STRESS_PROBES:-fault_ring,fault_newlink,reload,hot_unplug}
+	export RNET_STRESS_CYCLES=${RNET_STRESS_CYCLES:-1} RNET_STRESS_SEED=${RNET_STRESS_SEED:-1}
+fi
 # make check's slice of the kernel's driver tests: the ones drivers/net/README.rst and NIPA
 # lean on for NIC drivers, ~6 minutes per family under TCG; all of them, on both sides of both
 # families, take ~45 minutes, more than CI's budget leaves (make parity runs them all).

@@ -64,7 +64,9 @@ if [ -w /sys/kernel/debug/kmemleak ]; then
 	cat /sys/kernel/debug/kmemleak >/tmp/kmemleak.txt
 fi
 splat_re='WARNING:|BUG:|BUG |Oops|general protection|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|INFO: task .* blocked|rcu: INFO|KASAN|UBSAN|unreferenced object|kmemleak: .*new suspected|Call Trace:'
-{ dmesg; cat /tmp/kmemleak.txt 2>/dev/null; } >/tmp/kernel-log.txt
+# The stress suite clears the log around its probes (each reports its own) and keeps the rest
+# of it in /tmp/rnet-kernel-log-kept.txt.
+{ cat /tmp/rnet-kernel-log-kept.txt 2>/dev/null; dmesg; cat /tmp/kmemleak.txt 2>/dev/null; } >/tmp/kernel-log.txt
 if grep -Eq "$splat_re" /tmp/kernel-log.txt; then
 	echo "# kernel log has splats:"
 	grep -E "$splat_re" /tmp/kernel-log.txt | head -n 20 | sed 's/^/# /'

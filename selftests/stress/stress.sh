@@ -436,13 +436,44 @@ probe_churn() {
 
 # splats_since_clear: the splat lines of the kernel log (cleared before the probe), without
 # the reports of allocations that failed because the probe injected the failure (warn_alloc:
-# "page allocation failure", "vmalloc error", then a stack dump).
+# "page allocation failure", "vmalloc error", then a stack dump). Reports of the kernel's own
+# that do not involve the driver are printed as "known: ..." lines instead: pciehp's lockdep
+# report (ctrl->reset_lock vs pci_rescan_remove_lock, taken in both orders by
+# pciehp_unconfigure_device on any hot-unplug, whatever the driver).
 splats_since_clear() {
 	dmesg >"$base.dmesg"
-	awk -v re="$splat_re" '/page allocation failure|vmalloc error|allocation failure/ { w = NR }
-		$0 ~ re { if (/Call Trace:/ && w && NR - w < 40) next; print }' "$base.dmesg"
+	python3 - "$base.dmesg" "$splat_re" <<'PY'
+import re, sys
+lines = open(sys.argv[1], errors="replace").read().splitlines()
+splat = re.compile(sys.argv[2])
+alloc_report = re.compile("page allocation failure|vmalloc error|allocation failure")
+i, last_alloc = 0, -100
+while i < len(lines):
+    line = lines[i]
+    if "possible circular locking dependency" in line:
+        end = next((j for j in range(i, len(lines)) if "</TASK>" in lines[j]), len(lines) - 1)
+        block = "\n".join(lines[i:end + 1])
+        if "ctrl->reset_lock" in block and "pci_rescan_remove_lock" in block:
+            print("known: pciehp's lockdep report (reset_lock vs pci_rescan_remove_lock)")
+            i = end + 1
+            continue
+    if alloc_report.search(line):
+        last_alloc = i
+    if splat.search(line) and not ("Call Trace:" in line and i - last_alloc < 40):
+        print(line)
+    i += 1
+PY
+}
+# log_keep: the kernel log so far (what happened outside the probes) goes to the file the
+# run's final kernel-log check reads too (selftests/run_tests.sh), and the log is cleared for
+# what comes next: nothing is lost to that check but the probes' own logs, which they report.
+RNET_KERNEL_LOG_KEPT=${RNET_KERNEL_LOG_KEPT:-/tmp/rnet-kernel-log-kept.txt}
+log_keep() {
+	dmesg >>"$RNET_KERNEL_LOG_KEPT"
+	dmesg -C
 }
 kmemleak_scan() {
+	log_keep
 	[ -w /sys/kernel/debug/kmemleak ] || return 0
 	echo scan >/sys/kernel/debug/kmemleak
 	sleep 6
@@ -452,6 +483,52 @@ kmemleak_scan() {
 	# The scan's "new suspected memory leaks" line is this suite's to report, not the run's
 	# final kernel-log check's.
 	dmesg -C
+}
+
+# run_probe: $probe on $drv ($side of $family): a working link first, the probe, traffic
+# after it, the kernel log; one KTAP line and the table cell. With $leak_check, kmemleak is
+# scanned after the probe and its leaks count against it.
+run_probe() {
+	local splats known leaks
+	base=$results/$family.$probe.$drv
+	log_keep
+	echo "rnet-stress: $family $probe on $drv" >/dev/kmsg
+	ok=1
+	if [[ $probe == link_flap || $probe == hot_unplug ]] && [ ! -d "${RNET_QMP_DIR:-/nonexistent}" ]; then
+		ktap_skip_why "$family.$probe.$drv" "needs QEMU's monitor (RNET_QMP_DIR: make stress relays QMP)"
+		col[$probe.$side]="SKIP: no QMP"
+		return
+	fi
+	if ! link_up >"$base.log" 2>&1 && ! { link_down && link_up >>"$base.log" 2>&1; }; then
+		fig="no working link before the probe"
+		ok=0
+	else
+		fig=$("probe_$probe" 2>>"$base.log")
+		[ $? = 0 ] || ok=0
+		if ! traffic_ok; then
+			fig+="; traffic does not pass after the probe"
+			ok=0
+		fi
+	fi
+	splats=$(splats_since_clear)
+	known=$(echo "$splats" | grep '^known: ' | sort -u | sed 's/^known: //')
+	splats=$(echo "$splats" | grep -v '^known: ')
+	if [ -n "$splats" ]; then
+		ok=0
+		fig+="; $(echo "$splats" | wc -l) splat lines"
+		echo "$splats" | head -n 5 | sed "s/^/# $drv| /"
+	fi
+	[ -n "$known" ] && fig+="; the kernel's own, not counted: $known"
+	dmesg -C
+	if [ "${leak_check:-0}" = 1 ]; then
+		link_down
+		leaks=$(kmemleak_scan | grep -c 'unreferenced object')
+		fig+="; $leaks leaks"
+		[ "$leaks" = 0 ] || ok=0
+	fi
+	[ "$ok" = 1 ] || sed "s/^/# $drv| /" "$base.log" | tail -n 15
+	report "$side" "$ok" "$fig"
+	col[$probe.$side]="$([ $ok = 1 ] && echo PASS || echo FAIL): $fig"
 }
 
 table=$results/stress.txt
@@ -483,7 +560,7 @@ kmemleak_scan >/dev/null
 for family in "${fams[@]}"; do
 	family_setup "$family"
 	if [ -n "$why" ]; then
-		for _ in $(seq $(( $(set -- $probes; echo $#) * 2 + 2))); do ktap_skip_why "$family" "$why"; done
+		for _ in $(seq $(( $(set -- ${probes/hot_unplug/}; echo $#) * 2 + 2))); do ktap_skip_why "$family" "$why"; done
 		continue
 	fi
 	for f in $dut $peer $spare; do [ "$kind" = pci ] && park "$f"; done
@@ -494,36 +571,8 @@ for family in "${fams[@]}"; do
 		[ "$kind" = pair ] && peer_drv=$drv
 		load "$drv"
 		for probe in $probes; do
-			base=$results/$family.$probe.$drv
-			dmesg -C
-			echo "rnet-stress: $family $probe on $drv" >/dev/kmsg
-			ok=1
-			if [[ $probe == link_flap || $probe == hot_unplug ]] && [ ! -d "${RNET_QMP_DIR:-/nonexistent}" ]; then
-				ktap_skip_why "$family.$probe.$drv" "needs QEMU's monitor (RNET_QMP_DIR: make stress relays QMP)"
-				col[$probe.$side]="SKIP: no QMP"
-				continue
-			fi
-			if ! link_up >"$base.log" 2>&1 && ! { link_down && link_up >>"$base.log" 2>&1; }; then
-				fig="no working link before the probe"
-				ok=0
-			else
-				fig=$("probe_$probe" 2>>"$base.log")
-				[ $? = 0 ] || ok=0
-				if ! traffic_ok; then
-					fig+="; traffic does not pass after the probe"
-					ok=0
-				fi
-			fi
-			splats=$(splats_since_clear)
-			if [ -n "$splats" ]; then
-				ok=0
-				fig+="; $(echo "$splats" | wc -l) splat lines"
-				echo "$splats" | head -n 5 | sed "s/^/# $drv| /"
-			fi
-			dmesg -C
-			[ "$ok" = 1 ] || sed "s/^/# $drv| /" "$base.log" | tail -n 15
-			report "$side" "$ok" "$fig"
-			col[$probe.$side]="$([ $ok = 1 ] && echo PASS || echo FAIL): $fig"
+			[ "$probe" = hot_unplug ] && continue
+			run_probe
 		done
 		link_down
 		[ "$kind" = pair ] && ip link del stf0 2>/dev/null
@@ -538,8 +587,35 @@ for family in "${fams[@]}"; do
 	done
 	rmmod "$rnet" "$c" 2>/dev/null
 	for probe in $probes kmemleak; do
+		[ "$probe" = hot_unplug ] && continue
 		printf '%-7s %-15s | %-60s | %s\n' "$family" "$probe" "${col[$probe.rnet]}" "${col[$probe.c]}" >>"$table"
 	done
+	unset col
+done
+# hot_unplug last, family after family: the first hot-unplug of the boot makes pciehp report
+# its own lock-order problem (see splats_since_clear), and lockdep switches itself off after
+# its first report, which would leave the other probes without it.
+leak_check=1
+for family in "${fams[@]}"; do
+	family_setup "$family"
+	[[ " $probes " == *" hot_unplug "* ]] || continue
+	if [ -n "$why" ]; then
+		ktap_skip_why "$family" "$why"
+		ktap_skip_why "$family" "$why"
+		continue
+	fi
+	for f in $dut $peer $spare; do park "$f"; done
+	declare -A col=()
+	probe=hot_unplug
+	for side in rnet c; do
+		drv=${!side}
+		peer_drv=$c
+		load "$drv"
+		run_probe
+	done
+	link_down
+	rmmod "$rnet" "$c" 2>/dev/null
+	printf '%-7s %-15s | %-60s | %s\n' "$family" "$probe" "${col[$probe.rnet]}" "${col[$probe.c]}" >>"$table"
 	unset col
 done
 for f in /sys/bus/pci/devices/*/driver_override; do
