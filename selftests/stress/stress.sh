@@ -522,7 +522,8 @@ run_probe() {
 	dmesg -C
 	if [ "${leak_check:-0}" = 1 ]; then
 		link_down
-		leaks=$(kmemleak_scan | grep -c 'unreferenced object')
+		leaks=$(kmemleak_scan | tee "$base.kmemleak" | grep -c 'unreferenced object')
+		[ "$leaks" = 0 ] || head -n 20 "$base.kmemleak" | sed "s/^/# $drv| /"
 		fig+="; $leaks leaks"
 		[ "$leaks" = 0 ] || ok=0
 	fi
@@ -576,7 +577,8 @@ for family in "${fams[@]}"; do
 		done
 		link_down
 		[ "$kind" = pair ] && ip link del stf0 2>/dev/null
-		leaks=$(kmemleak_scan | grep -c 'unreferenced object')
+		leaks=$(kmemleak_scan | tee "$results/$family.$drv.kmemleak" | grep -c 'unreferenced object')
+		[ "$leaks" = 0 ] || head -n 20 "$results/$family.$drv.kmemleak" | sed "s/^/# $drv| /"
 		probe=kmemleak
 		if [ "$leaks" = 0 ]; then
 			report "$side" 1 "no leak after the probes on $drv"
