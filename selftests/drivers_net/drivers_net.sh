@@ -178,7 +178,7 @@ link_restore() {
 # run_test SIDE DRIVER TEST: runs TEST with the device under test on DRIVER; its output goes to
 # the log (prefixed with DRIVER) and to RESULTS/<family>/<side>/<test>.{out,rc,secs}.
 run_test() {
-	local side=$1 drv=$2 t=$3 base args=() start rc lines prog pid rundir
+	local side=$1 drv=$2 t=$3 base args=() start rc lines prog pid rundir attempt why
 	# As kselftest's runner.sh: a test that is not executable runs through its #! interpreter
 	# (xdp_metadata.py comes without the x bit).
 	rundir=$ksft/$(dirname "$t")
@@ -212,19 +212,27 @@ run_test() {
 	fi
 	echo "# --- $t on $drv ($dut_if; peer $peer_if on $peer_drv in netns $ns${args[*]:+, both local})"
 	lines=$(dmesg | wc -l)
-	start=$SECONDS
-	# KSFT_MACHINE_SLOW: a TCG guest with KASAN and lockdep is one (the net/forwarding library and
-	# some tests relax their timing for it). The output goes to a file that tail follows until
-	# the test ends: a helper the test left running cannot hold the log's pipe open.
-	: >"$base.out"
-	(cd "$rundir" && IP_LIB_DIR=${RNET_MODDIR:-}/iproute2 NETIF=$dut_if LOCAL_V4=$LOCAL_V4 REMOTE_V4=$REMOTE_V4 \
-		LOCAL_V6=$LOCAL_V6 REMOTE_V6=$REMOTE_V6 REMOTE_TYPE=netns REMOTE_ARGS=$ns \
-		KSFT_MACHINE_SLOW=${KSFT_MACHINE_SLOW:-yes} exec timeout -k 10 "$tmo" "${prog[@]}" "${args[@]}" \
-		</dev/null >>"$base.out" 2>&1) &
-	pid=$!
-	tail -n +1 -s 0.5 --pid="$pid" -f "$base.out" | sed -u -E "s/^(.{400}).+/\1 [...]/; s/^/# $drv| /"
-	wait "$pid"
-	rc=$?
+	for attempt in 1 2; do
+		start=$SECONDS
+		# KSFT_MACHINE_SLOW: a TCG guest with KASAN and lockdep is one (the net/forwarding library
+		# and some tests relax their timing for it). The output goes to a file that tail follows
+		# until the test ends: a helper the test left running cannot hold the log's pipe open.
+		: >"$base.out"
+		(cd "$rundir" && IP_LIB_DIR=${RNET_MODDIR:-}/iproute2 NETIF=$dut_if LOCAL_V4=$LOCAL_V4 REMOTE_V4=$REMOTE_V4 \
+			LOCAL_V6=$LOCAL_V6 REMOTE_V6=$REMOTE_V6 REMOTE_TYPE=netns REMOTE_ARGS=$ns \
+			KSFT_MACHINE_SLOW=${KSFT_MACHINE_SLOW:-yes} exec timeout -k 10 "$tmo" "${prog[@]}" "${args[@]}" \
+			</dev/null >>"$base.out" 2>&1) &
+		pid=$!
+		tail -n +1 -s 0.5 --pid="$pid" -f "$base.out" | sed -u -E "s/^(.{400}).+/\1 [...]/; s/^/# $drv| /"
+		wait "$pid"
+		rc=$?
+		# A failure that is the test tool's own, not the driver's, earns one more run; the first
+		# one's output is kept beside it.
+		rm -f "$base.misfire.out"
+		[ "$rc" != 0 ] && [ "$attempt" = 1 ] && why=$(python3 "$here/parity.py" misfire "$base.out") || break
+		mv "$base.out" "$base.misfire.out"
+		echo "# $drv| the failure is the test tool's own ($why): running $t again"
+	done
 	echo "$rc" >"$base.rc"
 	echo $((SECONDS - start)) >"$base.secs"
 	# A splat in the kernel log while the test ran counts against that driver's run.

@@ -15,6 +15,8 @@ it ran).
                                       reason, a note (cases rnet skips that C passes)
   parity.py table RESULTS [OUT]       the table of every family: printed, and written to
                                       OUT.txt and OUT.json (default RESULTS/parity)
+  parity.py misfire OUT               exit 0, saying why, if the failure in a test's output
+                                      OUT is its tool's own (drivers_net.sh runs it again)
 
 A test's result for one driver is read from its own report: the cases it printed (KTAP
 "ok N name # SKIP ..." lines of the python and ktap_helpers tests, "TEST: name [ OK ]" lines
@@ -43,6 +45,9 @@ VETH_SH_CASE = re.compile(r"^(?P<name>.*?)\s+(?P<res>ok|fail)\b(?: - .*)?\s*$")
 SPLAT = re.compile(r"^KERNEL-SPLAT: (?P<line>.*)$")
 MAX_DIFF_LINES = 8  # per test in the table; parity.json has every case
 SEP = "\x1f"  # between the fields of a verdict line: not whitespace, so empty fields stay
+CSUM_PKT = re.compile(r"rx: pkt: .*\bcsum=0x(?P<csum>[0-9a-f]+) verify=0x(?P<verify>[0-9a-f]+)")
+CSUM_WRONG = re.compile(r"pkt: good csum, while bad expected|cmsg: expected bad csum, pf_packet returns valid")
+CSUM_ERRORS = re.compile(r"errors at pf_packet: total=\d+ bad_csums=(?P<bad>\d+) bad_valids=(?P<valids>\d+)")
 ERROR_HINT = re.compile(r"(Error|Exception|error|FAIL|fail|Timeout|timed out|not found|No such)")
 
 
@@ -70,6 +75,8 @@ class SideResult:
         self.skip_all = None
         self.splats = []
         self.lines = read(base + ".out").splitlines()
+        # The first run's output when its failure was the tool's own and the test ran again.
+        self.misfire = csum_misfire(read(base + ".misfire.out").splitlines())
         veth_sh = base.endswith("net_veth.sh")
         for line in self.lines:
             line = line.rstrip()
@@ -204,6 +211,45 @@ def verdict(c, r, c_name):
     return "fail", r.failure() + (" (%s: %s)" % (c_name, c.status))
 
 
+def csum_misfire(lines):
+    """Why a failure of net/lib/csum's "-E" (bad checksum) receive cases is the tool's own, or
+    None. The tool makes its bad checksum by inverting the good one; when the good one is 0x0000
+    that gives 0xffff, the same checksum in one's complement (RFC 768 sends a computed zero as
+    0xffff), so the packet is valid and a driver reporting it valid is right. Only a failure
+    made of such packets alone counts: each complaint follows a packet with csum=0xffff that
+    the tool itself verified (verify=0x0), and the complaints are all the errors it counted."""
+    failed = [i for i, l in enumerate(lines) if KTAP_CASE.match(l.rstrip()) and l.startswith("not ok")]
+    if not failed:
+        return None
+    start = 0
+    for end in failed:
+        section = lines[start:end]
+        start = end + 1
+        errors = [m for m in map(CSUM_ERRORS.search, section) if m]
+        if len(errors) != 1:
+            return None
+        last_pkt, complaints = None, 0
+        for line in section:
+            m = CSUM_PKT.search(line)
+            if m:
+                last_pkt = (m.group("csum"), m.group("verify"))
+            elif CSUM_WRONG.search(line):
+                if last_pkt != ("ffff", "0"):
+                    return None
+                complaints += 1
+        if complaints != int(errors[0].group("bad")) + int(errors[0].group("valids")):
+            return None
+    return ("net/lib/csum's bad checksum was 0xffff, the inverse of a good 0x0000 and as valid "
+            "as it (%d case%s)" % (len(failed), "s" if len(failed) > 1 else ""))
+
+
+def cmd_misfire(out):
+    why = csum_misfire(read(out).splitlines())
+    if not why:
+        sys.exit(1)
+    print(why)
+
+
 def family_meta(results, family):
     meta = {}
     for line in read(os.path.join(results, family, "meta")).splitlines():
@@ -232,6 +278,9 @@ def cmd_verdicts(results, family):
         v, why = verdict(c, r, c_name)
         behind = behind_cases(c, r)
         note = "skips %s, which %s passes" % (", ".join(behind), c_name) if behind else ""
+        if r.misfire:
+            note = "; ".join(x for x in (note, "ran twice, the first failure the tool's own: "
+                                         + r.misfire) if x)
         print(SEP.join(x.replace(SEP, " ").replace("\n", " ") for x in (v, test, why, note)))
 
 
@@ -275,6 +324,9 @@ def cmd_table(results, out):
                     if c.cases.get(n, "-") != r.cases.get(n, "-")]
             for n, cr, rr in diff[:MAX_DIFF_LINES]:
                 details.append("  %s: %s  %s %s, %s %s" % (test, n, c_name, cr, r_name, rr))
+            for who, sr in ((c_name, c), (r_name, r)):
+                if sr.misfire:
+                    details.append("  %s: ran twice on %s: %s" % (test, who, sr.misfire))
             if len(diff) > MAX_DIFF_LINES:
                 details.append("  %s: %d more (parity.json has them all)" % (
                     test, len(diff) - MAX_DIFF_LINES))
@@ -307,6 +359,8 @@ def cmd_table(results, out):
 def main():
     if len(sys.argv) >= 4 and sys.argv[1] == "verdicts":
         cmd_verdicts(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 3 and sys.argv[1] == "misfire":
+        cmd_misfire(sys.argv[2])
     elif len(sys.argv) in (3, 4) and sys.argv[1] == "table":
         cmd_table(sys.argv[2], sys.argv[3] if len(sys.argv) == 4 else os.path.join(sys.argv[2], "parity"))
     else:
