@@ -250,6 +250,24 @@ pci_netdev() {
 	find "/sys/bus/pci/devices/$1/net/" -mindepth 1 -maxdepth 1 -printf "%f\n" 2>/dev/null | head -n1
 }
 
+# check_kunit_suite SUITE: one test point: the KUnit suite SUITE, built into a module this
+# test loaded (KUnit runs a module's suites as it loads), passed every case, as the kernel log
+# says; skipped when the guest booted with KUnit disabled.
+check_kunit_suite() {
+	local suite=$1 log result totals
+	log=$(dmesg | sed 's/^\[[ 0-9.]*\] //')
+	result=$(printf '%s\n' "$log" | grep -E "^(not )?ok [0-9]+ $suite\$" | tail -n1)
+	totals=$(printf '%s\n' "$log" | grep -E "^ *# $suite: pass:" | tail -n1 | sed 's/^ *# //')
+	if [ -z "$result" ] && printf '%s\n' "$log" | grep -q '^kunit: disabled'; then
+		ktap_skip_why "KUnit suite $suite" "KUnit is disabled (kunit.enable=0)"
+	elif [ "${result%% *}" = ok ]; then
+		ktap_test_pass "KUnit suite $suite: ${totals:-passed}"
+	else
+		printf '%s\n' "$log" | grep -E "^ +(not ok|# .*(ASSERTION|Expected))" | tail -n 20 | sed 's/^ */# /'
+		ktap_test_fail "KUnit suite $suite: ${totals:-no result in the kernel log}"
+	fi
+}
+
 # KTAP lines with the reason after the directive ("ok 3 name # SKIP reason"), which
 # ktap_helpers.sh's ktap_test_skip/ktap_test_xfail have no room for.
 ktap_skip_why() {

@@ -20,7 +20,7 @@ require "needs the three 8254x models on one link (QEMU: qemu/vm.sh's re1000_ext
 	sh -c 'grep -qx 0x100c /sys/bus/pci/devices/*/device && grep -qx 0x100f /sys/bus/pci/devices/*/device'
 ktap_print_header
 # Every check line runs once, except the two in the per-model loop, which run three times.
-ktap_set_plan "$(($(grep -cE "^\s*(check|check_eq) " "$0") + 4 + $(checks_in check_copper_link_modes)))"
+ktap_set_plan "$(($(grep -cE "^\s*(check|check_eq) " "$0") + 5 + $(checks_in check_copper_link_modes)))"
 
 A=$(pci_by_id 0x100e | grep -vx "$S" | head -n1) # 82540EM on the hub
 B=$(pci_by_id 0x100c | head -n1)                  # 82544GC on the hub
@@ -66,6 +66,8 @@ for f in $A $B $C $S; do
 	[ -n "$d" ] && echo "$f" >"/sys/bus/pci/drivers/$d/unbind"
 done
 check "insmod re1000" insmod "$KO"
+# The receive descriptor parsing, as a pure function fed impossible write-backs (rx.rs).
+check_kunit_suite re1000_rx_desc
 check_eq "re1000 bound to all four functions" "re1000 re1000 re1000 re1000" \
 	"$(driver_of "$A") $(driver_of "$B") $(driver_of "$C") $(driver_of $S)"
 ea=$(netdev_of "$A")

@@ -21,7 +21,7 @@ require "needs RNET_KTREE (the kernel tree: YNL's cli.py and the netdev spec)" t
 require "needs 82576 NICs at $A and $B on one link (QEMU: -device igb, see qemu/vm.sh)" is_82576 $A $B
 ktap_print_header
 # Every check line runs once, except the three in the interrupt-mode loop, which run twice.
-ktap_set_plan "$(($(grep -cE "^\s*(check|check_eq) " "$0") + 3 + $(checks_in check_copper_link_modes)))"
+ktap_set_plan "$(($(grep -cE "^\s*(check|check_eq) " "$0") + 4 + $(checks_in check_copper_link_modes)))"
 
 netdev_of() { ls "/sys/bus/pci/devices/$1/net/" 2>/dev/null | head -n1; }
 driver_of() { basename "$(readlink "/sys/bus/pci/devices/$1/driver" 2>/dev/null)" 2>/dev/null; }
@@ -92,6 +92,8 @@ dma_bits() { echo "$(cat "/sys/bus/pci/devices/$1/dma_mask_bits") $(cat "/sys/bu
 
 dma0=$(dma_bits $A)
 check "insmod rigb" insmod "$KO"
+# The receive descriptor parsing, as a pure function fed impossible write-backs (rx.rs).
+check_kunit_suite rigb_rx_desc
 check_eq "rigb bound to $A" rigb "$(driver_of $A)"
 check_eq "rigb bound to $B" rigb "$(driver_of $B)"
 check_eq "DMA masks (streaming, coherent) of $A: 32 bits before probe, 64 after" "32 32 64 64" "$dma0 $(dma_bits $A)"

@@ -144,13 +144,13 @@ fn receive(
     let qv = ctx.poller();
     let status = wb.status();
     let errors = wb.errors();
-    let len = wb.length();
     let eop = status & RxDesc::STAT_EOP != 0;
-    if rx.discarding {
-        rx.discarding = !eop;
-        return None;
-    }
-    if errors & RxDesc::ERR_FRAME != 0 || len > rx.buf_len || skb.put(len).is_err() {
+    let len = match parse(status, errors, wb.length(), rx.buf_len, &mut rx.discarding) {
+        RxPiece::Piece { len, .. } => len,
+        RxPiece::Skipped => return None,
+        RxPiece::Drop(_) => return drop_frame(qv, rx, eop),
+    };
+    if skb.put(len).is_err() {
         return drop_frame(qv, rx, eop);
     }
     if rx.partial.is_some() || !eop {
@@ -178,14 +178,13 @@ fn receive(
         skb = whole;
     }
     let len = skb.len();
-    if len < ETH_HLEN {
-        return drop_frame(qv, rx, true);
-    }
-    if len > data.max_frame() {
-        // Longer than the MTU allows (the device should have dropped it: LPE is off below
-        // jumbo MTUs).
-        add(&qv.stats.rx_long, 1);
-        return drop_frame(qv, rx, true);
+    match check_frame(len, data.max_frame()) {
+        Ok(()) => {}
+        Err(RxDrop::TooLong) => {
+            add(&qv.stats.rx_long, 1);
+            return drop_frame(qv, rx, true);
+        }
+        Err(_) => return drop_frame(qv, rx, true),
     }
     if data.loopback.load(Ordering::Relaxed) {
         // The self-test's frames are checked and counted, not passed up.
@@ -199,18 +198,107 @@ fn receive(
         return None;
     }
     // e1000_rx_checksum: the last descriptor's status covers the frame.
-    if dev.features() & features::RXCSUM != 0 && status & RxDesc::STAT_IXSM == 0 {
-        if errors & (RxDesc::ERR_TCPE | RxDesc::ERR_IPE) != 0 {
-            // Leave it to the stack, which will count and drop it.
-            add(&qv.stats.rx_csum_err, 1);
-        } else if status & RxDesc::STAT_TCPCS != 0 {
-            // (IPCS alone, the IP header checked but not TCP/UDP, lets the stack skip nothing.)
-            skb.set_csum_unnecessary();
+    if dev.features() & features::RXCSUM != 0 {
+        match rx_csum(status, errors) {
+            // Left to the stack, which will count and drop it.
+            RxCsum::Bad => add(&qv.stats.rx_csum_err, 1),
+            RxCsum::Good => skb.set_csum_unnecessary(),
+            RxCsum::Unchecked => {}
         }
     }
     totals.packets += 1;
     totals.bytes += u64::from(len);
     Some(skb)
+}
+
+/// One written-back receive descriptor, as [`parse`] reads it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RxPiece {
+    /// `len` bytes of a frame in the descriptor's buffer, its last piece if `eop`.
+    Piece { len: u32, eop: bool },
+    /// A piece of a frame already dropped: skipped, not counted again.
+    Skipped,
+    /// The frame this piece belongs to is dropped and counted; its later pieces are skipped.
+    Drop(RxDrop),
+}
+
+/// Why a frame is dropped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RxDrop {
+    /// The device flagged it bad (CRC, symbol, sequence, carrier extension, RX error).
+    Errored,
+    /// A piece longer than the buffer the device was given: it cannot be, so nothing of it is
+    /// read.
+    Overrun,
+    /// Shorter than an Ethernet header in total (a length of 0 included).
+    Runt,
+    /// Longer in total than the MTU allows (the device drops those itself below jumbo MTUs).
+    TooLong,
+}
+
+/// What the device's checksum check said about a frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RxCsum {
+    /// Not checked (IXSM set, or only the IP header): the stack verifies it.
+    Unchecked,
+    /// TCP/UDP checksum verified.
+    Good,
+    /// IP or TCP/UDP checksum error: passed up for the stack to count and drop.
+    Bad,
+}
+
+/// Reads a written-back receive descriptor's `status`, `errors` and `len`, given the `buf_len`
+/// bytes its buffer holds and whether the ring is `discarding` the rest of a dropped frame
+/// (updated). Nothing the device writes is trusted: every length and bit pattern gives an
+/// answer, and a [`RxPiece::Piece`] always lies within the buffer.
+pub(crate) fn parse(
+    status: u8,
+    errors: u8,
+    len: u32,
+    buf_len: u32,
+    discarding: &mut bool,
+) -> RxPiece {
+    let eop = status & RxDesc::STAT_EOP != 0;
+    if *discarding {
+        *discarding = !eop;
+        return RxPiece::Skipped;
+    }
+    let why = if errors & RxDesc::ERR_FRAME != 0 {
+        RxDrop::Errored
+    } else if len > buf_len {
+        RxDrop::Overrun
+    } else {
+        return RxPiece::Piece { len, eop };
+    };
+    *discarding = !eop;
+    RxPiece::Drop(why)
+}
+
+/// Checks the length of a whole frame (all its pieces) against the largest `max_frame` the MTU
+/// allows.
+pub(crate) fn check_frame(len: u32, max_frame: u32) -> Result<(), RxDrop> {
+    if len < ETH_HLEN {
+        Err(RxDrop::Runt)
+    } else if len > max_frame {
+        Err(RxDrop::TooLong)
+    } else {
+        Ok(())
+    }
+}
+
+/// The checksum state of a frame from its last descriptor's `status` and `errors`
+/// (e1000_rx_checksum).
+pub(crate) fn rx_csum(status: u8, errors: u8) -> RxCsum {
+    if status & RxDesc::STAT_IXSM != 0 {
+        RxCsum::Unchecked
+    } else if errors & (RxDesc::ERR_TCPE | RxDesc::ERR_IPE) != 0 {
+        RxCsum::Bad
+    } else if status & RxDesc::STAT_TCPCS != 0 {
+        // (IPCS alone, the IP header checked but not TCP/UDP, lets the stack skip nothing.)
+        RxCsum::Good
+    } else {
+        RxCsum::Unchecked
+    }
 }
 
 /// Gives empty slots of the receive ring fresh buffers and tells the device (RDT)
@@ -278,4 +366,104 @@ pub(crate) fn configure(bar: &Bar0<'_>, data: &crate::re1000_main::Re1000Data, r
     bar.write_reg(regs::RDH::zeroed());
     // TCP/UDP checksum offload (and the IP header's, which the descriptor reports apart).
     bar.write_reg(regs::RXCSUM::zeroed().with_tuofl(true).with_ipofl(true));
+}
+
+#[kernel::macros::kunit_tests(re1000_rx_desc)]
+mod tests {
+    use super::*;
+
+    const DD: u8 = RxDesc::STAT_DD;
+    const EOP: u8 = RxDesc::STAT_EOP;
+    const BUF: u32 = 2048;
+
+    /// A sequence of descriptors as `(status, errors, len)`, parsed in order from a ring not
+    /// discarding: what each was read as, and whether the ring is discarding after the last.
+    fn parse_all(descs: &[(u8, u8, u32)]) -> (KVec<RxPiece>, bool) {
+        let mut discarding = false;
+        let mut out = KVec::new();
+        for &(status, errors, len) in descs {
+            // Tests keep to a handful of descriptors; an allocation failure shows as a mismatch.
+            let _ = out.push(parse(status, errors, len, BUF, &mut discarding), GFP_KERNEL);
+        }
+        (out, discarding)
+    }
+
+    fn piece(len: u32, eop: bool) -> RxPiece {
+        RxPiece::Piece { len, eop }
+    }
+
+    #[test]
+    fn pieces_within_the_buffer_pass() {
+        let (got, discarding) = parse_all(&[(DD | EOP, 0, 60), (DD, 0, BUF), (DD | EOP, 0, 0)]);
+        assert_eq!(
+            &got[..],
+            &[piece(60, true), piece(BUF, false), piece(0, true)][..]
+        );
+        assert!(!discarding);
+    }
+
+    #[test]
+    fn overrun_dropped_and_rest_of_frame_skipped() {
+        let (got, discarding) = parse_all(&[
+            (DD, 0, BUF + 1),
+            (DD, 0, 100),
+            (DD | EOP, 0, 100),
+            (DD | EOP, 0, 100),
+        ]);
+        let want = [
+            RxPiece::Drop(RxDrop::Overrun),
+            RxPiece::Skipped,
+            RxPiece::Skipped,
+            piece(100, true),
+        ];
+        assert_eq!(&got[..], &want[..]);
+        assert!(!discarding);
+        let (got, _) = parse_all(&[(DD | EOP, 0, 0xffff)]);
+        assert_eq!(&got[..], &[RxPiece::Drop(RxDrop::Overrun)][..]);
+    }
+
+    #[test]
+    fn error_bits_drop_the_frame() {
+        for bit in 0..8 {
+            let err = 1u8 << bit;
+            if RxDesc::ERR_FRAME & err != 0 {
+                let (got, discarding) = parse_all(&[(DD | EOP, err, 60)]);
+                assert_eq!(&got[..], &[RxPiece::Drop(RxDrop::Errored)][..]);
+                assert!(!discarding);
+            }
+        }
+        // A bad middle piece: the frame's first piece came, the rest up to its end is skipped.
+        let (got, discarding) = parse_all(&[(DD, 0, BUF), (DD, 0x01, BUF), (DD, 0, BUF)]);
+        let want = [
+            piece(BUF, false),
+            RxPiece::Drop(RxDrop::Errored),
+            RxPiece::Skipped,
+        ];
+        assert_eq!(&got[..], &want[..]);
+        assert!(discarding);
+    }
+
+    #[test]
+    fn frame_lengths_checked() {
+        assert_eq!(check_frame(0, 1522), Err(RxDrop::Runt));
+        assert_eq!(check_frame(ETH_HLEN - 1, 1522), Err(RxDrop::Runt));
+        assert_eq!(check_frame(ETH_HLEN, 1522), Ok(()));
+        assert_eq!(check_frame(1522, 1522), Ok(()));
+        assert_eq!(check_frame(1523, 1522), Err(RxDrop::TooLong));
+        assert_eq!(check_frame(u32::MAX, 1522), Err(RxDrop::TooLong));
+    }
+
+    #[test]
+    fn checksum_state() {
+        assert_eq!(rx_csum(DD | EOP | RxDesc::STAT_TCPCS, 0), RxCsum::Good);
+        assert_eq!(rx_csum(DD | EOP, 0), RxCsum::Unchecked);
+        assert_eq!(
+            rx_csum(DD | EOP | RxDesc::STAT_TCPCS, RxDesc::ERR_TCPE),
+            RxCsum::Bad
+        );
+        assert_eq!(rx_csum(DD | EOP, RxDesc::ERR_IPE), RxCsum::Bad);
+        // IXSM: the device says to ignore its checksum bits, errors included.
+        let ignored = DD | EOP | RxDesc::STAT_IXSM | RxDesc::STAT_TCPCS;
+        assert_eq!(rx_csum(ignored, RxDesc::ERR_TCPE), RxCsum::Unchecked);
+    }
 }

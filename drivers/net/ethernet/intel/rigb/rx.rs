@@ -158,19 +158,18 @@ fn receive(
 ) -> Option<SkBuff> {
     let dev = ctx.device();
     let qv = ctx.poller();
-    let status = wb.status_error();
-    let len = wb.length();
-    if rx.discarding || status & AdvRxDescWb::STAT_EOP == 0 {
-        rx.discarding = status & AdvRxDescWb::STAT_EOP == 0;
-        add(&qv.stats.rx_errors, 1);
-        return None;
-    }
-    // The pool refuses lengths beyond its buffers (and too long for the skb's shared info
-    // after them); shorter than a header is refused here.
-    if status & AdvRxDescWb::ERR_FRAME != 0 || len < ETH_HLEN {
-        add(&qv.stats.rx_errors, 1);
-        return None;
-    }
+    let (len, csum) = match parse(
+        wb.status_error(),
+        wb.length(),
+        rx.buf_len(),
+        &mut rx.discarding,
+    ) {
+        RxDesc::Frame { len, csum } => (len, csum),
+        RxDesc::Drop(_) => {
+            add(&qv.stats.rx_errors, 1);
+            return None;
+        }
+    };
     // The self-test's loopback frames bypass the program.
     let prog = prog.filter(|_| !dev.data().loopback.load(Ordering::Relaxed));
     let built = match prog {
@@ -204,12 +203,12 @@ fn receive(
         return None;
     }
     let feats = dev.features();
-    if feats & features::RXCSUM != 0 && status & AdvRxDescWb::STAT_IXSM == 0 {
-        if status & (AdvRxDescWb::ERR_L4E | AdvRxDescWb::ERR_IPE) != 0 {
-            // Leave it to the stack, which will count and drop it.
-            add(&qv.stats.rx_csum_err, 1);
-        } else if status & (AdvRxDescWb::STAT_TCPCS | AdvRxDescWb::STAT_UDPCS) != 0 {
-            skb.set_csum_unnecessary();
+    if feats & features::RXCSUM != 0 {
+        match csum {
+            // Left to the stack, which will count and drop it.
+            RxCsum::Bad => add(&qv.stats.rx_csum_err, 1),
+            RxCsum::Good => skb.set_csum_unnecessary(),
+            RxCsum::Unchecked => {}
         }
     }
     if feats & features::RXHASH != 0 && wb.rss_type() != 0 {
@@ -219,6 +218,71 @@ fn receive(
     totals.packets += 1;
     totals.bytes += u64::from(len);
     Some(skb)
+}
+
+/// What a receive descriptor the device wrote back holds, as [`parse`] reads it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RxDesc {
+    /// A whole frame of `len` bytes in the descriptor's buffer.
+    Frame { len: u32, csum: RxCsum },
+    /// Nothing to pass up: dropped and counted as a receive error.
+    Drop(RxDrop),
+}
+
+/// Why [`parse`] drops a descriptor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RxDrop {
+    /// A piece of a frame spread over buffers (end of packet not set, or a piece after one
+    /// that was not the end): buffers are sized for the MTU, so such frames are oversized.
+    Fragment,
+    /// The device flagged the frame bad (CRC, symbol, sequence, carrier extension, RX error).
+    Errored,
+    /// Shorter than an Ethernet header (a length of 0 included).
+    Runt,
+    /// Longer than the buffer the device was given: it cannot be, so nothing of it is read.
+    Overrun,
+}
+
+/// What the device's checksum check said about a frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RxCsum {
+    /// Not checked (IXSM set, or not TCP/UDP): the stack verifies it.
+    Unchecked,
+    /// TCP/UDP checksum verified.
+    Good,
+    /// IP or TCP/UDP checksum error: passed up for the stack to count and drop.
+    Bad,
+}
+
+/// Reads a written-back receive descriptor's `status` (status and error bits) and `len`, given
+/// the `buf_len` bytes its buffer holds and whether the ring is `discarding` the rest of an
+/// oversized frame (updated). Nothing the device writes is trusted: every length and bit
+/// pattern gives an answer, and a [`RxDesc::Frame`] always lies within the buffer.
+pub(crate) fn parse(status: u32, len: u32, buf_len: u32, discarding: &mut bool) -> RxDesc {
+    let eop = status & AdvRxDescWb::STAT_EOP != 0;
+    if *discarding || !eop {
+        *discarding = !eop;
+        return RxDesc::Drop(RxDrop::Fragment);
+    }
+    if status & AdvRxDescWb::ERR_FRAME != 0 {
+        return RxDesc::Drop(RxDrop::Errored);
+    }
+    if len < ETH_HLEN {
+        return RxDesc::Drop(RxDrop::Runt);
+    }
+    if len > buf_len {
+        return RxDesc::Drop(RxDrop::Overrun);
+    }
+    let csum = if status & AdvRxDescWb::STAT_IXSM != 0 {
+        RxCsum::Unchecked
+    } else if status & (AdvRxDescWb::ERR_L4E | AdvRxDescWb::ERR_IPE) != 0 {
+        RxCsum::Bad
+    } else if status & (AdvRxDescWb::STAT_TCPCS | AdvRxDescWb::STAT_UDPCS) != 0 {
+        RxCsum::Good
+    } else {
+        RxCsum::Unchecked
+    };
+    RxDesc::Frame { len, csum }
 }
 
 /// Runs the XDP program on a good frame (igb_run_xdp) and counts the verdict; returns the frame
@@ -317,4 +381,97 @@ pub(crate) fn configure(bar: &Bar0<'_>, q: usize, rx: &RxRing) -> Result {
     regs::write_at(bar, q, regs::RDT::zeroed());
     regs::write_at(bar, q, regs::RXDCTL::zeroed().with_enable(true));
     Ok(())
+}
+
+#[kernel::macros::kunit_tests(rigb_rx_desc)]
+mod tests {
+    use super::*;
+
+    const DD: u32 = AdvRxDescWb::STAT_DD;
+    const EOP: u32 = AdvRxDescWb::STAT_EOP;
+    const BUF: u32 = 2048;
+
+    /// One descriptor on a ring not discarding; `None` if it left the ring discarding.
+    fn parse_one(status: u32, len: u32) -> Option<RxDesc> {
+        let mut discarding = false;
+        let desc = parse(status, len, BUF, &mut discarding);
+        (!discarding).then_some(desc)
+    }
+
+    fn frame(len: u32) -> Option<RxDesc> {
+        Some(RxDesc::Frame {
+            len,
+            csum: RxCsum::Unchecked,
+        })
+    }
+
+    fn dropped(why: RxDrop) -> Option<RxDesc> {
+        Some(RxDesc::Drop(why))
+    }
+
+    /// The checksum state of a good 60-byte frame with `status` bits added.
+    fn csum(status: u32) -> Option<RxCsum> {
+        match parse_one(DD | EOP | status, 60)? {
+            RxDesc::Frame { csum, .. } => Some(csum),
+            RxDesc::Drop(_) => None,
+        }
+    }
+
+    #[test]
+    fn whole_frame_passes() {
+        assert_eq!(parse_one(DD | EOP, 60), frame(60));
+        assert_eq!(parse_one(DD | EOP, ETH_HLEN), frame(ETH_HLEN));
+        assert_eq!(parse_one(DD | EOP, BUF), frame(BUF));
+    }
+
+    #[test]
+    fn impossible_lengths_dropped() {
+        assert_eq!(parse_one(DD | EOP, 0), dropped(RxDrop::Runt));
+        assert_eq!(parse_one(DD | EOP, ETH_HLEN - 1), dropped(RxDrop::Runt));
+        assert_eq!(parse_one(DD | EOP, BUF + 1), dropped(RxDrop::Overrun));
+        assert_eq!(parse_one(DD | EOP, 0xffff), dropped(RxDrop::Overrun));
+    }
+
+    #[test]
+    fn error_bits_dropped() {
+        for bit in 24..32 {
+            if AdvRxDescWb::ERR_FRAME & (1 << bit) != 0 {
+                assert_eq!(
+                    parse_one(DD | EOP | (1 << bit), 60),
+                    dropped(RxDrop::Errored)
+                );
+            }
+        }
+        // Even with a length that would be fine otherwise, and the checksum bits set.
+        let all = DD | EOP | AdvRxDescWb::ERR_FRAME | AdvRxDescWb::STAT_TCPCS;
+        assert_eq!(parse_one(all, 1514), dropped(RxDrop::Errored));
+    }
+
+    #[test]
+    fn frame_without_end_discarded_up_to_its_end() {
+        let mut discarding = false;
+        let fragment = RxDesc::Drop(RxDrop::Fragment);
+        assert_eq!(parse(DD, 2048, BUF, &mut discarding), fragment);
+        assert!(discarding);
+        // A middle piece, then the last one: both dropped, whatever their length says.
+        assert_eq!(parse(DD, 0xffff, BUF, &mut discarding), fragment);
+        assert!(discarding);
+        assert_eq!(parse(DD | EOP, 100, BUF, &mut discarding), fragment);
+        assert!(!discarding);
+        // The next frame is received again.
+        assert_eq!(Some(parse(DD | EOP, 100, BUF, &mut discarding)), frame(100));
+    }
+
+    #[test]
+    fn checksum_state() {
+        assert_eq!(csum(AdvRxDescWb::STAT_TCPCS), Some(RxCsum::Good));
+        assert_eq!(csum(AdvRxDescWb::STAT_UDPCS), Some(RxCsum::Good));
+        assert_eq!(csum(0), Some(RxCsum::Unchecked));
+        let l4_error = AdvRxDescWb::STAT_TCPCS | AdvRxDescWb::ERR_L4E;
+        assert_eq!(csum(l4_error), Some(RxCsum::Bad));
+        assert_eq!(csum(AdvRxDescWb::ERR_IPE), Some(RxCsum::Bad));
+        // IXSM: the device says to ignore its checksum bits, errors included.
+        let ignored = AdvRxDescWb::STAT_IXSM | AdvRxDescWb::STAT_TCPCS | AdvRxDescWb::ERR_L4E;
+        assert_eq!(csum(ignored), Some(RxCsum::Unchecked));
+    }
 }
