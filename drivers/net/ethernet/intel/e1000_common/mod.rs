@@ -23,5 +23,6 @@
 
 pub(crate) mod hw;
 pub(crate) mod regs;
+pub(crate) mod rx;
 pub(crate) mod selftest;
 pub(crate) mod stats;

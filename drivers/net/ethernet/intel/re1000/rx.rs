@@ -10,6 +10,7 @@
 //! completes, updates the interrupt rate and unmasks (e1000_clean, e1000_clean_rx_irq,
 //! e1000_clean_jumbo_rx_irq, e1000_alloc_rx_buffers, e1000_configure_rx).
 
+use crate::e1000_common::rx::{RxCsum, RxDrop};
 use crate::irq;
 use crate::re1000_main::{add, QVector, Re1000};
 use crate::regs::{self, Bar0};
@@ -220,31 +221,6 @@ pub(crate) enum RxPiece {
     Skipped,
     /// The frame this piece belongs to is dropped and counted; its later pieces are skipped.
     Drop(RxDrop),
-}
-
-/// Why a frame is dropped.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum RxDrop {
-    /// The device flagged it bad (CRC, symbol, sequence, carrier extension, RX error).
-    Errored,
-    /// A piece longer than the buffer the device was given: it cannot be, so nothing of it is
-    /// read.
-    Overrun,
-    /// Shorter than an Ethernet header in total (a length of 0 included).
-    Runt,
-    /// Longer in total than the MTU allows (the device drops those itself below jumbo MTUs).
-    TooLong,
-}
-
-/// What the device's checksum check said about a frame.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum RxCsum {
-    /// Not checked (IXSM set, or only the IP header): the stack verifies it.
-    Unchecked,
-    /// TCP/UDP checksum verified.
-    Good,
-    /// IP or TCP/UDP checksum error: passed up for the stack to count and drop.
-    Bad,
 }
 
 /// Reads a written-back receive descriptor's `status`, `errors` and `len`, given the `buf_len`

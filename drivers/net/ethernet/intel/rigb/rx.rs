@@ -13,6 +13,7 @@
 //! back are queued on the pair's transmit ring and the device is told once, after the ring is
 //! unlocked.
 
+use crate::e1000_common::rx::{RxCsum, RxDrop};
 use crate::irq;
 use crate::regs::{self, Bar0};
 use crate::rigb_main::{add, QVector, Rigb};
@@ -164,8 +165,8 @@ fn receive(
         rx.buf_len(),
         &mut rx.discarding,
     ) {
-        RxDesc::Frame { len, csum } => (len, csum),
-        RxDesc::Drop(_) => {
+        RxWriteBack::Frame { len, csum } => (len, csum),
+        RxWriteBack::Drop(_) => {
             add(&qv.stats.rx_errors, 1);
             return None;
         }
@@ -222,56 +223,31 @@ fn receive(
 
 /// What a receive descriptor the device wrote back holds, as [`parse`] reads it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum RxDesc {
+pub(crate) enum RxWriteBack {
     /// A whole frame of `len` bytes in the descriptor's buffer.
     Frame { len: u32, csum: RxCsum },
     /// Nothing to pass up: dropped and counted as a receive error.
     Drop(RxDrop),
 }
 
-/// Why [`parse`] drops a descriptor.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum RxDrop {
-    /// A piece of a frame spread over buffers (end of packet not set, or a piece after one
-    /// that was not the end): buffers are sized for the MTU, so such frames are oversized.
-    Fragment,
-    /// The device flagged the frame bad (CRC, symbol, sequence, carrier extension, RX error).
-    Errored,
-    /// Shorter than an Ethernet header (a length of 0 included).
-    Runt,
-    /// Longer than the buffer the device was given: it cannot be, so nothing of it is read.
-    Overrun,
-}
-
-/// What the device's checksum check said about a frame.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum RxCsum {
-    /// Not checked (IXSM set, or not TCP/UDP): the stack verifies it.
-    Unchecked,
-    /// TCP/UDP checksum verified.
-    Good,
-    /// IP or TCP/UDP checksum error: passed up for the stack to count and drop.
-    Bad,
-}
-
 /// Reads a written-back receive descriptor's `status` (status and error bits) and `len`, given
 /// the `buf_len` bytes its buffer holds and whether the ring is `discarding` the rest of an
 /// oversized frame (updated). Nothing the device writes is trusted: every length and bit
-/// pattern gives an answer, and a [`RxDesc::Frame`] always lies within the buffer.
-pub(crate) fn parse(status: u32, len: u32, buf_len: u32, discarding: &mut bool) -> RxDesc {
+/// pattern gives an answer, and a [`RxWriteBack::Frame`] always lies within the buffer.
+pub(crate) fn parse(status: u32, len: u32, buf_len: u32, discarding: &mut bool) -> RxWriteBack {
     let eop = status & AdvRxDescWb::STAT_EOP != 0;
     if *discarding || !eop {
         *discarding = !eop;
-        return RxDesc::Drop(RxDrop::Fragment);
+        return RxWriteBack::Drop(RxDrop::Fragment);
     }
     if status & AdvRxDescWb::ERR_FRAME != 0 {
-        return RxDesc::Drop(RxDrop::Errored);
+        return RxWriteBack::Drop(RxDrop::Errored);
     }
     if len < ETH_HLEN {
-        return RxDesc::Drop(RxDrop::Runt);
+        return RxWriteBack::Drop(RxDrop::Runt);
     }
     if len > buf_len {
-        return RxDesc::Drop(RxDrop::Overrun);
+        return RxWriteBack::Drop(RxDrop::Overrun);
     }
     let csum = if status & AdvRxDescWb::STAT_IXSM != 0 {
         RxCsum::Unchecked
@@ -282,7 +258,7 @@ pub(crate) fn parse(status: u32, len: u32, buf_len: u32, discarding: &mut bool) 
     } else {
         RxCsum::Unchecked
     };
-    RxDesc::Frame { len, csum }
+    RxWriteBack::Frame { len, csum }
 }
 
 /// Runs the XDP program on a good frame (igb_run_xdp) and counts the verdict; returns the frame
@@ -392,28 +368,28 @@ mod tests {
     const BUF: u32 = 2048;
 
     /// One descriptor on a ring not discarding; `None` if it left the ring discarding.
-    fn parse_one(status: u32, len: u32) -> Option<RxDesc> {
+    fn parse_one(status: u32, len: u32) -> Option<RxWriteBack> {
         let mut discarding = false;
         let desc = parse(status, len, BUF, &mut discarding);
         (!discarding).then_some(desc)
     }
 
-    fn frame(len: u32) -> Option<RxDesc> {
-        Some(RxDesc::Frame {
+    fn frame(len: u32) -> Option<RxWriteBack> {
+        Some(RxWriteBack::Frame {
             len,
             csum: RxCsum::Unchecked,
         })
     }
 
-    fn dropped(why: RxDrop) -> Option<RxDesc> {
-        Some(RxDesc::Drop(why))
+    fn dropped(why: RxDrop) -> Option<RxWriteBack> {
+        Some(RxWriteBack::Drop(why))
     }
 
     /// The checksum state of a good 60-byte frame with `status` bits added.
     fn csum(status: u32) -> Option<RxCsum> {
         match parse_one(DD | EOP | status, 60)? {
-            RxDesc::Frame { csum, .. } => Some(csum),
-            RxDesc::Drop(_) => None,
+            RxWriteBack::Frame { csum, .. } => Some(csum),
+            RxWriteBack::Drop(_) => None,
         }
     }
 
@@ -450,7 +426,7 @@ mod tests {
     #[test]
     fn frame_without_end_discarded_up_to_its_end() {
         let mut discarding = false;
-        let fragment = RxDesc::Drop(RxDrop::Fragment);
+        let fragment = RxWriteBack::Drop(RxDrop::Fragment);
         assert_eq!(parse(DD, 2048, BUF, &mut discarding), fragment);
         assert!(discarding);
         // A middle piece, then the last one: both dropped, whatever their length says.
