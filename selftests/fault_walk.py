@@ -9,16 +9,18 @@ after each failure that the request failed cleanly and left nothing behind.
   fault_walk.py channels IFNAME A B       ethtool -L combined, A and B in turn
   fault_walk.py mtu IFNAME A B            MTU, A and B in turn
   fault_walk.py newlink KIND NAME PEER    ip link add NAME type KIND peer name PEER
+  fault_walk.py bind DRIVER PCI_ADDR      bind the unbound PCI function to DRIVER (its probe)
   options: [--max N] [--verbose] [--pages] [--json]
 
 Uses the task's fail-nth (Documentation/fault-injection/fault-injection.rst): N is written to
 /proc/thread-self/fail-nth and the request made in the same thread with one system call
-(an ioctl, or a netlink send); reading the file back gives 0 if the fault was injected.
+(an ioctl, a netlink send, a sysfs write); reading the file back gives 0 if the fault was injected.
 "Clean" means: the request failed with an errno (or, when it still succeeded despite the
 fault, e.g. a receive buffer that could not be allocated, it is counted as tolerated); a
 failed bring-up left none of the interface's vectors in /proc/interrupts; a failed request
 that toggles a setting left the old setting in place; a failed newlink left neither device
-behind; and no request failed without a fault injected (what an earlier failure left behind
+behind; a failed bind left the function without a driver, disabled, with no interface and no
+MSI/MSI-X vectors; and no request failed without a fault injected (what an earlier failure left behind
 broke it).
 
 failslab is set up for the walk and restored afterwards: sleeping allocations count too
@@ -275,6 +277,54 @@ class NewLink(Request):
                 raise Fail(f"fault {n}: {self.names[1]} outlived its pair")
 
 
+class Bind(Request):
+    """Binding a PCI function to a driver through sysfs. The probe runs within the write to
+    `bind` (in the writing task: pci_call_probe moves it to a worker only for a function on a
+    NUMA node, which is refused here), so the probe's allocations are the walk's points. A bind
+    that succeeds despite a fault is undone for the next attempt; the last one stays."""
+
+    def __init__(self, driver, addr):
+        self.addr = addr
+        self.dev = f"/sys/bus/pci/devices/{addr}"
+        if os.path.exists(f"{self.dev}/driver"):
+            raise Fail(f"{addr} has a driver; unbind it first")
+        with open(f"{self.dev}/numa_node") as f:
+            if int(f.read()) >= 0:
+                raise Fail(f"{addr} is on a NUMA node: its probe would run in a worker, "
+                           "out of reach of the task's fail-nth")
+        self.bind = os.open(f"/sys/bus/pci/drivers/{driver}/bind", os.O_WRONLY)
+        self.unbind = f"/sys/bus/pci/drivers/{driver}/unbind"
+        self.msg = addr.encode()
+
+    def attempt(self):
+        os.write(self.bind, self.msg)
+
+    def leftovers(self):
+        left = []
+        if os.path.exists(f"{self.dev}/driver"):
+            left.append("a driver")
+        with open(f"{self.dev}/enable") as f:
+            if f.read().strip() != "0":
+                left.append("the function enabled")
+        for what, sub in (("an interface", "net"), ("MSI vectors", "msi_irqs")):
+            try:
+                if os.listdir(f"{self.dev}/{sub}"):
+                    left.append(what)
+            except FileNotFoundError:
+                pass
+        return left
+
+    def after(self, n, err, injected):
+        if not err and injected:
+            with open(self.unbind, "w") as f:
+                f.write(self.addr)
+        if err or injected:
+            left = self.leftovers()
+            if left:
+                what = f"failed with {errno.errorcode.get(err, err)}" if err else "was undone"
+                raise Fail(f"fault {n}: the bind {what}, yet {self.addr} kept {', '.join(left)}")
+
+
 def walk(req, args):
     nth = os.open("/proc/thread-self/fail-nth", os.O_RDWR)
     failed, tolerated, start = {}, 0, time.monotonic()
@@ -307,7 +357,7 @@ def walk(req, args):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("op", choices=["up", "ring", "channels", "mtu", "newlink"])
+    p.add_argument("op", choices=["up", "ring", "channels", "mtu", "newlink", "bind"])
     p.add_argument("target", nargs="+")
     p.add_argument("--max", type=int, default=3000)
     p.add_argument("--verbose", action="store_true")
@@ -320,6 +370,8 @@ def main():
             req = Up(t[0])
         elif args.op == "newlink":
             req = NewLink(*t[:3])
+        elif args.op == "bind":
+            req = Bind(*t[:2])
         else:
             cls = {"ring": Ring, "channels": Channels, "mtu": Mtu}[args.op]
             req = cls(t[0], int(t[1]), int(t[2]))

@@ -16,6 +16,9 @@
 #   fault_channels  fault_walk.py channels: ethtool -L combined 1 <-> 2 (igb)
 #   fault_mtu       fault_walk.py mtu: 1500 <-> 9000 while up
 #   fault_newlink   fault_walk.py newlink: ip link add ... type <kind> peer ... (veth)
+#   fault_bind      fault_walk.py bind: the driver's probe (a sysfs bind) with its N-th
+#                   allocation failing: each failure must leave the function without a driver,
+#                   disabled, with no interface and no vectors (PCI)
 #   unbind_bind     RNET_STRESS_CYCLES unbind/bind cycles with traffic in both directions
 #   remove_rescan   the same with sysfs PCI remove and rescan
 #   reload          rmmod/insmod with traffic, tcpdump and a route holding the device
@@ -71,7 +74,7 @@ family_setup() {
 		rnet_ko=drivers/net/ethernet/intel/rigb/rigb.ko c_ko=drivers/net/ethernet/intel/igb/igb.ko
 		dut=0000:01:00.0 peer=0000:02:00.0
 		spare=$(pci_by_id 0x10c9 | grep -vx -e "$dut" -e "$peer")
-		probes="fault_up fault_ring fault_channels fault_mtu unbind_bind remove_rescan reload link_flap hot_unplug churn"
+		probes="fault_bind fault_up fault_ring fault_channels fault_mtu unbind_bind remove_rescan reload link_flap hot_unplug churn"
 		qid=nic-a qdev='{"driver": "igb", "id": "nic-a", "netdev": "ha", "bus": "rp1", "mac": "52:54:00:12:34:01"}'
 		is_82576 "$dut" "$peer" || why="needs 82576 NICs at $dut and $peer on one link (qemu/vm.sh)"
 		;;
@@ -82,7 +85,7 @@ family_setup() {
 		dut=$(pci_by_id 0x100e | grep -vx 0000:04:00.0 | head -n1)
 		peer=$(pci_by_id 0x100f | head -n1)
 		spare=$(for id in 0x100e 0x100c 0x100f; do pci_by_id $id; done | grep -vx -e "$dut" -e "$peer")
-		probes="fault_up fault_ring fault_mtu unbind_bind remove_rescan reload link_flap hot_unplug churn"
+		probes="fault_bind fault_up fault_ring fault_mtu unbind_bind remove_rescan reload link_flap hot_unplug churn"
 		qid=nic-e7 qdev='{"driver": "e1000", "id": "nic-e7", "netdev": "he7", "bus": "rp7", "mac": "52:54:00:12:35:07"}'
 		[ -n "$dut" ] && [ -n "$peer" ] || why="needs the 82540EM and 82545EM of qemu/vm.sh's re1000_extra_nics"
 		;;
@@ -224,6 +227,15 @@ probe_fault_mtu() {
 }
 probe_fault_newlink() {
 	fault_probe newlink "$drv" stf0 stf1
+}
+probe_fault_bind() {
+	local rc
+	pci_unbind "$dut"
+	echo "$drv" >"/sys/bus/pci/devices/$dut/driver_override"
+	fault_probe bind "$drv" "$dut"
+	rc=$?
+	pci_bind "$dut" "$drv" && reconf >/dev/null 2>&1 || { printf '; no link after it'; rc=1; }
+	return $rc
 }
 
 cycle_probe() { # cycle_probe NAME: $cycles times: disrupt, bring back, traffic again
