@@ -12,6 +12,7 @@
 #
 # Probes (RNET_STRESS_PROBES, default all that apply to the family):
 #   fault_up        fault_walk.py up: the bring-up with its N-th allocation failing, N = 1, 2, ...
+#   fault_up_pages  the same with page allocations failing too (descriptor rings, buffers)
 #   fault_ring      fault_walk.py ring: ethtool -G 256 <-> 128 while up, the same way
 #   fault_channels  fault_walk.py channels: ethtool -L combined 1 <-> 2 (igb)
 #   fault_mtu       fault_walk.py mtu: 1500 <-> 9000 while up
@@ -74,7 +75,7 @@ family_setup() {
 		rnet_ko=drivers/net/ethernet/intel/rigb/rigb.ko c_ko=drivers/net/ethernet/intel/igb/igb.ko
 		dut=0000:01:00.0 peer=0000:02:00.0
 		spare=$(pci_by_id 0x10c9 | grep -vx -e "$dut" -e "$peer")
-		probes="fault_bind fault_up fault_ring fault_channels fault_mtu unbind_bind remove_rescan reload link_flap hot_unplug churn"
+		probes="fault_bind fault_up fault_up_pages fault_ring fault_channels fault_mtu unbind_bind remove_rescan reload link_flap hot_unplug churn"
 		qid=nic-a qdev='{"driver": "igb", "id": "nic-a", "netdev": "ha", "bus": "rp1", "mac": "52:54:00:12:34:01"}'
 		is_82576 "$dut" "$peer" || why="needs 82576 NICs at $dut and $peer on one link (qemu/vm.sh)"
 		;;
@@ -85,7 +86,7 @@ family_setup() {
 		dut=$(pci_by_id 0x100e | grep -vx 0000:04:00.0 | head -n1)
 		peer=$(pci_by_id 0x100f | head -n1)
 		spare=$(for id in 0x100e 0x100c 0x100f; do pci_by_id $id; done | grep -vx -e "$dut" -e "$peer")
-		probes="fault_bind fault_up fault_ring fault_mtu unbind_bind remove_rescan reload link_flap hot_unplug churn"
+		probes="fault_bind fault_up fault_up_pages fault_ring fault_mtu unbind_bind remove_rescan reload link_flap hot_unplug churn"
 		qid=nic-e7 qdev='{"driver": "e1000", "id": "nic-e7", "netdev": "he7", "bus": "rp7", "mac": "52:54:00:12:35:07"}'
 		[ -n "$dut" ] && [ -n "$peer" ] || why="needs the 82540EM and 82545EM of qemu/vm.sh's re1000_extra_nics"
 		;;
@@ -197,11 +198,12 @@ fault_probe() { # fault_probe OP ARGS...: one fault walk, then traffic must pass
 probe_fault_up() {
 	local rc
 	ip link set "$dut_if" down
-	fault_probe up "$dut_if"
+	fault_probe up "$dut_if" "$@"
 	rc=$?
 	ip link set "$dut_if" up
 	return $rc
 }
+probe_fault_up_pages() { probe_fault_up --pages; }
 probe_fault_ring() {
 	local rc rx tx
 	read -r rx tx < <(ethtool -g "$dut_if" | awk '/^Current/ {c = 1} c && /^RX:/ {r = $2} c && /^TX:/ {t = $2} END {print r, t}')
