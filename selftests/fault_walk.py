@@ -10,6 +10,8 @@ after each failure that the request failed cleanly and left nothing behind.
   fault_walk.py mtu IFNAME A B            MTU, A and B in turn
   fault_walk.py newlink KIND NAME PEER    ip link add NAME type KIND peer name PEER
   fault_walk.py bind DRIVER PCI_ADDR      bind the unbound PCI function to DRIVER (its probe)
+  fault_walk.py insmod KO PREFIX [PARAMS] load module KO (finit_module), whose interfaces'
+                                          names start with PREFIX, with PARAMS
   options: [--max N] [--verbose] [--pages] [--json]
 
 Uses the task's fail-nth (Documentation/fault-injection/fault-injection.rst): N is written to
@@ -20,7 +22,8 @@ fault, e.g. a receive buffer that could not be allocated, it is counted as toler
 failed bring-up left none of the interface's vectors in /proc/interrupts; a failed request
 that toggles a setting left the old setting in place; a failed newlink left neither device
 behind; a failed bind left the function without a driver, disabled, with no interface and no
-MSI/MSI-X vectors; and no request failed without a fault injected (what an earlier failure left behind
+MSI/MSI-X vectors; a failed module load left neither the module nor an interface of it; and
+no request failed without a fault injected (what an earlier failure left behind
 broke it).
 
 failslab is set up for the walk and restored afterwards: sleeping allocations count too
@@ -325,6 +328,42 @@ class Bind(Request):
                 raise Fail(f"fault {n}: the bind {what}, yet {self.addr} kept {', '.join(left)}")
 
 
+class Insmod(Request):
+    """Loading a module: the module loader's allocations, then its init's. A load that succeeds
+    despite a fault is undone (rmmod) for the next attempt; the last one stays."""
+
+    SYS_FINIT_MODULE = 313  # x86_64
+
+    def __init__(self, ko, prefix, params=""):
+        self.module = os.path.basename(ko).removesuffix(".ko").replace("-", "_")
+        self.prefix = prefix
+        if self.loaded():
+            raise Fail(f"{self.module} is loaded; unload it first")
+        self.fd = os.open(ko, os.O_RDONLY)
+        self.params = ctypes.c_char_p(params.encode())
+        self.libc = ctypes.CDLL(None, use_errno=True)
+
+    def loaded(self):
+        return os.path.exists(f"/sys/module/{self.module}")
+
+    def interfaces(self):
+        return [d for d in os.listdir("/sys/class/net") if d.startswith(self.prefix)]
+
+    def attempt(self):
+        if self.libc.syscall(self.SYS_FINIT_MODULE, self.fd, self.params, 0) != 0:
+            e = ctypes.get_errno()
+            raise OSError(e, os.strerror(e))
+
+    def after(self, n, err, injected):
+        if not err and injected:
+            subprocess.run(["rmmod", self.module], check=True)
+        if err or injected:
+            left = (["the module"] if self.loaded() else []) + self.interfaces()
+            if left:
+                what = f"failed with {errno.errorcode.get(err, err)}" if err else "was undone"
+                raise Fail(f"fault {n}: the load {what}, yet {' '.join(left)} remained")
+
+
 def walk(req, args):
     nth = os.open("/proc/thread-self/fail-nth", os.O_RDWR)
     failed, tolerated, start = {}, 0, time.monotonic()
@@ -357,7 +396,8 @@ def walk(req, args):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("op", choices=["up", "ring", "channels", "mtu", "newlink", "bind"])
+    p.add_argument("op", choices=["up", "ring", "channels", "mtu", "newlink", "bind",
+                                      "insmod"])
     p.add_argument("target", nargs="+")
     p.add_argument("--max", type=int, default=3000)
     p.add_argument("--verbose", action="store_true")
@@ -372,6 +412,8 @@ def main():
             req = NewLink(*t[:3])
         elif args.op == "bind":
             req = Bind(*t[:2])
+        elif args.op == "insmod":
+            req = Insmod(*t[:3])
         else:
             cls = {"ring": Ring, "channels": Channels, "mtu": Mtu}[args.op]
             req = cls(t[0], int(t[1]), int(t[2]))
