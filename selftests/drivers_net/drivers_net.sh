@@ -228,7 +228,6 @@ run_test() {
 		rc=$?
 		# A failure that is the test tool's own, not the driver's, earns one more run; the first
 		# one's output is kept beside it.
-		rm -f "$base.misfire.out"
 		[ "$rc" != 0 ] && [ "$attempt" = 1 ] && why=$(python3 "$here/parity.py" misfire "$base.out") || break
 		mv "$base.out" "$base.misfire.out"
 		echo "# $drv| the failure is the test tool's own ($why): running $t again"
