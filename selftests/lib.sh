@@ -261,10 +261,10 @@ check_kunit_suite() {
 	if [ -z "$result" ] && printf '%s\n' "$log" | grep -q '^kunit: disabled'; then
 		ktap_skip_why "KUnit suite $suite" "KUnit is disabled (kunit.enable=0)"
 	elif [ "${result%% *}" = ok ]; then
-		ktap_test_pass "KUnit suite $suite: ${totals:-passed}"
+		ktap_test_pass "KUnit suite ${totals:-$suite: passed}"
 	else
 		printf '%s\n' "$log" | grep -E "^ +(not ok|# .*(ASSERTION|Expected))" | tail -n 20 | sed 's/^ */# /'
-		ktap_test_fail "KUnit suite $suite: ${totals:-no result in the kernel log}"
+		ktap_test_fail "KUnit suite ${totals:-$suite: no result in the kernel log}"
 	fi
 }
 
