@@ -291,10 +291,14 @@ class Bind(Request):
         self.dev = f"/sys/bus/pci/devices/{addr}"
         if os.path.exists(f"{self.dev}/driver"):
             raise Fail(f"{addr} has a driver; unbind it first")
-        with open(f"{self.dev}/numa_node") as f:
-            if int(f.read()) >= 0:
-                raise Fail(f"{addr} is on a NUMA node: its probe would run in a worker, "
-                           "out of reach of the task's fail-nth")
+        try:
+            with open(f"{self.dev}/numa_node") as f:
+                node = int(f.read())
+        except FileNotFoundError:  # a kernel without NUMA: no node, the probe runs here
+            node = -1
+        if node >= 0:
+            raise Fail(f"{addr} is on a NUMA node: its probe would run in a worker, "
+                       "out of reach of the task's fail-nth")
         self.bind = os.open(f"/sys/bus/pci/drivers/{driver}/bind", os.O_WRONLY)
         self.unbind = f"/sys/bus/pci/drivers/{driver}/unbind"
         self.msg = addr.encode()
