@@ -10,7 +10,8 @@
 # The peer is on the C driver in namespace "st" (for `reload`, on the other driver of the
 # family, since the module under test goes away).
 #
-# Probes (RNET_STRESS_PROBES, default all that apply to the family):
+# Probes (RNET_STRESS_PROBES, default all that apply to the family but fault_bind and
+# fault_up_pages, which are asked for by name: their walks take many minutes per driver):
 #   fault_up        fault_walk.py up: the bring-up with its N-th allocation failing, N = 1, 2, ...
 #   fault_up_pages  the same with page allocations failing too (descriptor rings, buffers)
 #   fault_ring      fault_walk.py ring: ethtool -G 256 <-> 128 while up, the same way
@@ -69,13 +70,15 @@ mkdir -p "$results"
 # family_setup NAME: the family's drivers, devices and probes.
 family_setup() {
 	why=""
+	optional=
 	case $1 in
 	igb)
 		kind=pci rnet=rigb c=igb
 		rnet_ko=drivers/net/ethernet/intel/rigb/rigb.ko c_ko=drivers/net/ethernet/intel/igb/igb.ko
 		dut=0000:01:00.0 peer=0000:02:00.0
 		spare=$(pci_by_id 0x10c9 | grep -vx -e "$dut" -e "$peer")
-		probes="fault_bind fault_up fault_up_pages fault_ring fault_channels fault_mtu unbind_bind remove_rescan reload link_flap hot_unplug churn"
+		probes="fault_up fault_ring fault_channels fault_mtu unbind_bind remove_rescan reload link_flap hot_unplug churn"
+		optional="fault_bind fault_up_pages"
 		qid=nic-a qdev='{"driver": "igb", "id": "nic-a", "netdev": "ha", "bus": "rp1", "mac": "52:54:00:12:34:01"}'
 		is_82576 "$dut" "$peer" || why="needs 82576 NICs at $dut and $peer on one link (qemu/vm.sh)"
 		;;
@@ -86,7 +89,8 @@ family_setup() {
 		dut=$(pci_by_id 0x100e | grep -vx 0000:04:00.0 | head -n1)
 		peer=$(pci_by_id 0x100f | head -n1)
 		spare=$(for id in 0x100e 0x100c 0x100f; do pci_by_id $id; done | grep -vx -e "$dut" -e "$peer")
-		probes="fault_bind fault_up fault_up_pages fault_ring fault_mtu unbind_bind remove_rescan reload link_flap hot_unplug churn"
+		probes="fault_up fault_ring fault_mtu unbind_bind remove_rescan reload link_flap hot_unplug churn"
+		optional="fault_bind fault_up_pages"
 		qid=nic-e7 qdev='{"driver": "e1000", "id": "nic-e7", "netdev": "he7", "bus": "rp7", "mac": "52:54:00:12:35:07"}'
 		[ -n "$dut" ] && [ -n "$peer" ] || why="needs the 82540EM and 82545EM of qemu/vm.sh's re1000_extra_nics"
 		;;
@@ -100,7 +104,7 @@ family_setup() {
 	esac
 	if [ -n "${RNET_STRESS_PROBES:-}" ]; then
 		local p keep=
-		for p in $probes; do
+		for p in $optional $probes; do
 			[[ ",$RNET_STRESS_PROBES," == *",$p,"* ]] && keep+="$p "
 		done
 		probes=$keep
