@@ -165,8 +165,8 @@ link_down() {
 	return 0
 }
 traffic_ok() {
-	ip neigh flush dev "$dut_if" 2>/dev/null
-	rip neigh flush dev "$peer_if" 2>/dev/null
+	ip neigh flush dev "$dut_if" >/dev/null 2>&1
+	rip neigh flush dev "$peer_if" >/dev/null 2>&1
 	wait_for 20 ping -c 1 -W 1 "$REMOTE"
 }
 # Pings both ways, every 10 ms, in the background (they outlive a vanishing device).
