@@ -7,7 +7,8 @@
 #
 #   RNET_SUITES="rlo" make check     run a subset
 #   RNET_SUITE_TIMEOUT=<s>           overrides each test's time limit from its suite's settings
-#   RNET_CHECK_TIMEOUT=<s>           time limit of a VM boot (default 3600)
+#   RNET_CHECK_TIMEOUT=<s>           time limit of a VM boot (default 4800: the first boot
+#                                    takes 45-60 min under TCG, the machine's speed varying)
 #
 # make stress is this script with RNET_SUITES=stress (selftests/stress/stress.sh; its
 # RNET_STRESS_* settings reach the guest) and RNET_KUNIT=0 (no KUnit run at boot).
@@ -32,10 +33,11 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/qemu/vm.sh"
 suites=${RNET_SUITES:-rlo rveth rigb re1000 stress drivers_net}
 # make check's slice of make stress: a seeded few of its probes, on rigb/igb and rveth/veth
-# (a fault walk each, one reload and one hot-unplug cycle); make stress runs them all.
+# (a fault walk of a ring resize, one reload each and one hot-unplug cycle); make stress runs
+# them all (veth's newlink walk, ~5 min for both drivers, is left to it: CI's time).
 if [ -z "${RNET_SUITES:-}" ]; then
 	export RNET_STRESS_FAMILIES=${RNET_STRESS_FAMILIES:-igb,veth}
-	export RNET_STRESS_PROBES=${RNET_STRESS_PROBES:-fault_ring,fault_newlink,reload,hot_unplug}
+	export RNET_STRESS_PROBES=${RNET_STRESS_PROBES:-fault_ring,reload,hot_unplug}
 	export RNET_STRESS_CYCLES=${RNET_STRESS_CYCLES:-1} RNET_STRESS_SEED=${RNET_STRESS_SEED:-1}
 fi
 # make check's slice of the kernel's driver tests: the ones drivers/net/README.rst and NIPA
@@ -86,7 +88,7 @@ run_suites() {
 		RNET_STRESS_MINUTES RNET_QMP_DIR; do
 		[ -n "${!v:-}" ] && passenv+=" $v=${!v}"
 	done
-	vm_run "${VM_TREE:-$tree}" "${RNET_CHECK_TIMEOUT:-3600}" "$console" \
+	vm_run "${VM_TREE:-$tree}" "${RNET_CHECK_TIMEOUT:-4800}" "$console" \
 		"RNET_KTREE=${VM_TREE:-$tree} RNET_MODDIR=${VM_MODDIR:-$moddir} RNET_KSFT=$ksft$passenv bash $selftests/run_tests.sh $out $*"
 	vm_rc=$?
 	sleep 1
