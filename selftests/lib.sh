@@ -278,3 +278,66 @@ ktap_xfail_why() {
 	__ktap_test ok "$1" "XFAIL $2"
 	KTAP_CNT_XFAIL=$((KTAP_CNT_XFAIL + 1))
 }
+
+# --- the kernel log around fault injection --------------------------------------------------
+# A walk of injected allocation failures (fault_walk.py) makes the kernel report some of them
+# itself: warn_alloc's "page allocation failure" / "vmalloc error" with a stack dump, which
+# the run's final kernel-log check (run_tests.sh) would take for a splat. So a walk's log is
+# checked on its own: log_keep before it, kernel_log_splats on its log after it, then
+# log_clear.
+
+# The splats of a kernel log, as run_tests.sh's final check sees them.
+rnet_splat_re='WARNING:|BUG:|BUG |Oops|general protection|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|INFO: task .* blocked|rcu: INFO|KASAN|UBSAN|Call Trace:'
+
+# log_keep: the kernel log so far goes to the file the run's final kernel-log check reads too
+# (run_tests.sh), and the log is cleared for what comes next: nothing is lost to that check
+# but what a test checks itself.
+RNET_KERNEL_LOG_KEPT=${RNET_KERNEL_LOG_KEPT:-/tmp/rnet-kernel-log-kept.txt}
+log_keep() {
+	dmesg >>"$RNET_KERNEL_LOG_KEPT"
+	dmesg -C
+}
+
+# kernel_log_splats FILE: the splat lines of the kernel log in FILE, without the reports of
+# allocations that failed because a test injected the failure (warn_alloc: "page allocation
+# failure", "vmalloc error", then a stack dump). Reports of the kernel's own that do not involve
+# the driver are printed as "known: ..." lines instead: pciehp's lockdep report
+# (ctrl->reset_lock vs pci_rescan_remove_lock, taken in both orders by
+# pciehp_unconfigure_device on any hot-unplug, whatever the driver).
+kernel_log_splats() {
+	python3 - "$1" "$rnet_splat_re" <<'PY'
+import re, sys
+lines = open(sys.argv[1], errors="replace").read().splitlines()
+splat = re.compile(sys.argv[2])
+alloc_report = re.compile("page allocation failure|vmalloc error|allocation failure")
+i, last_alloc = 0, -100
+while i < len(lines):
+    line = lines[i]
+    if "possible circular locking dependency" in line:
+        end = next((j for j in range(i, len(lines)) if "</TASK>" in lines[j]), len(lines) - 1)
+        block = "\n".join(lines[i:end + 1])
+        if "ctrl->reset_lock" in block and "pci_rescan_remove_lock" in block:
+            print("known: pciehp's lockdep report (reset_lock vs pci_rescan_remove_lock)")
+            i = end + 1
+            continue
+    if alloc_report.search(line):
+        last_alloc = i
+    if splat.search(line) and not ("Call Trace:" in line and i - last_alloc < 40):
+        print(line)
+    i += 1
+PY
+}
+
+# check_walk_log NAME: a test point NAME: the kernel log since the last log_keep has no splat
+# but the injected allocation failures' own reports (its splat lines printed otherwise); the
+# log is cleared after it.
+check_walk_log() {
+	local log splats
+	log=$(mktemp)
+	dmesg >"$log"
+	splats=$(kernel_log_splats "$log")
+	rm -f "$log"
+	dmesg -C
+	[ -n "$splats" ] && echo "$splats" | head -n 10 | sed 's/^/# /'
+	check_eq "$1" "" "$splats"
+}

@@ -55,7 +55,6 @@ cycles=${RNET_STRESS_CYCLES:-10}
 churn_ops=${RNET_STRESS_OPS:-80}
 minutes=${RNET_STRESS_MINUTES:-0}
 seed=${RNET_STRESS_SEED:-$(($(date +%s) % 100000))}
-splat_re='WARNING:|BUG:|BUG |Oops|general protection|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|INFO: task .* blocked|rcu: INFO|KASAN|UBSAN|Call Trace:'
 ns=st
 LOCAL=10.77.0.1
 REMOTE=10.77.0.2
@@ -452,44 +451,6 @@ probe_churn() {
 	[ $hung = 0 ] && [ $back = 0 ] && [ $passed = $checks ]
 }
 
-# splats_since_clear: the splat lines of the kernel log (cleared before the probe), without
-# the reports of allocations that failed because the probe injected the failure (warn_alloc:
-# "page allocation failure", "vmalloc error", then a stack dump). Reports of the kernel's own
-# that do not involve the driver are printed as "known: ..." lines instead: pciehp's lockdep
-# report (ctrl->reset_lock vs pci_rescan_remove_lock, taken in both orders by
-# pciehp_unconfigure_device on any hot-unplug, whatever the driver).
-splats_since_clear() {
-	dmesg >"$base.dmesg"
-	python3 - "$base.dmesg" "$splat_re" <<'PY'
-import re, sys
-lines = open(sys.argv[1], errors="replace").read().splitlines()
-splat = re.compile(sys.argv[2])
-alloc_report = re.compile("page allocation failure|vmalloc error|allocation failure")
-i, last_alloc = 0, -100
-while i < len(lines):
-    line = lines[i]
-    if "possible circular locking dependency" in line:
-        end = next((j for j in range(i, len(lines)) if "</TASK>" in lines[j]), len(lines) - 1)
-        block = "\n".join(lines[i:end + 1])
-        if "ctrl->reset_lock" in block and "pci_rescan_remove_lock" in block:
-            print("known: pciehp's lockdep report (reset_lock vs pci_rescan_remove_lock)")
-            i = end + 1
-            continue
-    if alloc_report.search(line):
-        last_alloc = i
-    if splat.search(line) and not ("Call Trace:" in line and i - last_alloc < 40):
-        print(line)
-    i += 1
-PY
-}
-# log_keep: the kernel log so far (what happened outside the probes) goes to the file the
-# run's final kernel-log check reads too (selftests/run_tests.sh), and the log is cleared for
-# what comes next: nothing is lost to that check but the probes' own logs, which they report.
-RNET_KERNEL_LOG_KEPT=${RNET_KERNEL_LOG_KEPT:-/tmp/rnet-kernel-log-kept.txt}
-log_keep() {
-	dmesg >>"$RNET_KERNEL_LOG_KEPT"
-	dmesg -C
-}
 kmemleak_scan() {
 	log_keep
 	[ -w /sys/kernel/debug/kmemleak ] || return 0
@@ -528,7 +489,8 @@ run_probe() {
 			ok=0
 		fi
 	fi
-	splats=$(splats_since_clear)
+	dmesg >"$base.dmesg"
+	splats=$(kernel_log_splats "$base.dmesg")
 	known=$(echo "$splats" | grep '^known: ' | sort -u | sed 's/^known: //')
 	splats=$(echo "$splats" | grep -v '^known: ')
 	if [ -n "$splats" ]; then
@@ -613,7 +575,7 @@ for family in "${fams[@]}"; do
 	unset col
 done
 # hot_unplug last, family after family: the first hot-unplug of the boot makes pciehp report
-# its own lock-order problem (see splats_since_clear), and lockdep switches itself off after
+# its own lock-order problem (see kernel_log_splats in lib.sh), and lockdep switches itself off after
 # its first report, which would leave the other probes without it.
 leak_check=1
 for family in "${fams[@]}"; do
