@@ -24,13 +24,19 @@
 #   unbind_bind     RNET_STRESS_CYCLES unbind/bind cycles with traffic in both directions
 #   remove_rescan   the same with sysfs PCI remove and rescan
 #   reload          rmmod/insmod with traffic, tcpdump and a route holding the device
+#   netns_rmmod     the device under test in a namespace of its own, under traffic; the
+#                   namespace deleted and the module removed at the same time (pairs: the
+#                   namespace's end goes with it, PCI: the device goes back to the initial
+#                   namespace unless rmmod got it first); both finish, nothing is left, and
+#                   insmod brings the device back
 #   link_flap       QEMU takes the NIC's link away and gives it back (QMP set_link), under
 #                   traffic: carrier follows, traffic resumes
 #   hot_unplug      QEMU unplugs the NIC under traffic (QMP device_del on its PCIe root port;
 #                   the guest's pciehp removes it) and plugs a new one in (device_add)
 #   churn           RNET_STRESS_OPS seeded random configuration operations under traffic
 #                   (ring sizes, channels, coalescing, offloads, MTU, MAC address, promisc,
-#                   allmulti, link down/up, a trip to another namespace); the traffic checked
+#                   allmulti, link down/up, a trip to another namespace, and on igb XDP
+#                   programs attached, swapped and detached: pass, drop, tx, abort); the traffic checked
 #                   every 10 operations and the interface counters never going backwards.
 #                   RNET_STRESS_SEED replays a run; RNET_STRESS_MINUTES=N keeps churning for N
 #                   minutes instead.
@@ -52,6 +58,9 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 walk=$here/../fault_walk.py
+# rigb's XDP test programs (selftests/rigb/xdp_verdicts.bpf.c, built here too): churn on igb
+# attaches them.
+xdp_obj=$here/xdp_verdicts.bpf.o
 results=${RNET_STRESS_RESULTS:-$here/results}
 families=${RNET_STRESS_FAMILIES:-igb,e1000,veth}
 cycles=${RNET_STRESS_CYCLES:-10}
@@ -80,7 +89,7 @@ family_setup() {
 		rnet_ko=drivers/net/ethernet/intel/rigb/rigb.ko c_ko=drivers/net/ethernet/intel/igb/igb.ko
 		dut=0000:01:00.0 peer=0000:02:00.0
 		spare=$(pci_by_id 0x10c9 | grep -vx -e "$dut" -e "$peer")
-		probes="fault_up fault_ring fault_channels fault_mtu unbind_bind remove_rescan reload link_flap hot_unplug churn"
+		probes="fault_up fault_ring fault_channels fault_mtu unbind_bind remove_rescan reload netns_rmmod link_flap hot_unplug churn"
 		optional="fault_bind fault_up_pages"
 		qid=nic-a qdev='{"driver": "igb", "id": "nic-a", "netdev": "ha", "bus": "rp1", "mac": "52:54:00:12:34:01"}'
 		is_82576 "$dut" "$peer" || why="needs 82576 NICs at $dut and $peer on one link (qemu/vm.sh)"
@@ -92,7 +101,7 @@ family_setup() {
 		dut=$(pci_by_id 0x100e | grep -vx 0000:04:00.0 | head -n1)
 		peer=$(pci_by_id 0x100f | head -n1)
 		spare=$(for id in 0x100e 0x100c 0x100f; do pci_by_id $id; done | grep -vx -e "$dut" -e "$peer")
-		probes="fault_up fault_ring fault_mtu unbind_bind remove_rescan reload link_flap hot_unplug churn"
+		probes="fault_up fault_ring fault_mtu unbind_bind remove_rescan reload netns_rmmod link_flap hot_unplug churn"
 		optional="fault_bind fault_up_pages"
 		qid=nic-e7 qdev='{"driver": "e1000", "id": "nic-e7", "netdev": "he7", "bus": "rp7", "mac": "52:54:00:12:35:07"}'
 		[ -n "$dut" ] && [ -n "$peer" ] || why="needs the 82540EM and 82545EM of qemu/vm.sh's re1000_extra_nics"
@@ -100,7 +109,7 @@ family_setup() {
 	veth)
 		kind=pair rnet=rveth c=veth rnet_ko=net/rveth.ko c_ko=drivers/net/veth.ko
 		dut=st0 peer=st1 spare=
-		probes="fault_newlink fault_up fault_mtu reload churn"
+		probes="fault_newlink fault_up fault_mtu reload netns_rmmod churn"
 		[ -r "$RNET_MODDIR/iproute2/link_rveth.so" ] || why="needs iproute2/link_rveth.so under RNET_MODDIR"
 		;;
 	*) why="unknown family '$1' in RNET_STRESS_FAMILIES" probes= ;;
@@ -293,9 +302,43 @@ cycle_reload() {
 		[ "$(pci_driver_of "$dut")" = "$drv" ]
 	fi
 }
+# netns_rmmod: the device under test moves to namespace st2 (its address with it) and takes
+# the peer's pings there; then `ip netns del st2` and rmmod race (namespace cleanup runs in a
+# worker: PCI devices go back to the initial namespace, a pair's end is deleted, while the
+# module unregisters them). Both must finish within 60 s, the module and every interface of
+# it must be gone, and insmod must bring the device back.
+cycle_netns_rmmod() {
+	local del mod rc=0
+	ip netns add st2 && ip link set "$dut_if" netns st2 &&
+		ip -n st2 addr replace "$LOCAL/24" dev "$dut_if" && ip -n st2 link set "$dut_if" up ||
+		return 1
+	wait_for 10 ip netns exec "$ns" ping -c 1 -W 1 "$LOCAL" >/dev/null || echo "no traffic in st2" >&2
+	timeout 60 ip netns del st2 &
+	del=$!
+	timeout 60 rmmod "$drv" &
+	mod=$!
+	wait "$del" || { echo "ip netns del: exit $?" >&2; rc=1; }
+	wait "$mod" || { echo "rmmod: exit $?" >&2; rc=1; }
+	[ $rc = 0 ] || return 1
+	# Namespace cleanup runs after the name is gone; the module must be gone with rmmod.
+	! grep -q "^$drv " /proc/modules || { echo "$drv still loaded" >&2; return 1; }
+	[ ! -e "/sys/class/net/$dut_if" ] || { echo "$dut_if outlived its module" >&2; return 1; }
+	[ "$kind" = pair ] && { rip link show "$peer" >/dev/null 2>&1 && { echo "$peer outlived its module" >&2; return 1; }; }
+	load "$drv" || return 1
+	if [ "$kind" = pair ]; then
+		IP_LIB_DIR=$RNET_MODDIR/iproute2 ip link add "$dut" type "$drv" peer name "$peer" netns "$ns" &&
+			rip addr replace "$REMOTE/24" dev "$peer_if" && rip link set "$peer_if" up
+	else
+		[ "$(pci_driver_of "$dut")" = "$drv" ]
+	fi
+}
 probe_unbind_bind() { cycle_probe unbind_bind; }
 probe_remove_rescan() { cycle_probe remove_rescan; }
-probe_reload() {
+# probe_reload, probe_netns_rmmod: PCI: the peer leaves the module that goes away for the
+# cycles and comes back after them.
+probe_reload() { cycle_probe_peer_aside reload; }
+probe_netns_rmmod() { cycle_probe_peer_aside netns_rmmod; }
+cycle_probe_peer_aside() {
 	local rc
 	if [ "$kind" = pci ]; then
 		# The peer leaves the module that goes away.
@@ -305,7 +348,7 @@ probe_reload() {
 		peer_drv=$(other_of "$drv")
 		link_up || { echo "no link with the peer on $peer_drv"; peer_drv=$c; return 1; }
 	fi
-	cycle_probe reload
+	cycle_probe "$1"
 	rc=$?
 	if [ "$kind" = pci ]; then
 		link_down
@@ -380,7 +423,7 @@ not_below() { # "earlier values" "later values"
 churn_op() {
 	local v dev=$dut_if
 	if [ "$kind" = pair ] && [ $((RANDOM % 2)) = 1 ]; then dev=$peer_if; fi
-	case $((RANDOM % 12)) in
+	case $((RANDOM % 13)) in
 	0) v=(128 256 512 1024)
 	   if [ "$kind" = pci ]; then op="ethtool -G $dev rx ${v[RANDOM % 4]} tx ${v[RANDOM % 4]}"
 	   else op="ethtool -L $dev rx $((RANDOM % 2 + 1)) tx $((RANDOM % 2 + 1))"; fi ;;
@@ -395,6 +438,11 @@ churn_op() {
 	8 | 9) op="link set $dev down" ;;
 	10) op="link set $dev up" ;;
 	11) op="netns-trip $dev" ;;
+	12) if [ "$family" = igb ] && [ -r "$xdp_obj" ]; then
+	   	v=(pass drop tx abort off); v=${v[RANDOM % 5]}
+	   	if [ "$v" = off ]; then op="link set $dev xdpdrv off"
+	   	else op="link set $dev xdpdrv obj $xdp_obj sec xdp_$v"; fi
+	   else op="link set $dev promisc $(onoff)"; fi ;;
 	esac
 }
 run_churn_op() { # run_churn_op "OP": the operation's exit status (124: it hung)
@@ -413,6 +461,8 @@ run_churn_op() { # run_churn_op "OP": the operation's exit status (124: it hung)
 				rip addr replace "$REMOTE/24" dev "$dev"
 		fi ;;
 	*) read -r -a a <<<"$op"; dev=${a[2]}
+		# -force: a program replaces the one attached.
+		[[ $op == *" xdpdrv obj "* ]] && a=(-force "${a[@]}")
 		if [ "$kind" = pair ] && [ "$dev" = "$peer_if" ]; then timeout 60 ip -n "$ns" "${a[@]}"; else timeout 60 ip "${a[@]}"; fi ;;
 	esac
 }
@@ -438,6 +488,7 @@ probe_churn() {
 		echo "op $i rc $rc: $op" >>"$base.log"
 		if [ $((i % 10)) = 0 ]; then
 			checks=$((checks + 1))
+			# The programs act on UDP to their own ports only: ping passes through them.
 			ip link set "$dut_if" mtu 1500 up 2>/dev/null
 			rip link set "$peer_if" mtu 1500 up 2>/dev/null
 			wait_carrier "$dut_if" && wait_carrier "$peer_if" "$ns" && traffic_ok && passed=$((passed + 1))
@@ -445,6 +496,7 @@ probe_churn() {
 		fi
 	done
 	traffic_stop
+	ip link set "$dut_if" xdpdrv off 2>/dev/null
 	ip link set "$dut_if" mtu 1500 promisc off allmulticast off up 2>/dev/null
 	rip link set "$peer_if" mtu 1500 up 2>/dev/null
 	[ "$kind" = pci ] && ethtool -K "$dut_if" gro on tso on rx on tx on sg on >/dev/null 2>&1
