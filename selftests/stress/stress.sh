@@ -283,7 +283,7 @@ cycle_remove_rescan() {
 	[ "$(pci_driver_of "$dut")" = "$drv" ]
 }
 # reload: rmmod with the device held by tcpdump (a packet socket), a route and traffic; insmod
-# must bring it back (PCI: the module binds the device again; pairs: created again).
+# must bring it back.
 cycle_reload() {
 	local dump
 	ip route replace 10.78.0.0/24 dev "$dut_if"
@@ -292,8 +292,17 @@ cycle_reload() {
 	sleep 0.5
 	timeout 60 rmmod "$drv" || { kill "$dump"; return 1; }
 	wait "$dump" 2>/dev/null
-	[ ! -e "/sys/class/net/$dut_if" ] || return 1
-	[ "$kind" = pair ] && { rip link show "$peer" >/dev/null 2>&1 && return 1; }
+	back_after_rmmod
+}
+# back_after_rmmod: after rmmod $drv, no interface of it is left (pairs: the peer end neither);
+# insmod brings the device back (PCI: the module binds it again; pairs: created again).
+back_after_rmmod() {
+	! grep -q "^$drv " /proc/modules || { echo "$drv still loaded" >&2; return 1; }
+	[ ! -e "/sys/class/net/$dut_if" ] || { echo "$dut_if outlived its module" >&2; return 1; }
+	if [ "$kind" = pair ] && rip link show "$peer" >/dev/null 2>&1; then
+		echo "$peer outlived its module" >&2
+		return 1
+	fi
 	load "$drv" || return 1
 	if [ "$kind" = pair ]; then
 		IP_LIB_DIR=$RNET_MODDIR/iproute2 ip link add "$dut" type "$drv" peer name "$peer" netns "$ns" &&
@@ -319,18 +328,7 @@ cycle_netns_rmmod() {
 	mod=$!
 	wait "$del" || { echo "ip netns del: exit $?" >&2; rc=1; }
 	wait "$mod" || { echo "rmmod: exit $?" >&2; rc=1; }
-	[ $rc = 0 ] || return 1
-	# Namespace cleanup runs after the name is gone; the module must be gone with rmmod.
-	! grep -q "^$drv " /proc/modules || { echo "$drv still loaded" >&2; return 1; }
-	[ ! -e "/sys/class/net/$dut_if" ] || { echo "$dut_if outlived its module" >&2; return 1; }
-	[ "$kind" = pair ] && { rip link show "$peer" >/dev/null 2>&1 && { echo "$peer outlived its module" >&2; return 1; }; }
-	load "$drv" || return 1
-	if [ "$kind" = pair ]; then
-		IP_LIB_DIR=$RNET_MODDIR/iproute2 ip link add "$dut" type "$drv" peer name "$peer" netns "$ns" &&
-			rip addr replace "$REMOTE/24" dev "$peer_if" && rip link set "$peer_if" up
-	else
-		[ "$(pci_driver_of "$dut")" = "$drv" ]
-	fi
+	[ $rc = 0 ] && back_after_rmmod
 }
 probe_unbind_bind() { cycle_probe unbind_bind; }
 probe_remove_rescan() { cycle_probe remove_rescan; }
