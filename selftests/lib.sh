@@ -341,3 +341,27 @@ check_walk_log() {
 	[ -n "$splats" ] && echo "$splats" | head -n 10 | sed 's/^/# /'
 	check_eq "$1" "" "$splats"
 }
+
+# --- streaming DMA mapping faults -----------------------------------------------------------
+# The DMA API has no fault-injection point; rnet's DMA abstraction (kernel::dma::SingleMapping,
+# which maps every transmitted frame and re1000's receive buffers) passes one after each
+# mapping, rust_helper_dma_map_fault, which fail_function can make fail.
+RNET_DMA_FAULT=rust_helper_dma_map_fault
+
+# dma_map_faults INTERVAL COMMAND...: runs COMMAND with every INTERVAL-th streaming mapping of
+# rnet's drivers failing (1: all of them), then lets mappings succeed again; COMMAND's status.
+dma_map_faults() {
+	local ff=/sys/kernel/debug/fail_function interval=$1 rc
+	shift
+	echo "$RNET_DMA_FAULT" >"$ff/inject" || return 1
+	echo -12 >"$ff/$RNET_DMA_FAULT/retval"
+	echo 0 >"$ff/verbose"; echo "$interval" >"$ff/interval"; echo -1 >"$ff/times"
+	echo 100 >"$ff/probability"
+	"$@"
+	rc=$?
+	echo 0 >"$ff/probability"; echo 1 >"$ff/times"; echo 1 >"$ff/interval"; echo 2 >"$ff/verbose"
+	echo "!$RNET_DMA_FAULT" >"$ff/inject"
+	return $rc
+}
+# dma_map_fault_point: whether the kernel has the injection point (rnet's rust/ overlay).
+dma_map_fault_point() { grep -q "^$RNET_DMA_FAULT\b" /sys/kernel/debug/error_injection/list; }

@@ -324,6 +324,22 @@ nic_pair_up re1 "$ea" 10.6.0.1/24 "$eb" 10.6.0.2/24
 check "ping re1000 -> C e1000" ping -q -c 5 -i 0.2 -W 5 10.6.0.2
 check "iperf3 TCP re1000 -> C e1000" iperf_to 2
 check "iperf3 TCP C e1000 -> re1000 (reverse)" iperf_to 2 -R
+# Streaming DMA mapping failures (lib.sh dma_map_faults; the peer's C e1000 maps without the
+# fault point): every 8th mapping failing under TCP both ways drops frames (tx_dropped) and
+# leaves receive slots unfilled (alloc_failed). Then every mapping failing while the peer
+# floods pings empties the receive ring (QEMU holds frames while the ring has no buffer, so no
+# receive interrupt comes): receiving must resume once mappings succeed (the watchdog's
+# interrupt polls, the poll refills).
+check "the kernel has the DMA mapping fault point ($RNET_DMA_FAULT)" dma_map_fault_point
+txd0=$(devstat "$ea" tx_dropped)
+af0=$(estat "$ea" rx_queue_0_alloc_failed)
+tcp_both_ways() { iperf_to 2; iperf_to 2 -R; }
+dma_map_faults 8 tcp_both_ways >/dev/null 2>&1
+check "DMA mapping failures in xmit dropped and counted (tx_dropped)" test "$(devstat "$ea" tx_dropped)" -gt "$txd0"
+check "DMA mapping failures in refill counted (rx_queue_0_alloc_failed)" \
+	test "$(estat "$ea" rx_queue_0_alloc_failed)" -gt "$af0"
+dma_map_faults 1 ip netns exec re1 ping -q -f -c 600 -W 1 10.6.0.1 >/dev/null 2>&1
+check "receiving resumes after every mapping failed (TCP C e1000 -> re1000)" iperf_to 2 -R
 check "MTU 9000 re1000 <-> C e1000" sh -c "ip link set $ea mtu 9000 && ip -n re1 link set $eb mtu 9000 && sleep 3 && \
 	ping -q -c 3 -i 0.2 -W 5 -M do -s 8972 10.6.0.2"
 ip link set "$ea" mtu 1500

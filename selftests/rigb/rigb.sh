@@ -183,6 +183,16 @@ check "page-pool allocation failures counted in rx-alloc-fail" test "$(rx_alloc_
 check "and in the queues' alloc_failed (ethtool -S)" test "$(ns_alloc_failed)" -gt "$qfail0"
 check "TCP is received again after the allocation failures" iperf_to 2
 
+# Streaming DMA mapping failures (lib.sh dma_map_faults: every 8th mapping failing while TCP
+# runs): a frame whose mapping fails is dropped and counted (tx_dropped), none of it stays
+# mapped (DMA-API debugging checks at unload) and sending goes on once mappings succeed.
+check "the kernel has the DMA mapping fault point ($RNET_DMA_FAULT)" dma_map_fault_point
+txd0=$(cat "/sys/class/net/$ea/statistics/tx_dropped")
+dma_map_faults 8 iperf_to 2 >/dev/null 2>&1
+check "DMA mapping failures in xmit dropped and counted (tx_dropped)" \
+	test "$(cat "/sys/class/net/$ea/statistics/tx_dropped")" -gt "$txd0"
+check "TCP is sent again after the mapping failures" iperf_to 2
+
 # Offloads off: the stack checksums and segments; traffic must still flow.
 ethtool -K "$ea" tso off tx off >/dev/null
 tso0=$(qsum "$ea" 'tx_queue_._tso')

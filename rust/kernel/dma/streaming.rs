@@ -10,6 +10,11 @@
 //! `dma_map_page` hand it over, `dma_unmap_*` gives it back. [`SingleMapping`] is such a loan:
 //! it is unmapped when dropped.
 //!
+//! Every mapping made here passes a fault-injection point, `rust_helper_dma_map_fault` (the
+//! DMA API has none): with `fail_function` set on it
+//! (`Documentation/fault-injection/fault-injection.rst`), mappings fail with `ENOMEM` as they
+//! would on a `dma_mapping_error`, so drivers' mapping-failure paths can be tested.
+//!
 //! Mapping is `unsafe` because the mapping does not own the memory it maps: the caller
 //! (typically another abstraction such as `net::skbuff::MappedSkBuff`, which keeps the buffer
 //! next to its mapping) promises that the memory outlives the mapping.
@@ -49,7 +54,8 @@ impl SingleMapping {
     /// Maps `len` bytes at `ptr` for `dev` (`dma_map_single`).
     ///
     /// Fails with `EINVAL` for an empty buffer and with `ENOMEM` when the mapping fails
-    /// (`dma_mapping_error`, e.g. no IOMMU/bounce space left).
+    /// (`dma_mapping_error`, e.g. no IOMMU/bounce space left) or a failure is injected (see
+    /// the module documentation).
     ///
     /// # Safety
     ///
@@ -125,13 +131,22 @@ impl SingleMapping {
             return Err(ENOMEM);
         }
         // INVARIANT: A successful mapping of `len` bytes in direction `dir`.
-        Ok(Self {
+        let mapping = Self {
             dev: dev.into(),
             addr,
             len,
             dir,
             kind,
-        })
+        };
+        // The fault-injection point of streaming mappings (fail_function: the DMA API has
+        // none): an injected failure undoes the mapping (drop) and fails as the mapping would.
+        // SAFETY: `dev` is a valid device; the function does not touch it and returns 0 unless
+        // a failure is injected.
+        if unsafe { bindings::dma_map_fault(dev.as_raw()) } != 0 {
+            drop(mapping);
+            return Err(ENOMEM);
+        }
+        Ok(mapping)
     }
 
     /// The address the device uses for the buffer.
