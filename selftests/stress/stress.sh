@@ -318,6 +318,7 @@ back_after_rmmod() {
 # it must be gone, and insmod must bring the device back.
 cycle_netns_rmmod() {
 	local del mod rc=0
+	ip netns del st2 2>/dev/null
 	ip netns add st2 && ip link set "$dut_if" netns st2 &&
 		ip -n st2 addr replace "$LOCAL/24" dev "$dut_if" && ip -n st2 link set "$dut_if" up ||
 		return 1
