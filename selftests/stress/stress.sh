@@ -36,8 +36,9 @@
 #   churn           RNET_STRESS_OPS seeded random configuration operations under traffic
 #                   (ring sizes, channels, coalescing, offloads, MTU, MAC address, promisc,
 #                   allmulti, link down/up, a trip to another namespace, and on igb XDP
-#                   programs attached, swapped and detached: pass, drop, tx, abort); the traffic checked
-#                   every 10 operations and the interface counters never going backwards.
+#                   programs attached, swapped and detached: pass, drop, tx, abort); the
+#                   traffic checked every 10 operations and the interface counters never
+#                   going backwards.
 #                   RNET_STRESS_SEED replays a run; RNET_STRESS_MINUTES=N keeps churning for N
 #                   minutes instead.
 # After every probe, traffic must pass again. A probe fails on a failed check, on a splat in
