@@ -41,6 +41,9 @@ if [ -z "${RNET_SUITES:-}" ]; then
 	export RNET_STRESS_PROBES=${RNET_STRESS_PROBES:-fault_ring,reload,hot_unplug}
 	export RNET_STRESS_CYCLES=${RNET_STRESS_CYCLES:-1} RNET_STRESS_SEED=${RNET_STRESS_SEED:-1}
 	export RNET_STRESS_SIDES=${RNET_STRESS_SIDES:-rnet}
+	# No kmemleak scan per driver (minutes each under TCG): the boot's final kernel-log check
+	# scans once for everything (run_tests.sh).
+	export RNET_STRESS_KMEMLEAK=${RNET_STRESS_KMEMLEAK:-0}
 fi
 # make check's slice of the kernel's driver tests: the ones drivers/net/README.rst and NIPA
 # lean on for NIC drivers, ~6 minutes per family under TCG; all of them, on both sides of both
@@ -87,7 +90,7 @@ run_suites() {
 	local v passenv=""
 	for v in RNET_SUITE_TIMEOUT RNET_NIPA_TESTS RNET_NIPA_DRIVERS RNET_NIPA_TIMEOUT RNET_NIPA_BUDGET \
 		RNET_STRESS_FAMILIES RNET_STRESS_PROBES RNET_STRESS_CYCLES RNET_STRESS_OPS RNET_STRESS_SEED \
-		RNET_STRESS_MINUTES RNET_STRESS_SIDES RNET_QMP_DIR; do
+		RNET_STRESS_MINUTES RNET_STRESS_SIDES RNET_STRESS_KMEMLEAK RNET_QMP_DIR; do
 		[ -n "${!v:-}" ] && passenv+=" $v=${!v}"
 	done
 	vm_run "${VM_TREE:-$tree}" "${RNET_CHECK_TIMEOUT:-4800}" "$console" \
