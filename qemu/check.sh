@@ -7,8 +7,9 @@
 #
 #   RNET_SUITES="rlo" make check     run a subset
 #   RNET_SUITE_TIMEOUT=<s>           overrides each test's time limit from its suite's settings
-#   RNET_CHECK_TIMEOUT=<s>           time limit of a VM boot (default 4800: the first boot
-#                                    takes 45-60 min under TCG, the machine's speed varying)
+#   RNET_CHECK_TIMEOUT=<s>           time limit of a VM boot (default 4800: a lane's boot
+#                                    takes 35-50 min under TCG, the machine's speed varying)
+#   RNET_PARALLEL=0                  one VM at a time (default: two lanes, see below)
 #
 # make stress is this script with RNET_SUITES=stress (selftests/stress/stress.sh; its
 # RNET_STRESS_* settings reach the guest) and RNET_KUNIT=0 (no KUnit run at boot).
@@ -95,7 +96,8 @@ run_suites() {
 	local out=$1 console=$1.console tailer vm_rc guest_done=1
 	shift
 	: >"$out"
-	tail -n +1 -F "$out" 2>/dev/null &
+	# RUN_LABEL marks the lines of a lane running next to another.
+	tail -n +1 -F "$out" 2>/dev/null > >(sed -u "s/^/${RUN_LABEL:-}/") &
 	tailer=$!
 	local v passenv=""
 	for v in RNET_SUITE_TIMEOUT RNET_NIPA_TESTS RNET_NIPA_DRIVERS RNET_NIPA_TIMEOUT RNET_NIPA_BUDGET \
@@ -109,12 +111,12 @@ run_suites() {
 	sleep 1
 	kill "$tailer" 2>/dev/null
 	wait "$tailer" 2>/dev/null
-	echo "check: VM ($*${VM_APPEND:+, $VM_APPEND}) finished after $((SECONDS - start)) s"
-	[ "$vm_rc" = 124 ] && echo "check: the VM hit its time limit"
+	echo "${RUN_LABEL:-}check: VM ($*${VM_APPEND:+, $VM_APPEND}) finished after $((SECONDS - start)) s"
+	[ "$vm_rc" = 124 ] && echo "${RUN_LABEL:-}check: the VM hit its time limit"
 	if ! grep -q '^# rnet: done' "$out"; then
 		guest_done=0
-		echo "check: the guest never finished reporting (timeout or panic); console tail:"
-		tail -n 60 "$console" | sed 's/^/    /'
+		echo "${RUN_LABEL:-}check: the guest never finished reporting (timeout or panic); console tail:"
+		tail -n 60 "$console" | sed "s/^/${RUN_LABEL:-}    /"
 	fi
 	# Splats seen on the console count even when the guest could not report them itself.
 	if grep -Eq 'Kernel panic|BUG:|Oops|WARNING:' "$console" && [ "$guest_done" = 0 ]; then
@@ -134,14 +136,30 @@ nomsi_extra_nics() {
 	done
 }
 
-# drivers_net boots a kernel of its own, after the others (see the top of this file).
-first_suites=
+# The suites run in two lanes at once, each a VM of its own (one vCPU busy under TCG, so the
+# two take the machine's two cores): lane A boots with KUnit's doctests and every suite but
+# rigb and stress, then drivers_net's kernel; lane B boots with rigb and stress (and QMP),
+# then the pci=nomsi boot if asked. RNET_PARALLEL=0 (or a single core) runs one lane: the
+# suites in one boot, then the others, one after the other.
+lane_a= lane_b=
 for s in $suites; do
-	[ "$s" = drivers_net ] || first_suites+="$s "
+	case $s in
+	drivers_net) ;;
+	rigb | stress) lane_b+="$s " ;;
+	*) lane_a+="$s " ;;
+	esac
 done
-main_nics=
-[[ " $suites " == *" re1000 "* || " $suites " == *" stress "* ]] && main_nics=$(re1000_extra_nics)
-all=
+parallel=${RNET_PARALLEL:-auto}
+[ "$parallel" = auto ] && { [ "$(nproc)" -ge 2 ] && parallel=1 || parallel=0; }
+if [ "$parallel" != 1 ] || [ -z "$lane_a" ] || [ -z "$lane_b" ]; then
+	lane_a+=$lane_b
+	lane_b=
+fi
+# The 8254x on their own hub for re1000 and stress's e1000 family.
+lane_nics() {
+	[[ " $* " == *" re1000 "* || " $* " == *" stress "* ]] && re1000_extra_nics
+	return 0
+}
 # stress asks QEMU for link changes and hot-unplugs: QMP, relayed from the shared directory.
 qmp_sock= qmp_relay=
 if [[ " $suites " == *" stress "* ]]; then
@@ -151,27 +169,25 @@ if [[ " $suites " == *" stress "* ]]; then
 	python3 "$top/qemu/qmp_relay.py" "$qmp_sock" "$RNET_QMP_DIR" &
 	qmp_relay=$!
 fi
-if [ -n "$first_suites" ]; then
-	# shellcheck disable=SC2086
-	VM_QMP=$qmp_sock VM_KUNIT=${RNET_KUNIT:-1} VM_EXTRA_NICS="$main_nics" run_suites "$ktap" $first_suites
-	all=$ktap
-fi
-if [ -n "$qmp_relay" ]; then
-	kill "$qmp_relay" 2>/dev/null
-	rm -f "$qmp_sock"
-fi
+qmp_for() { [[ " $* " == *" stress "* ]] && echo "$qmp_sock"; }
 nomsi=${RNET_NOMSI:-auto}
+run_nomsi=0
 if [ "$nomsi" = 1 ] || { [ "$nomsi" = auto ] && [[ " $suites " == *" rigb "* ]]; }; then
-	# No KUnit the second time: the doctests already ran (and would be counted twice).
+	run_nomsi=1
+fi
+
+# The pci=nomsi boot. No KUnit the second time: the doctests already ran (and would be counted
+# twice).
+nomsi_boot() {
 	VM_APPEND="pci=nomsi" VM_KUNIT=0 VM_EXTRA_NICS="$(nomsi_extra_nics)" \
 		run_suites "$VM_SHARE/ktap-nomsi.txt" rigb_nomsi
-	all="$ktap $VM_SHARE/ktap-nomsi.txt"
-fi
-if [[ " $suites " == *" drivers_net "* ]]; then
-	# The kernel's driver tests run on the test kernel without the debug options (the bench
-	# flavour, as users run: KASAN and lockdep under TCG make the kernel's Python tests several
-	# times slower than their own time limits allow); rnet's suites above had the debug kernel.
-	nipa_flavour=${RNET_NIPA_FLAVOUR:-bench}
+}
+# drivers_net's boot: the kernel's driver tests run on the test kernel without the debug
+# options (the bench flavour, as users run: KASAN and lockdep under TCG make the kernel's Python
+# tests several times slower than their own time limits allow); rnet's suites had the debug
+# kernel.
+drivers_net_boot() {
+	local nipa_flavour=${RNET_NIPA_FLAVOUR:-bench} nipa_tree nipa_moddir
 	if nipa_tree=$(bash "$top/scripts/kernel.sh" "$nipa_flavour" | tail -n1) &&
 		nipa_moddir=$(bash "$top/scripts/modules.sh" "$nipa_flavour" | tail -n1); then
 		VM_TREE=$nipa_tree VM_MODDIR=$nipa_moddir VM_KUNIT=0 VM_EXTRA_NICS="$(re1000_extra_nics)" \
@@ -180,8 +196,43 @@ if [[ " $suites " == *" drivers_net "* ]]; then
 		echo "check: the $nipa_flavour kernel for drivers_net could not be built"
 		printf 'TAP version 13\n1..1\nnot ok 1 drivers_net_kernel_built\n' >"$VM_SHARE/ktap-nipa.txt"
 	fi
-	all+=" $VM_SHARE/ktap-nipa.txt"
+}
+# Lane A: its suites with the boot-time KUnit run, then drivers_net; lane B (when parallel):
+# its suites with only the drivers' own KUnit suites (run at module load, checked by their
+# selftests), then the nomsi boot.
+lane_a_run() {
+	if [ -n "$lane_a" ]; then
+		# shellcheck disable=SC2086
+		VM_QMP=$(qmp_for $lane_a) VM_KUNIT=${RNET_KUNIT:-1} VM_EXTRA_NICS="$(lane_nics $lane_a)" \
+			run_suites "$ktap" $lane_a
+	fi
+	[ -n "$lane_b" ] || { [ "$run_nomsi" = 0 ] || nomsi_boot; }
+	[[ " $suites " == *" drivers_net "* ]] && drivers_net_boot
+	return 0
+}
+lane_b_run() {
+	# shellcheck disable=SC2086
+	VM_QMP=$(qmp_for $lane_b) VM_KUNIT=${RNET_KUNIT:-1} VM_KUNIT_GLOB='*_rx_desc' \
+		VM_EXTRA_NICS="$(lane_nics $lane_b)" RUN_LABEL='[B] ' run_suites "$VM_SHARE/ktap-b.txt" $lane_b
+	[ "$run_nomsi" = 0 ] || RUN_LABEL='[B] ' nomsi_boot
+}
+if [ -n "$lane_b" ]; then
+	echo "check: two VMs at once: lane A (${lane_a}then drivers_net's boot), lane B (${lane_b% }); B's lines marked [B]"
+	lane_a_run &
+	lane_a_pid=$!
+	lane_b_run
+	wait "$lane_a_pid"
+else
+	lane_a_run
 fi
+if [ -n "$qmp_relay" ]; then
+	kill "$qmp_relay" 2>/dev/null
+	rm -f "$qmp_sock"
+fi
+all=
+for f in "$ktap" "$VM_SHARE/ktap-b.txt" "$VM_SHARE/ktap-nomsi.txt" "$VM_SHARE/ktap-nipa.txt"; do
+	[ -s "$f" ] && all+=" $f"
+done
 # shellcheck disable=SC2086
 cat $all >"${RNET_KTAP_OUT:-/tmp/rnet-last-ktap.txt}" 2>/dev/null
 # drivers_net's parity table (C driver vs rnet's, per kernel driver test), also kept on the host.

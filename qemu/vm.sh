@@ -75,7 +75,9 @@ vm_accel_args() {
 	fi
 }
 
-# VM_APPEND adds kernel parameters (e.g. pci=nomsi); VM_KUNIT=0 skips the boot-time KUnit run.
+# VM_APPEND adds kernel parameters (e.g. pci=nomsi); VM_KUNIT=0 skips the boot-time KUnit run;
+# VM_KUNIT_GLOB runs only the KUnit suites it matches (kunit.filter_glob), built in or in modules
+# (the drivers' own suites run at module load, which needs autorun too).
 # kunit.autorun=1: the fragments leave CONFIG_KUNIT_AUTORUN_ENABLED to its default, which the
 # allnoconfig base turns off, so the doctests would otherwise never run at boot.
 # no5lvl: with 5-level paging (QEMU's TCG CPU has LA57) the 7.3 KASAN kernel reports a
@@ -91,6 +93,6 @@ vm_run() {
 		--disable-microvm --cpus 2 --memory 2G --verbose \
 		--rwdir="$VM_SHARE" \
 		--qemu-opts="$(vm_qemu_nics)" \
-		--append "panic=-1 oops=panic softlockup_panic=1 nmi_watchdog=0 log_buf_len=8M kunit.enable=${VM_KUNIT:-1} kunit.autorun=${VM_KUNIT:-1} no5lvl ${VM_APPEND:-}" \
+		--append "panic=-1 oops=panic softlockup_panic=1 nmi_watchdog=0 log_buf_len=8M kunit.enable=${VM_KUNIT:-1} kunit.autorun=${VM_KUNIT:-1}${VM_KUNIT_GLOB:+ kunit.filter_glob=$VM_KUNIT_GLOB} no5lvl ${VM_APPEND:-}" \
 		--exec "$*" </dev/null >"$console" 2>&1
 }
