@@ -83,6 +83,14 @@ vm_accel_args() {
 # no5lvl: with 5-level paging (QEMU's TCG CPU has LA57) the 7.3 KASAN kernel reports a
 # wild-memory-access in the first timer interrupt (handle_edge_irq, before any rnet code), and
 # that first report turns lockdep off for the rest of the run. 4-level paging avoids it.
+#
+# The root filesystem (the host's, over 9p) is mounted with cache=loose: vng's own rootflags
+# leave 9p uncached, so every exec reads the binary and its libraries from the host again and
+# every path lookup is a round trip through QEMU (under TCG with KASAN, 7-10 s for a `grep`
+# while two VMs run; 2-3 s cached). The host does not change what the guest reads from the
+# root during a run (the kernel trees, modules and scripts); the shared --rwdir is a mount of
+# its own, uncached. The last rootflags= on the command line wins; the rest repeats vng's.
+vm_root_flags="rootflags=version=9p2000.L,trans=virtio,access=any,msize=524288,cache=loose"
 vm_run() {
 	local tree=$1 tmo=$2 console=$3
 	shift 3
@@ -90,9 +98,9 @@ vm_run() {
 	accel=$(vm_accel_args "$tree")
 	# shellcheck disable=SC2046
 	timeout --foreground -k 10 "$tmo" vng -r "$tree/arch/x86/boot/bzImage" $accel \
-		--disable-microvm --cpus 2 --memory 2G --verbose \
+		--disable-microvm --force-9p --cpus 2 --memory 2G --verbose \
 		--rwdir="$VM_SHARE" \
 		--qemu-opts="$(vm_qemu_nics)" \
-		--append "panic=-1 oops=panic softlockup_panic=1 nmi_watchdog=0 log_buf_len=8M kunit.enable=${VM_KUNIT:-1} kunit.autorun=${VM_KUNIT:-1}${VM_KUNIT_GLOB:+ kunit.filter_glob=$VM_KUNIT_GLOB} no5lvl ${VM_APPEND:-}" \
+		--append "panic=-1 oops=panic softlockup_panic=1 nmi_watchdog=0 log_buf_len=8M kunit.enable=${VM_KUNIT:-1} kunit.autorun=${VM_KUNIT:-1}${VM_KUNIT_GLOB:+ kunit.filter_glob=$VM_KUNIT_GLOB} no5lvl $vm_root_flags ${VM_APPEND:-}" \
 		--exec "$*" </dev/null >"$console" 2>&1
 }

@@ -16,11 +16,17 @@ export IP_LIB_DIR=${RNET_MODDIR:-}/iproute2
 require_rnet_module "$KO"
 require "needs RNET_KTREE (the kernel tree: YNL's cli.py and the netdev spec)" test -r "${RNET_KTREE:-}/tools/net/ynl/pyynl/cli.py"
 ktap_print_header
-ktap_set_plan "$(grep -cE "^\s*(check|check_eq|bad_request|like_veth) " "$0")"
+ktap_set_plan "$(($(grep -cE "^\s*(check|check_eq) " "$0") + $(grep -cE '^\s"(bad|like) ' "$0")))"
 
 exists() { ip "${@:2}" link show "$1" >/dev/null 2>&1; }
 gone() { ! exists "$@"; }
-ifindex() { ip "${@:2}" -j link show "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["ifindex"])'; }
+ifindex() { # NAME [-n NETNS]
+	if [ "${2:-}" = -n ]; then
+		ip netns exec "$3" cat "/sys/class/net/$1/ifindex"
+	else
+		cat "/sys/class/net/$1/ifindex"
+	fi
+}
 iflink() { cat "/sys/class/net/$1/iflink"; }
 nstat_of() { ip netns exec "$1" cat "/sys/class/net/$2/statistics/$3"; }
 
@@ -186,52 +192,56 @@ check "ethtool -S follows the channel count" sh -c \
 ip link del rq1
 
 # --- malformed requests: same errno as veth, nothing left behind ----------------------------
-# request_both OPTIONS...: the same request for rveth (rbad, peer rpeer) and veth (vbad, vpeer);
-# sets rv and v (the caller's locals) to the answers; delete_both removes what was created.
-request_both() {
-	rv=$($NEWLINK rveth rbad "$@" 2>&1)
-	v=$($NEWLINK veth vbad "${@//rpeer/vpeer}" 2>&1)
+# Each case is one request to rveth (rbad, peer rpeer) and the same to veth (vbad, vpeer), all
+# of one kind in one rtnl_newlink.py --batch run (one Python start per kind, not per request).
+# A case is "bad DESCRIPTION|OPTIONS" (refused with veth's errno, nothing left behind) or
+# "like MTU DESCRIPTION|OPTIONS" (what rtnetlink's liberal parsing lets through, taken as veth
+# takes it: created, the peer's MTU as given).
+newlink_cases=(
+	"bad peer attribute shorter than an ifinfomsg|--peer-raw 00000000"
+	"bad peer address of 3 bytes|--peer rpeer --peer-addr 020000"
+	"bad multicast peer address|--peer rpeer --peer-addr 010000000001"
+	"bad peer MTU 10|--peer rpeer --peer-mtu 10"
+	"bad peer named like an existing device|--peer lo"
+	"bad peer netns fd that is not open|--peer rpeer --peer-netns-fd 999"
+	"bad peer netns fd that is not a namespace|--peer rpeer --peer-netns-fd /dev/null"
+	"bad peer MTU in a 2-byte attribute|--peer rpeer --peer-mtu 1400 --peer-mtu-bytes 2"
+	"like 1400 peer MTU 1400 in an 8-byte attribute accepted, as by veth|--peer rpeer --peer-mtu 1400 --peer-mtu-bytes 8"
+)
+newlink_batch() { # KIND NAME PEER: every case's request for that kind, answers one per line
+	local c
+	for c in "${newlink_cases[@]}"; do
+		echo "$1 $2 ${c#*|}" | sed "s/rpeer/$3/g"
+	done | $NEWLINK --batch 2>&1
 }
-delete_both() {
-	ip link del vbad 2>/dev/null
-	ip link del rbad 2>/dev/null
-}
-bad_request() { # description, then rtnl_newlink.py options after NAME
-	local desc=$1 rv v
-	shift
-	request_both "$@"
-	if [ "$rv" != OK ] && [ "$rv" = "$v" ] && gone rbad && gone rpeer && gone vbad; then
-		ktap_test_pass "$desc ($rv, as veth)"
-	else
-		ktap_print_msg "rveth: $rv, veth: $v"
-		ktap_test_fail "$desc"
-	fi
-	delete_both
-}
-bad_request "peer attribute shorter than an ifinfomsg" --peer-raw 00000000
-bad_request "peer address of 3 bytes" --peer rpeer --peer-addr 020000
-bad_request "multicast peer address" --peer rpeer --peer-addr 010000000001
-bad_request "peer MTU 10" --peer rpeer --peer-mtu 10
-bad_request "peer named like an existing device" --peer lo
-bad_request "peer netns fd that is not open" --peer rpeer --peer-netns-fd 999
-bad_request "peer netns fd that is not a namespace" --peer rpeer --peer-netns-fd /dev/null
-bad_request "peer MTU in a 2-byte attribute" --peer rpeer --peer-mtu 1400 --peer-mtu-bytes 2
-# What rtnetlink's liberal parsing lets through is taken as veth takes it.
-like_veth() { # description, the peer's expected MTU, then rtnl_newlink.py options after NAME
-	local desc=$1 mtu=$2 rv v rm vm
-	shift 2
-	request_both "$@"
-	rm=$(cat /sys/class/net/rpeer/mtu 2>/dev/null) vm=$(cat /sys/class/net/vpeer/mtu 2>/dev/null)
-	if [ "$rv" = OK ] && [ "$v" = OK ] && [ "$rm" = "$mtu" ] && [ "$vm" = "$mtu" ]; then
-		ktap_test_pass "$desc"
-	else
-		ktap_print_msg "rveth: $rv, peer MTU $rm; veth: $v, peer MTU $vm"
-		ktap_test_fail "$desc"
-	fi
-	delete_both
-}
-like_veth "peer MTU 1400 in an 8-byte attribute accepted, as by veth" 1400 \
-	--peer rpeer --peer-mtu 1400 --peer-mtu-bytes 8
+mapfile -t rveth_answers < <(newlink_batch rveth rbad rpeer)
+mapfile -t veth_answers < <(newlink_batch veth vbad vpeer)
+for i in "${!newlink_cases[@]}"; do
+	c=${newlink_cases[$i]%%|*}
+	read -r rv r_name r_peer r_mtu <<<"${rveth_answers[$i]:-none}"
+	read -r v v_name v_peer v_mtu <<<"${veth_answers[$i]:-none}"
+	case $c in
+	bad\ *)
+		desc=${c#bad }
+		if [ "$rv" != OK ] && [ "$rv" = "$v" ] && [ "$r_name$r_peer$v_name$v_peer" = 0000 ]; then
+			ktap_test_pass "$desc ($rv, as veth)"
+		else
+			ktap_print_msg "rveth: ${rveth_answers[$i]:-no answer}; veth: ${veth_answers[$i]:-no answer} (answer, name left, peer left, peer MTU)"
+			ktap_test_fail "$desc"
+		fi
+		;;
+	like\ *)
+		c=${c#like }
+		mtu=${c%% *} desc=${c#* }
+		if [ "$rv" = OK ] && [ "$v" = OK ] && [ "$r_mtu" = "$mtu" ] && [ "$v_mtu" = "$mtu" ]; then
+			ktap_test_pass "$desc"
+		else
+			ktap_print_msg "rveth: ${rveth_answers[$i]:-no answer}; veth: ${veth_answers[$i]:-no answer} (answer, name left, peer left, peer MTU)"
+			ktap_test_fail "$desc"
+		fi
+		;;
+	esac
+done
 
 # --- unload under traffic, then reload ---------------------------------------------------------
 ip link add rv1 netns rns1 type rveth peer name rv2 netns rns2
