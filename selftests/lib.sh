@@ -32,6 +32,17 @@ require() {
 	exit "$KSFT_SKIP"
 }
 
+# YNL: the kernel tree's netlink CLI (tools/net/ynl) with the netdev family's spec, for
+# queue-get, qstats-get and dev-get. --no-schema: the spec is the tree's own, and validating it
+# with jsonschema on every call costs the guest more than the call itself under TCG.
+YNL="/usr/bin/python3 ${RNET_KTREE:-}/tools/net/ynl/pyynl/cli.py --no-schema --spec ${RNET_KTREE:-}/Documentation/netlink/specs/netdev.yaml"
+
+# require_ynl: skips the test unless the kernel tree's YNL CLI and spec are there.
+require_ynl() {
+	require "needs RNET_KTREE (the kernel tree: YNL's cli.py and the netdev spec)" \
+		test -r "${RNET_KTREE:-}/tools/net/ynl/pyynl/cli.py"
+}
+
 # require_rnet_module KO: skips the test unless it runs as root and the module file KO (under
 # RNET_MODDIR) is there.
 require_rnet_module() {

@@ -14,10 +14,9 @@ KO=${RNET_MODDIR:-}/drivers/net/ethernet/intel/rigb/rigb.ko
 A=0000:01:00.0
 B=0000:02:00.0
 S=0000:03:00.0
-YNL="/usr/bin/python3 ${RNET_KTREE:-}/tools/net/ynl/pyynl/cli.py --spec ${RNET_KTREE:-}/Documentation/netlink/specs/netdev.yaml"
 
 require_rnet_module "$KO"
-require "needs RNET_KTREE (the kernel tree: YNL's cli.py and the netdev spec)" test -r "${RNET_KTREE:-}/tools/net/ynl/pyynl/cli.py"
+require_ynl
 require "needs 82576 NICs at $A and $B on one link (QEMU: -device igb, see qemu/vm.sh)" is_82576 $A $B
 ktap_print_header
 # Every check line runs once, except the three in the interrupt-mode loop, which run twice.

@@ -21,11 +21,10 @@ B=0000:02:00.0
 S=0000:03:00.0
 VERDICTS=$DIR/xdp_verdicts.bpf.o
 REDIRECT=$DIR/xdp_redirect.bpf.o
-YNL="/usr/bin/python3 ${RNET_KTREE:-}/tools/net/ynl/pyynl/cli.py --spec ${RNET_KTREE:-}/Documentation/netlink/specs/netdev.yaml"
 PIN=/sys/fs/bpf/rigb_xdp
 
 require_rnet_module "$KO"
-require "needs RNET_KTREE (the kernel tree: YNL's cli.py and the netdev spec)" test -r "${RNET_KTREE:-}/tools/net/ynl/pyynl/cli.py"
+require_ynl
 require "needs 82576 NICs at $A, $B (one link) and $S (QEMU: -device igb, see qemu/vm.sh)" is_82576 $A $B $S
 require "needs the XDP test programs (built by the Makefile with clang -target bpf)" test -r "$VERDICTS" -a -r "$REDIRECT"
 require "needs ip with libbpf to load XDP objects (ip -V: iproute2 built with libbpf)" sh -c "ip -V | grep -q libbpf"

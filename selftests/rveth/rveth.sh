@@ -10,11 +10,10 @@ set -u
 
 KO=${RNET_MODDIR:-}/net/rveth.ko
 NEWLINK="python3 $(dirname "$0")/rtnl_newlink.py"
-YNL="/usr/bin/python3 ${RNET_KTREE:-}/tools/net/ynl/pyynl/cli.py --spec ${RNET_KTREE:-}/Documentation/netlink/specs/netdev.yaml"
 export IP_LIB_DIR=${RNET_MODDIR:-}/iproute2
 
 require_rnet_module "$KO"
-require "needs RNET_KTREE (the kernel tree: YNL's cli.py and the netdev spec)" test -r "${RNET_KTREE:-}/tools/net/ynl/pyynl/cli.py"
+require_ynl
 ktap_print_header
 ktap_set_plan "$(($(grep -cE "^\s*(check|check_eq) " "$0") + $(grep -cE '^\s"(bad|like) ' "$0")))"
 
