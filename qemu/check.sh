@@ -25,9 +25,8 @@
 # parity's "*", every test), RNET_NIPA_DRIVERS ("rigb,re1000"), RNET_NIPA_TIMEOUT and
 # RNET_NIPA_BUDGET reach the suite in the guest (see selftests/drivers_net/drivers_net.sh).
 #
-# When rigb is among the suites named in RNET_SUITES, a second, short boot with pci=nomsi runs
-# rigb_nomsi: the driver's fallback from MSI-X to the INTx line (RNET_NOMSI=0 skips it, =1
-# forces it; a plain make check, for CI's time, runs it only with RNET_NOMSI=1). That boot
+# When rigb is among the suites, a short boot with pci=nomsi runs rigb_nomsi after them: the
+# driver's fallback from MSI-X to the INTx line (RNET_NOMSI=0 skips it, =1 forces it). That boot
 # has two more 82576 whose NVM holds a multicast (invalid) MAC address, for the random fallback.
 set -uo pipefail
 
@@ -52,9 +51,6 @@ if [ -z "${RNET_SUITES:-}" ]; then
 	# The slice below without the tests that skip or fail with C igb too on QEMU (loopback,
 	# rmon, rss_ctx, pp_alloc_fail: make parity runs them).
 	export RNET_NIPA_TESTS=${RNET_NIPA_TESTS:-ping.py,stats.py,queues.py,hw/csum.py}
-	# The pci=nomsi boot (rigb's fallback to INTx, the invalid-NVM address; ~4 min) only when
-	# asked (RNET_NOMSI=1): rigb.sh runs MSI and INTx itself through int_mode.
-	export RNET_NOMSI=${RNET_NOMSI:-0}
 fi
 # make check's slice of the kernel's driver tests: the ones drivers/net/README.rst and NIPA
 # lean on for NIC drivers, ~6 minutes per family under TCG; all of them, on both sides of both
