@@ -14,13 +14,14 @@
 # make stress is this script with RNET_SUITES=stress (selftests/stress/stress.sh; its
 # RNET_STRESS_* settings reach the guest) and RNET_KUNIT=0 (no KUnit run at boot).
 #
-# When re1000 or stress is among the suites, the first boot gains three 8254x on a QEMU hub of their own
-# (see re1000_extra_nics), next to the slirp 82540EM every boot has.
+# When re1000 or stress is among a boot's suites, the boot gains three 8254x on a QEMU hub of
+# their own (see re1000_extra_nics), next to the slirp 82540EM every boot has.
 #
 # drivers_net runs the kernel's own drivers/net and drivers/net/hw tests with each rnet NIC
-# driver and its C counterpart, in a boot of its own, last, on the test kernel without debug
-# options (RNET_NIPA_FLAVOUR, default bench) with the same extra NICs; its parity table is
-# printed at the end and kept in RNET_PARITY_OUT (default /tmp/rnet-last-parity.txt).
+# driver and its C counterpart, in boots of their own at the end of the lanes (the first family
+# in lane A, the others in lane B), on the test kernel without debug options
+# (RNET_NIPA_FLAVOUR, default bench) with the same extra NICs; its parity table, over every
+# family, is printed at the end and kept in RNET_PARITY_OUT (default /tmp/rnet-last-parity.txt).
 # RNET_NIPA_TESTS (comma-separated test names; make check's default is the slice below, make
 # parity's "*", every test), RNET_NIPA_DRIVERS ("rigb,re1000"), RNET_NIPA_TIMEOUT and
 # RNET_NIPA_BUDGET reach the suite in the guest (see selftests/drivers_net/drivers_net.sh).
@@ -45,16 +46,14 @@ if [ -z "${RNET_SUITES:-}" ]; then
 	# No kmemleak scan per driver (minutes each under TCG): the boot's final kernel-log check
 	# scans once for everything (run_tests.sh).
 	export RNET_STRESS_KMEMLEAK=${RNET_STRESS_KMEMLEAK:-0}
-	# The kernel's driver tests on rigb/igb only (~6 minutes a family under TCG): re1000/e1000
-	# is left to make parity, for CI's time.
-	export RNET_NIPA_DRIVERS=${RNET_NIPA_DRIVERS:-rigb}
 	# The slice below without the tests that skip or fail with C igb too on QEMU (loopback,
 	# rmon, rss_ctx, pp_alloc_fail: make parity runs them).
 	export RNET_NIPA_TESTS=${RNET_NIPA_TESTS:-ping.py,stats.py,queues.py,hw/csum.py}
 fi
-# make check's slice of the kernel's driver tests: the ones drivers/net/README.rst and NIPA
-# lean on for NIC drivers, ~6 minutes per family under TCG; all of them, on both sides of both
-# families, take ~45 minutes, more than CI's budget leaves (make parity runs them all).
+# The kernel's driver tests for a RNET_SUITES run: the ones drivers/net/README.rst and NIPA
+# lean on for NIC drivers (make check's own slice, above, drops those that skip or fail with
+# the C drivers too); all of them, on both sides of both families, take ~45 minutes, more than
+# CI's budget leaves (make parity runs them all).
 # hw/ethtool.sh is left to make parity: its "force of different speeds autoneg off" forces a
 # speed on the peer (C e1000) right after the peer restarted autonegotiation, which C e1000
 # refuses while its link is down (duplex unknown), so the case passes or fails with how long
@@ -98,11 +97,11 @@ run_suites() {
 	local v passenv=""
 	for v in RNET_SUITE_TIMEOUT RNET_NIPA_TESTS RNET_NIPA_DRIVERS RNET_NIPA_TIMEOUT RNET_NIPA_BUDGET \
 		RNET_STRESS_FAMILIES RNET_STRESS_PROBES RNET_STRESS_CYCLES RNET_STRESS_OPS RNET_STRESS_SEED \
-		RNET_STRESS_MINUTES RNET_STRESS_SIDES RNET_STRESS_KMEMLEAK RNET_QMP_DIR; do
+		RNET_STRESS_MINUTES RNET_STRESS_SIDES RNET_STRESS_KMEMLEAK RNET_QMP_DIR RNET_NIPA_RESULTS; do
 		[ -n "${!v:-}" ] && passenv+=" $v=${!v}"
 	done
 	vm_run "${VM_TREE:-$tree}" "${RNET_CHECK_TIMEOUT:-4800}" "$console" \
-		"RNET_KTREE=${VM_TREE:-$tree} RNET_MODDIR=${VM_MODDIR:-$moddir} RNET_KSFT=$ksft$passenv bash $selftests/run_tests.sh $out $*"
+		"RNET_KTREE=${VM_TREE:-$tree} RNET_MODDIR=${VM_MODDIR:-$moddir} RNET_KSFT=${VM_KSFT:-$ksft}$passenv bash $selftests/run_tests.sh $out $*"
 	vm_rc=$?
 	sleep 1
 	kill "$tailer" 2>/dev/null
@@ -147,9 +146,22 @@ for s in $suites; do
 done
 parallel=${RNET_PARALLEL:-auto}
 [ "$parallel" = auto ] && { [ "$(nproc)" -ge 2 ] && parallel=1 || parallel=0; }
-if [ "$parallel" != 1 ] || [ -z "$lane_a" ] || [ -z "$lane_b" ]; then
+# drivers_net's families (RNET_NIPA_DRIVERS, default rigb,re1000): one boot per lane when
+# both lanes run, the first family in lane A, the others in lane B.
+nipa_a= nipa_b=
+if [[ " $suites " == *" drivers_net "* ]]; then
+	nipa_a=${RNET_NIPA_DRIVERS:-rigb,re1000}
+	if [ "$parallel" = 1 ] && [[ $nipa_a == *,* ]]; then
+		nipa_b=${nipa_a#*,}
+		nipa_a=${nipa_a%%,*}
+	fi
+fi
+if [ "$parallel" != 1 ] || [ -z "$lane_a$nipa_a" ] || [ -z "$lane_b$nipa_b" ]; then
 	lane_a+=$lane_b
 	lane_b=
+	nipa_a+=${nipa_b:+,$nipa_b}
+	nipa_a=${nipa_a#,}
+	nipa_b=
 fi
 # The 8254x on their own hub for re1000 and stress's e1000 family.
 lane_nics() {
@@ -182,41 +194,47 @@ nomsi_boot() {
 # options (the bench flavour, as users run: KASAN and lockdep under TCG make the kernel's Python
 # tests several times slower than their own time limits allow); rnet's suites had the debug
 # kernel.
-drivers_net_boot() {
-	local nipa_flavour=${RNET_NIPA_FLAVOUR:-bench} nipa_tree nipa_moddir
+drivers_net_boot() { # DRIVERS LANE: the families of DRIVERS, KTAP and results of lane LANE
+	local nipa_flavour=${RNET_NIPA_FLAVOUR:-bench} nipa_tree nipa_moddir out=$VM_SHARE/ktap-nipa-$2.txt
 	if nipa_tree=$(bash "$top/scripts/kernel.sh" "$nipa_flavour" | tail -n1) &&
 		nipa_moddir=$(bash "$top/scripts/modules.sh" "$nipa_flavour" | tail -n1); then
-		VM_TREE=$nipa_tree VM_MODDIR=$nipa_moddir VM_KUNIT=0 VM_EXTRA_NICS="$(re1000_extra_nics)" \
-			run_suites "$VM_SHARE/ktap-nipa.txt" drivers_net
+		RNET_NIPA_DRIVERS=$1 RNET_NIPA_RESULTS=$VM_SHARE/nipa-$2 \
+			VM_TREE=$nipa_tree VM_MODDIR=$nipa_moddir VM_KUNIT=0 VM_EXTRA_NICS="$(re1000_extra_nics)" \
+			run_suites "$out" drivers_net
 	else
 		echo "check: the $nipa_flavour kernel for drivers_net could not be built"
-		printf 'TAP version 13\n1..1\nnot ok 1 drivers_net_kernel_built\n' >"$VM_SHARE/ktap-nipa.txt"
+		printf 'TAP version 13\n1..1\nnot ok 1 drivers_net_kernel_built\n' >"$out"
 	fi
 }
 # Lane A: its suites with the boot-time KUnit run, then drivers_net; lane B (when parallel):
 # its suites with only the drivers' own KUnit suites (run at module load, checked by their
-# selftests), then the nomsi boot.
+# selftests), then the nomsi boot, then drivers_net's other families.
 lane_a_run() {
 	if [ -n "$lane_a" ]; then
 		# shellcheck disable=SC2086
 		VM_QMP=$(qmp_for $lane_a) VM_KUNIT=${RNET_KUNIT:-1} VM_EXTRA_NICS="$(lane_nics $lane_a)" \
 			run_suites "$ktap" $lane_a
 	fi
-	[ -n "$lane_b" ] || { [ "$run_nomsi" = 0 ] || nomsi_boot; }
-	[[ " $suites " == *" drivers_net "* ]] && drivers_net_boot
-	return 0
+	[ -n "$lane_b$nipa_b" ] || [ "$run_nomsi" = 0 ] || nomsi_boot
+	[ -z "$nipa_a" ] || drivers_net_boot "$nipa_a" a
 }
 lane_b_run() {
-	# shellcheck disable=SC2086
-	VM_QMP=$(qmp_for $lane_b) VM_KUNIT=${RNET_KUNIT:-1} VM_KUNIT_GLOB='*_rx_desc' \
-		VM_EXTRA_NICS="$(lane_nics $lane_b)" RUN_LABEL='[B] ' run_suites "$VM_SHARE/ktap-b.txt" $lane_b
-	[ "$run_nomsi" = 0 ] || RUN_LABEL='[B] ' nomsi_boot
+	if [ -n "$lane_b" ]; then
+		# shellcheck disable=SC2086
+		VM_QMP=$(qmp_for $lane_b) VM_KUNIT=${RNET_KUNIT:-1} VM_KUNIT_GLOB='*_rx_desc' \
+			VM_EXTRA_NICS="$(lane_nics $lane_b)" run_suites "$VM_SHARE/ktap-b.txt" $lane_b
+	fi
+	[ "$run_nomsi" = 0 ] || nomsi_boot
+	[ -z "$nipa_b" ] || drivers_net_boot "$nipa_b" b
 }
-if [ -n "$lane_b" ]; then
-	echo "check: two VMs at once: lane A (${lane_a}then drivers_net's boot), lane B (${lane_b% }); B's lines marked [B]"
+if [ -n "$lane_b$nipa_b" ]; then
+	# Lane B's boots get a kselftest install of their own: the suites write into theirs
+	# (drivers_net its net.config, stress its results).
+	cp -a "$ksft" "$VM_SHARE/kselftest-b"
+	echo "check: two VMs at once: lane A (${lane_a}${nipa_a:+drivers_net on $nipa_a}), lane B (${lane_b}${nipa_b:+drivers_net on $nipa_b}); B's lines marked [B]"
 	lane_a_run &
 	lane_a_pid=$!
-	lane_b_run
+	RUN_LABEL='[B] ' VM_KSFT=$VM_SHARE/kselftest-b lane_b_run
 	wait "$lane_a_pid"
 else
 	lane_a_run
@@ -226,22 +244,27 @@ if [ -n "$qmp_relay" ]; then
 	rm -f "$qmp_sock"
 fi
 all=
-for f in "$ktap" "$VM_SHARE/ktap-b.txt" "$VM_SHARE/ktap-nomsi.txt" "$VM_SHARE/ktap-nipa.txt"; do
+for f in "$ktap" "$VM_SHARE"/ktap-b.txt "$VM_SHARE"/ktap-nomsi.txt "$VM_SHARE"/ktap-nipa-[ab].txt; do
 	[ -s "$f" ] && all+=" $f"
 done
 # shellcheck disable=SC2086
 cat $all >"${RNET_KTAP_OUT:-/tmp/rnet-last-ktap.txt}" 2>/dev/null
-# drivers_net's parity table (C driver vs rnet's, per kernel driver test), also kept on the host.
-parity=$ksft/rnet/drivers_net/results/parity.txt
+# drivers_net's parity table (C driver vs rnet's, per kernel driver test) over the families of
+# both lanes, also kept on the host.
 parity_out=${RNET_PARITY_OUT:-/tmp/rnet-last-parity.txt}
-if [ -s "$parity" ]; then
-	cp "$parity" "$parity_out"
-	cp "${parity%.txt}.json" "${parity_out%.txt}.json" 2>/dev/null
+if compgen -G "$VM_SHARE/nipa-[ab]/*/tests" >/dev/null; then
+	mkdir -p "$VM_SHARE/nipa"
+	for family in "$VM_SHARE"/nipa-[ab]/*/; do
+		[ -f "$family/tests" ] && ln -sfn "$family" "$VM_SHARE/nipa/$(basename "$family")"
+	done
 	echo "check: parity of the kernel's driver tests (also in $parity_out and ${parity_out%.txt}.json):"
-	cat "$parity"
+	python3 "$top/selftests/drivers_net/parity.py" table "$VM_SHARE/nipa" "${parity_out%.txt}"
 fi
 # make stress's table (rnet and C driver per probe), also kept on the host.
-stress=$ksft/rnet/stress/results/stress.txt
+for stress in "$ksft" "$VM_SHARE/kselftest-b"; do
+	stress+=/rnet/stress/results/stress.txt
+	[ -s "$stress" ] && break
+done
 if [ -s "$stress" ]; then
 	cp "$stress" "${RNET_STRESS_OUT:-/tmp/rnet-last-stress.txt}"
 	echo "check: make stress, rnet vs C drivers (also in ${RNET_STRESS_OUT:-/tmp/rnet-last-stress.txt}):"
