@@ -97,7 +97,7 @@ run_suites() {
 	local v passenv=""
 	for v in RNET_SUITE_TIMEOUT RNET_NIPA_TESTS RNET_NIPA_DRIVERS RNET_NIPA_TIMEOUT RNET_NIPA_BUDGET \
 		RNET_STRESS_FAMILIES RNET_STRESS_PROBES RNET_STRESS_CYCLES RNET_STRESS_OPS RNET_STRESS_SEED \
-		RNET_STRESS_MINUTES RNET_STRESS_SIDES RNET_STRESS_KMEMLEAK RNET_QMP_DIR RNET_NIPA_RESULTS; do
+		RNET_STRESS_MINUTES RNET_STRESS_SIDES RNET_STRESS_KMEMLEAK RNET_STRESS_PING_INTERVAL RNET_QMP_DIR RNET_NIPA_RESULTS; do
 		[ -n "${!v:-}" ] && passenv+=" $v=${!v}"
 	done
 	vm_run "${VM_TREE:-$tree}" "${RNET_CHECK_TIMEOUT:-4800}" "$console" \
@@ -156,6 +156,16 @@ if [[ " $suites " == *" drivers_net "* ]]; then
 		nipa_a=${nipa_a%%,*}
 	fi
 fi
+# make stress alone (stress the only suite, two lanes): its families split over the lanes, the
+# first (igb) in lane B, the others in lane A.
+stress_a= stress_b=
+stress_families=${RNET_STRESS_FAMILIES:-igb,e1000,veth}
+if [ "$parallel" = 1 ] && [ -z "$lane_a$nipa_a$nipa_b" ] && [ "$lane_b" = "stress " ] &&
+	[[ $stress_families == *,* ]]; then
+	lane_a="stress "
+	stress_b=${stress_families%%,*}
+	stress_a=${stress_families#*,}
+fi
 if [ "$parallel" != 1 ] || [ -z "$lane_a$nipa_a" ] || [ -z "$lane_b$nipa_b" ]; then
 	lane_a+=$lane_b
 	lane_b=
@@ -168,16 +178,26 @@ lane_nics() {
 	[[ " $* " == *" re1000 "* || " $* " == *" stress "* ]] && re1000_extra_nics
 	return 0
 }
-# stress asks QEMU for link changes and hot-unplugs: QMP, relayed from the shared directory.
-qmp_sock= qmp_relay=
-if [[ " $suites " == *" stress "* ]]; then
-	qmp_sock=/tmp/rnet-qmp-$$.sock
-	export RNET_QMP_DIR=$VM_SHARE/qmp
-	mkdir -p "$RNET_QMP_DIR"
-	python3 "$top/qemu/qmp_relay.py" "$qmp_sock" "$RNET_QMP_DIR" &
-	qmp_relay=$!
-fi
-qmp_for() { [[ " $* " == *" stress "* ]] && echo "$qmp_sock"; }
+# stress asks QEMU for link changes and hot-unplugs: QMP, relayed from the shared directory
+# (one socket and directory per lane: each lane is a QEMU of its own).
+qmp_relays=
+qmp_start() { # LANE SUITES...: the lane's relay when stress is among its suites
+	local lane=$1
+	shift
+	[[ " $* " == *" stress "* ]] || return 0
+	mkdir -p "$VM_SHARE/qmp-$lane"
+	python3 "$top/qemu/qmp_relay.py" "/tmp/rnet-qmp-$$-$lane.sock" "$VM_SHARE/qmp-$lane" &
+	qmp_relays+=" $!"
+}
+qmp_start a $lane_a
+qmp_start b $lane_b
+# qmp_env LANE SUITES...: VM_QMP and RNET_QMP_DIR for the lane's boot (empty without stress).
+qmp_env() {
+	local lane=$1
+	shift
+	[[ " $* " == *" stress "* ]] || return 0
+	echo "VM_QMP=/tmp/rnet-qmp-$$-$lane.sock RNET_QMP_DIR=$VM_SHARE/qmp-$lane"
+}
 nomsi=${RNET_NOMSI:-auto}
 run_nomsi=0
 if [ "$nomsi" = 1 ] || { [ "$nomsi" = auto ] && [[ " $suites " == *" rigb "* ]]; }; then
@@ -206,23 +226,39 @@ drivers_net_boot() { # DRIVERS LANE: the families of DRIVERS, KTAP and results o
 		printf 'TAP version 13\n1..1\nnot ok 1 drivers_net_kernel_built\n' >"$out"
 	fi
 }
+# env_run NAME=VALUE... -- FUNCTION ARGS...: FUNCTION with the variables set for its run (the
+# lanes' settings, some computed, as the prefix assignments of a function call).
+env_run() {
+	local kv
+	while [ "$1" != -- ]; do
+		kv=$1
+		shift
+		# shellcheck disable=SC2163
+		local "$kv"
+		# shellcheck disable=SC2163
+		export "${kv%%=*}"
+	done
+	shift
+	"$@"
+}
 # Lane A: its suites with the boot-time KUnit run, then drivers_net; lane B (when parallel):
 # its suites with only the drivers' own KUnit suites (run at module load, checked by their
 # selftests), then the nomsi boot, then drivers_net's other families.
 lane_a_run() {
 	if [ -n "$lane_a" ]; then
-		# shellcheck disable=SC2086
-		VM_QMP=$(qmp_for $lane_a) VM_KUNIT=${RNET_KUNIT:-1} VM_EXTRA_NICS="$(lane_nics $lane_a)" \
-			run_suites "$ktap" $lane_a
+		# shellcheck disable=SC2086,SC2046
+		env_run $(qmp_env a $lane_a) ${stress_a:+RNET_STRESS_FAMILIES=$stress_a} \
+			VM_KUNIT=${RNET_KUNIT:-1} VM_EXTRA_NICS="$(lane_nics $lane_a)" -- run_suites "$ktap" $lane_a
 	fi
 	[ -n "$lane_b$nipa_b" ] || [ "$run_nomsi" = 0 ] || nomsi_boot
 	[ -z "$nipa_a" ] || drivers_net_boot "$nipa_a" a
 }
 lane_b_run() {
 	if [ -n "$lane_b" ]; then
-		# shellcheck disable=SC2086
-		VM_QMP=$(qmp_for $lane_b) VM_KUNIT=${RNET_KUNIT:-1} VM_KUNIT_GLOB='*_rx_desc' \
-			VM_EXTRA_NICS="$(lane_nics $lane_b)" run_suites "$VM_SHARE/ktap-b.txt" $lane_b
+		# shellcheck disable=SC2086,SC2046
+		env_run $(qmp_env b $lane_b) ${stress_b:+RNET_STRESS_FAMILIES=$stress_b} \
+			VM_KUNIT=${RNET_KUNIT:-1} VM_KUNIT_GLOB='*_rx_desc' VM_EXTRA_NICS="$(lane_nics $lane_b)" \
+			-- run_suites "$VM_SHARE/ktap-b.txt" $lane_b
 	fi
 	[ "$run_nomsi" = 0 ] || nomsi_boot
 	[ -z "$nipa_b" ] || drivers_net_boot "$nipa_b" b
@@ -231,7 +267,9 @@ if [ -n "$lane_b$nipa_b" ]; then
 	# Lane B's boots get a kselftest install of their own: the suites write into theirs
 	# (drivers_net its net.config, stress its results).
 	cp -a "$ksft" "$VM_SHARE/kselftest-b"
-	echo "check: two VMs at once: lane A (${lane_a}${nipa_a:+drivers_net on $nipa_a}), lane B (${lane_b}${nipa_b:+drivers_net on $nipa_b}); B's lines marked [B]"
+	nomsi_b=
+	[ "$run_nomsi" = 1 ] && nomsi_b="rigb_nomsi (pci=nomsi) "
+	echo "check: two VMs at once: lane A (${lane_a}${stress_a:+on $stress_a }${nipa_a:+drivers_net on $nipa_a}), lane B (${lane_b}${stress_b:+on $stress_b }${nomsi_b}${nipa_b:+drivers_net on $nipa_b}); B's lines marked [B]"
 	lane_a_run &
 	lane_a_pid=$!
 	RUN_LABEL='[B] ' VM_KSFT=$VM_SHARE/kselftest-b lane_b_run
@@ -239,9 +277,10 @@ if [ -n "$lane_b$nipa_b" ]; then
 else
 	lane_a_run
 fi
-if [ -n "$qmp_relay" ]; then
-	kill "$qmp_relay" 2>/dev/null
-	rm -f "$qmp_sock"
+if [ -n "$qmp_relays" ]; then
+	# shellcheck disable=SC2086
+	kill $qmp_relays 2>/dev/null
+	rm -f /tmp/rnet-qmp-$$-[ab].sock
 fi
 all=
 for f in "$ktap" "$VM_SHARE"/ktap-b.txt "$VM_SHARE"/ktap-nomsi.txt "$VM_SHARE"/ktap-nipa-[ab].txt; do
@@ -260,15 +299,22 @@ if compgen -G "$VM_SHARE/nipa-[ab]/*/tests" >/dev/null; then
 	echo "check: parity of the kernel's driver tests (also in $parity_out and ${parity_out%.txt}.json):"
 	python3 "$top/selftests/drivers_net/parity.py" table "$VM_SHARE/nipa" "${parity_out%.txt}"
 fi
-# make stress's table (rnet and C driver per probe), also kept on the host.
-for stress in "$ksft" "$VM_SHARE/kselftest-b"; do
+# make stress's table (rnet and C driver per probe), over both lanes (B's families first, as
+# RNET_STRESS_FAMILIES lists them), also kept on the host.
+stress_out=${RNET_STRESS_OUT:-/tmp/rnet-last-stress.txt}
+: >"$stress_out.tmp"
+for stress in "$VM_SHARE/kselftest-b" "$ksft"; do
 	stress+=/rnet/stress/results/stress.txt
-	[ -s "$stress" ] && break
+	[ -s "$stress" ] || continue
+	# One header line.
+	if [ -s "$stress_out.tmp" ]; then tail -n +2 "$stress"; else cat "$stress"; fi >>"$stress_out.tmp"
 done
-if [ -s "$stress" ]; then
-	cp "$stress" "${RNET_STRESS_OUT:-/tmp/rnet-last-stress.txt}"
-	echo "check: make stress, rnet vs C drivers (also in ${RNET_STRESS_OUT:-/tmp/rnet-last-stress.txt}):"
-	cat "$stress"
+if [ -s "$stress_out.tmp" ]; then
+	mv "$stress_out.tmp" "$stress_out"
+	echo "check: make stress, rnet vs C drivers (also in $stress_out):"
+	cat "$stress_out"
+else
+	rm -f "$stress_out.tmp"
 fi
 # shellcheck disable=SC2086
 cat $all | python3 "$top/qemu/ktap_summary.py" /dev/stdin

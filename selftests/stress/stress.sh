@@ -186,11 +186,13 @@ traffic_ok() {
 	rip neigh flush dev "$peer_if" >/dev/null 2>&1
 	wait_for 20 ping -c 1 -W 1 "$REMOTE"
 }
-# Pings both ways, every 10 ms, in the background (they outlive a vanishing device).
+# Pings both ways in the background, every RNET_STRESS_PING_INTERVAL seconds (they outlive a
+# vanishing device).
+ping_interval=${RNET_STRESS_PING_INTERVAL:-0.01}
 traffic_start() {
-	ping -q -i 0.01 "$REMOTE" >/dev/null 2>&1 &
+	ping -q -i "$ping_interval" "$REMOTE" >/dev/null 2>&1 &
 	tpids="$!"
-	ip netns exec "$ns" ping -q -i 0.01 "$LOCAL" >/dev/null 2>&1 &
+	ip netns exec "$ns" ping -q -i "$ping_interval" "$LOCAL" >/dev/null 2>&1 &
 	tpids+=" $!"
 }
 traffic_stop() {
@@ -416,7 +418,15 @@ cycle_hot_unplug() {
 probe_hot_unplug() { cycle_probe hot_unplug; }
 
 onoff() { if ((coin)); then echo on; else echo off; fi; }
-counters() { cat /sys/class/net/"$1"/statistics/{rx_packets,tx_packets,rx_bytes,tx_bytes} 2>/dev/null | tr '\n' ' '; }
+# counters DEV VAR: DEV's rx/tx packets and bytes into VAR, on one line (bash's read, no
+# subshell: a process costs ~0.5 s in the check kernel under TCG).
+counters() {
+	local f v out=
+	for f in rx_packets tx_packets rx_bytes tx_bytes; do
+		read -r v 2>/dev/null <"/sys/class/net/$1/statistics/$f" && out+="$v "
+	done
+	printf -v "$2" '%s' "$out"
+}
 not_below() { # "earlier values" "later values"
 	local a=($1) b=($2) i
 	[ ${#a[@]} = 4 ] && [ ${#b[@]} = 4 ] || return 0
@@ -471,7 +481,7 @@ run_churn_op() { # run_churn_op "OP": the operation's exit status (124: it hung)
 	esac
 }
 probe_churn() {
-	local i=0 refused=0 hung=0 back=0 checks=0 passed=0 before after op rc end=$((SECONDS + minutes * 60)) t0=$SECONDS
+	local i=0 refused=0 hung=0 back=0 checks=0 passed=0 before after op rc t_op end=$((SECONDS + minutes * 60)) t0=$SECONDS
 	RANDOM=$seed
 	traffic_start
 	while :; do
@@ -479,17 +489,18 @@ probe_churn() {
 		i=$((i + 1))
 		coin=$((RANDOM % 2))
 		churn_op
-		before=$(counters "$dut_if")
+		counters "$dut_if" before
+		t_op=$SECONDS
 		run_churn_op "$op" >/dev/null 2>&1
 		rc=$?
 		[ $rc = 124 ] && { hung=$((hung + 1)); echo "op $i hung: $op" >>"$base.log"; }
 		[ $rc != 0 ] && [ $rc != 124 ] && refused=$((refused + 1))
-		after=$(counters "$dut_if")
+		counters "$dut_if" after
 		if ! not_below "$before" "$after"; then
 			back=$((back + 1))
 			echo "op $i ($op): counters went backwards: $before -> $after" >>"$base.log"
 		fi
-		echo "op $i rc $rc: $op" >>"$base.log"
+		echo "op $i rc $rc, $((SECONDS - t_op)) s: $op" >>"$base.log"
 		if [ $((i % 10)) = 0 ]; then
 			checks=$((checks + 1))
 			# The programs act on UDP to their own ports only: ping passes through them.

@@ -17,6 +17,16 @@ use kernel::net::ethtool::{LinkKsettings, LinkModes};
 use kernel::prelude::*;
 use kernel::time::Delta;
 
+/// An Ethernet address printed as the kernel's `%pM` prints it: `52:54:00:12:34:56`.
+pub(crate) struct MacAddr(pub(crate) [u8; 6]);
+
+impl core::fmt::Display for MacAddr {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let [a, b, c, d, e, g] = self.0;
+        write!(f, "{a:02x}:{b:02x}:{c:02x}:{d:02x}:{e:02x}:{g:02x}")
+    }
+}
+
 /// Flushes posted writes by reading `STATUS` (`E1000_WRITE_FLUSH`, igb's `wrfl()`).
 pub(crate) fn flush(bar: &Bar0<'_>) {
     let _ = bar.read(regs::STATUS);

@@ -8,6 +8,7 @@
 //! interrupt, NAPI and transmit paths take its revocable guard; process-context callbacks,
 //! which may sleep, reach it through the bound parent device ([`mmio`]).
 
+use crate::e1000_common::hw::MacAddr;
 use crate::e1000_common::stats::{self, CRCERRS, MPC, MPRC, RLEC, ROC};
 use crate::hw::{self, MacType, HW_ALGNERRC, HW_COLC, HW_STATS};
 use crate::irq::{self, IrqMode, ItrState};
@@ -730,12 +731,12 @@ fn probe<'bound>(pdev: &'bound pci::Device<Core<'_>>) -> Result<Re1000Pci<'bound
     )?;
     netdev.with_device(|dev| {
         pr_info!(
-            "{}: Intel {} ({:#06x}) at {}, MAC {:02x?}, PHY {:#010x}, {} interrupt\n",
+            "{}: Intel {} ({:#06x}) at {}, MAC {}, PHY {:#010x}, {} interrupt\n",
             dev.name(),
             mac.name(),
             device_id,
             pci_name,
-            dev.dev_addr(),
+            MacAddr(dev.dev_addr()),
             phy_id,
             irq_mode.name()
         )

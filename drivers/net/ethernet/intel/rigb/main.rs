@@ -9,6 +9,7 @@
 //! process-context callbacks, which may sleep, reach it through the bound parent device
 //! ([`mmio`]).
 
+use crate::e1000_common::hw::MacAddr;
 use crate::e1000_common::stats::{self, CRCERRS, MPC, MPRC, RLEC, ROC};
 use crate::hw::{self, HW_STATS};
 use crate::irq::{self, IrqMode, ItrState, ITR_CONSERVATIVE};
@@ -709,9 +710,9 @@ fn probe<'bound>(pdev: &'bound pci::Device<Core<'_>>) -> Result<RigbPci<'bound>>
     if !valid {
         // A fixed fallback would collide with the next NIC that has the same problem.
         pr_warn!(
-            "rigb {}: invalid MAC {:02x?} in NVM, using a random one\n",
+            "rigb {}: invalid MAC {} in NVM, using a random one\n",
             pci_name,
-            mac
+            MacAddr(mac)
         );
     }
     let (vectors, irq_mode) = irq::alloc_vectors(pdev)?;
@@ -766,10 +767,10 @@ fn probe<'bound>(pdev: &'bound pci::Device<Core<'_>>) -> Result<RigbPci<'bound>>
     )?;
     netdev.with_device(|dev| {
         pr_info!(
-            "{}: 82576 at {}, MAC {:02x?}, {} interrupts, {} queue pairs\n",
+            "{}: 82576 at {}, MAC {}, {} interrupts, {} queue pairs\n",
             dev.name(),
             pci_name,
-            dev.dev_addr(),
+            MacAddr(dev.dev_addr()),
             irq_mode.name(),
             max_queues
         )
