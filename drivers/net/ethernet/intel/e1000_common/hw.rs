@@ -20,8 +20,8 @@ use kernel::time::Delta;
 /// An Ethernet address printed as the kernel's `%pM` prints it: `52:54:00:12:34:56`.
 pub(crate) struct MacAddr(pub(crate) [u8; 6]);
 
-impl core::fmt::Display for MacAddr {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+impl kernel::fmt::Display for MacAddr {
+    fn fmt(&self, f: &mut kernel::fmt::Formatter<'_>) -> kernel::fmt::Result {
         let [a, b, c, d, e, g] = self.0;
         write!(f, "{a:02x}:{b:02x}:{c:02x}:{d:02x}:{e:02x}:{g:02x}")
     }
