@@ -47,7 +47,7 @@ parity: setup
 # Robustness probes (selftests/stress) on the rnet drivers and their C counterparts, on the
 # check kernel: fault injection, unbind/remove/reload under traffic, seeded churn.
 stress: setup
-	@RNET_SUITES=stress RNET_KUNIT=0 RNET_CHECK_TIMEOUT="$${RNET_CHECK_TIMEOUT:-7800}" \
+	@RNET_SUITES=stress RNET_KUNIT=0 RNET_CHECK_TIMEOUT="$${RNET_CHECK_TIMEOUT:-15000}" \
 		bash $(TOP)/qemu/check.sh
 
 bench: setup
