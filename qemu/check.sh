@@ -156,15 +156,27 @@ if [[ " $suites " == *" drivers_net "* ]]; then
 		nipa_a=${nipa_a%%,*}
 	fi
 fi
-# make stress alone (stress the only suite, two lanes): its families split over the lanes, the
-# first (igb) in lane B, the others in lane A.
+# make stress alone (stress the only suite, two lanes) splits over the lanes: with both sides
+# (RNET_STRESS_SIDES rnet,c, the default) rnet's drivers in lane A and the C drivers in lane B,
+# every family, the same seed (the two columns of the table from two VMs: equal work in each);
+# with one side, the families (the first in lane B, the others in lane A).
 stress_a= stress_b=
-stress_families=${RNET_STRESS_FAMILIES:-igb,e1000,veth}
-if [ "$parallel" = 1 ] && [ -z "$lane_a$nipa_a$nipa_b" ] && [ "$lane_b" = "stress " ] &&
-	[[ $stress_families == *,* ]]; then
-	lane_a="stress "
-	stress_b=${stress_families%%,*}
-	stress_a=${stress_families#*,}
+if [ "$parallel" = 1 ] && [ -z "$lane_a$nipa_a$nipa_b" ] && [ "$lane_b" = "stress " ]; then
+	stress_families=${RNET_STRESS_FAMILIES:-igb,e1000,veth}
+	case ${RNET_STRESS_SIDES:-rnet,c} in
+	rnet,c | c,rnet)
+		lane_a="stress "
+		stress_a=RNET_STRESS_SIDES=rnet stress_b=RNET_STRESS_SIDES=c
+		export RNET_STRESS_SEED=${RNET_STRESS_SEED:-$(($(date +%s) % 100000))}
+		;;
+	*)
+		if [[ $stress_families == *,* ]]; then
+			lane_a="stress "
+			stress_b=RNET_STRESS_FAMILIES=${stress_families%%,*}
+			stress_a=RNET_STRESS_FAMILIES=${stress_families#*,}
+		fi
+		;;
+	esac
 fi
 if [ "$parallel" != 1 ] || [ -z "$lane_a$nipa_a" ] || [ -z "$lane_b$nipa_b" ]; then
 	lane_a+=$lane_b
@@ -247,7 +259,7 @@ env_run() {
 lane_a_run() {
 	if [ -n "$lane_a" ]; then
 		# shellcheck disable=SC2086,SC2046
-		env_run $(qmp_env a $lane_a) ${stress_a:+RNET_STRESS_FAMILIES=$stress_a} \
+		env_run $(qmp_env a $lane_a) $stress_a \
 			VM_KUNIT=${RNET_KUNIT:-1} VM_EXTRA_NICS="$(lane_nics $lane_a)" -- run_suites "$ktap" $lane_a
 	fi
 	[ -n "$lane_b$nipa_b" ] || [ "$run_nomsi" = 0 ] || nomsi_boot
@@ -256,7 +268,7 @@ lane_a_run() {
 lane_b_run() {
 	if [ -n "$lane_b" ]; then
 		# shellcheck disable=SC2086,SC2046
-		env_run $(qmp_env b $lane_b) ${stress_b:+RNET_STRESS_FAMILIES=$stress_b} \
+		env_run $(qmp_env b $lane_b) $stress_b \
 			VM_KUNIT=${RNET_KUNIT:-1} VM_KUNIT_GLOB='*_rx_desc' VM_EXTRA_NICS="$(lane_nics $lane_b)" \
 			-- run_suites "$VM_SHARE/ktap-b.txt" $lane_b
 	fi
@@ -269,7 +281,7 @@ if [ -n "$lane_b$nipa_b" ]; then
 	cp -a "$ksft" "$VM_SHARE/kselftest-b"
 	nomsi_b=
 	[ "$run_nomsi" = 1 ] && nomsi_b="rigb_nomsi (pci=nomsi) "
-	echo "check: two VMs at once: lane A (${lane_a}${stress_a:+on $stress_a }${nipa_a:+drivers_net on $nipa_a}), lane B (${lane_b}${stress_b:+on $stress_b }${nomsi_b}${nipa_b:+drivers_net on $nipa_b}); B's lines marked [B]"
+	echo "check: two VMs at once: lane A (${lane_a}${stress_a:+$stress_a }${nipa_a:+drivers_net on $nipa_a}), lane B (${lane_b}${stress_b:+$stress_b }${nomsi_b}${nipa_b:+drivers_net on $nipa_b}); B's lines marked [B]"
 	lane_a_run &
 	lane_a_pid=$!
 	RUN_LABEL='[B] ' VM_KSFT=$VM_SHARE/kselftest-b lane_b_run
@@ -299,22 +311,18 @@ if compgen -G "$VM_SHARE/nipa-[ab]/*/tests" >/dev/null; then
 	echo "check: parity of the kernel's driver tests (also in $parity_out and ${parity_out%.txt}.json):"
 	python3 "$top/selftests/drivers_net/parity.py" table "$VM_SHARE/nipa" "${parity_out%.txt}"
 fi
-# make stress's table (rnet and C driver per probe), over both lanes (B's families first, as
-# RNET_STRESS_FAMILIES lists them), also kept on the host.
+# make stress's table (rnet and C driver per probe), merged over both lanes (stress.py), also
+# kept on the host.
 stress_out=${RNET_STRESS_OUT:-/tmp/rnet-last-stress.txt}
-: >"$stress_out.tmp"
-for stress in "$VM_SHARE/kselftest-b" "$ksft"; do
+stress_tables=()
+for stress in "$ksft" "$VM_SHARE/kselftest-b"; do
 	stress+=/rnet/stress/results/stress.txt
-	[ -s "$stress" ] || continue
-	# One header line.
-	if [ -s "$stress_out.tmp" ]; then tail -n +2 "$stress"; else cat "$stress"; fi >>"$stress_out.tmp"
+	[ -s "$stress" ] && stress_tables+=("$stress")
 done
-if [ -s "$stress_out.tmp" ]; then
-	mv "$stress_out.tmp" "$stress_out"
+if [ ${#stress_tables[@]} -gt 0 ] &&
+	python3 "$top/selftests/stress/stress_table.py" "${stress_tables[@]}" >"$stress_out"; then
 	echo "check: make stress, rnet vs C drivers (also in $stress_out):"
 	cat "$stress_out"
-else
-	rm -f "$stress_out.tmp"
 fi
 # shellcheck disable=SC2086
 cat $all | python3 "$top/qemu/ktap_summary.py" /dev/stdin
