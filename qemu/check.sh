@@ -311,7 +311,7 @@ if compgen -G "$VM_SHARE/nipa-[ab]/*/tests" >/dev/null; then
 	echo "check: parity of the kernel's driver tests (also in $parity_out and ${parity_out%.txt}.json):"
 	python3 "$top/selftests/drivers_net/parity.py" table "$VM_SHARE/nipa" "${parity_out%.txt}"
 fi
-# make stress's table (rnet and C driver per probe), merged over both lanes (stress.py), also
+# make stress's table (rnet and C driver per probe), merged over both lanes (stress_table.py), also
 # kept on the host.
 stress_out=${RNET_STRESS_OUT:-/tmp/rnet-last-stress.txt}
 stress_tables=()
