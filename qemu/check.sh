@@ -10,6 +10,8 @@
 #   RNET_CHECK_TIMEOUT=<s>           time limit of a VM boot (default 4800: a lane's boot
 #                                    takes 35-50 min under TCG, the machine's speed varying)
 #   RNET_PARALLEL=0                  one VM at a time (default: two lanes, see below)
+#   RNET_BOOT_STALL=<s>              a boot whose console stays silent this long (default 600)
+#                                    before the guest's first KTAP line hung: retried once
 #
 # make stress is this script with RNET_SUITES=stress (selftests/stress/stress.sh; its
 # RNET_STRESS_* settings reach the guest) and RNET_KUNIT=0 (no KUnit run at boot).
@@ -85,10 +87,43 @@ fi
 ktap=$VM_SHARE/ktap.txt
 : >"$ktap"
 
+# kill_tree PID: PID and every process below it, the deepest first (a VM: QEMU, then vng and
+# timeout, so no QEMU is left behind).
+kill_tree() {
+	local child
+	for child in $(pgrep -P "$1"); do
+		kill_tree "$child"
+	done
+	kill -TERM "$1" 2>/dev/null
+}
+
+# boot_watch PID CONSOLE KTAP: while the boot PID runs and its guest has not written KTAP yet,
+# watches its console; after RNET_BOOT_STALL seconds (default 600) without a byte the boot has
+# hung (seen once after SMP bring-up, with two VMs and a build sharing two cores): kills it and
+# returns 0. Returns 1 once the guest reports (its tests' own time limits apply from there) or
+# the boot ends.
+boot_watch() {
+	local pid=$1 console=$2 ktap=$3 stall=${RNET_BOOT_STALL:-600} size last=-1 since=$SECONDS
+	while kill -0 "$pid" 2>/dev/null; do
+		[ -s "$ktap" ] && return 1
+		size=$(stat -c %s "$console" 2>/dev/null || echo 0)
+		if [ "$size" != "$last" ]; then
+			last=$size since=$SECONDS
+		elif [ $((SECONDS - since)) -ge "$stall" ]; then
+			kill_tree "$pid"
+			return 0
+		fi
+		sleep 5
+	done
+	return 1
+}
+
 # run_suites KTAP-FILE SUITE...: one VM boot running the suites; the guest's KTAP streams to
 # the terminal and lands in KTAP-FILE, with failures added for a guest that never finished.
+# A boot that hangs before the guest reports (boot_watch) is retried once; its console is kept
+# as KTAP-FILE.console.hung.
 run_suites() {
-	local out=$1 console=$1.console tailer vm_rc guest_done=1
+	local out=$1 console=$1.console tailer vm_rc guest_done=1 attempt vm_pid
 	shift
 	: >"$out"
 	# RUN_LABEL marks the lines of a lane running next to another.
@@ -100,9 +135,26 @@ run_suites() {
 		RNET_STRESS_MINUTES RNET_STRESS_SIDES RNET_STRESS_KMEMLEAK RNET_STRESS_PING_INTERVAL RNET_QMP_DIR RNET_NIPA_RESULTS; do
 		[ -n "${!v:-}" ] && passenv+=" $v=${!v}"
 	done
-	vm_run "${VM_TREE:-$tree}" "${RNET_CHECK_TIMEOUT:-4800}" "$console" \
-		"RNET_KTREE=${VM_TREE:-$tree} RNET_MODDIR=${VM_MODDIR:-$moddir} RNET_KSFT=${VM_KSFT:-$ksft}$passenv bash $selftests/run_tests.sh $out $*"
-	vm_rc=$?
+	for attempt in 1 2; do
+		vm_run "${VM_TREE:-$tree}" "${RNET_CHECK_TIMEOUT:-4800}" "$console" \
+			"RNET_KTREE=${VM_TREE:-$tree} RNET_MODDIR=${VM_MODDIR:-$moddir} RNET_KSFT=${VM_KSFT:-$ksft}$passenv bash $selftests/run_tests.sh $out $*" &
+		vm_pid=$!
+		if boot_watch "$vm_pid" "$console" "$out"; then
+			wait "$vm_pid" 2>/dev/null
+			cp "$console" "$console.hung"
+			echo "${RUN_LABEL:-}check: VM ($*) silent for ${RNET_BOOT_STALL:-600} s before its first test: the boot hung (console in $console.hung)"
+			if [ "$attempt" = 1 ]; then
+				echo "${RUN_LABEL:-}check: booting it again"
+				: >"$out"
+				continue
+			fi
+			vm_rc=124
+			break
+		fi
+		wait "$vm_pid"
+		vm_rc=$?
+		break
+	done
 	sleep 1
 	kill "$tailer" 2>/dev/null
 	wait "$tailer" 2>/dev/null
