@@ -8,8 +8,9 @@ device_add while traffic runs).
 The guest writes a QMP command object ({"execute": ..., "arguments": ...}) to DIR/req-N.json
 (DIR is on the VM's shared directory) and waits for DIR/resp-N.json: the command's
 {"return": ...} or {"error": ...}. Events QEMU sends meanwhile (DEVICE_DELETED, ...) are
-appended to DIR/events.jsonl. Runs until QEMU closes the socket (or never opens it: gives up
-after --wait seconds).
+appended to DIR/events.jsonl. When QEMU closes the socket the relay waits for the next QEMU
+on the same path (make check boots a hung VM again, see check.sh's boot_watch); it ends when
+none comes within --wait seconds.
 """
 import argparse
 import json
@@ -58,11 +59,18 @@ def main():
     p.add_argument("--wait", type=float, default=900)
     a = p.parse_args()
     os.makedirs(a.dir, exist_ok=True)
-    s = connect(a.socket, a.wait)
-    if s is None:
-        return
-    lines = Lines(s)
     events = open(os.path.join(a.dir, "events.jsonl"), "a")
+    while True:
+        s = connect(a.socket, a.wait)
+        if s is None:
+            return
+        with s:
+            serve(s, a.dir, events)
+
+
+def serve(s, qdir, events):
+    """Relays requests in `qdir` to the QEMU at the other end of `s` until it goes away."""
+    lines = Lines(s)
 
     def send(obj):
         s.sendall((json.dumps(obj) + "\n").encode())
@@ -83,9 +91,9 @@ def main():
     if answer() is None:
         return
     while True:
-        reqs = sorted(n for n in os.listdir(a.dir) if n.startswith("req-") and n.endswith(".json"))
+        reqs = sorted(n for n in os.listdir(qdir) if n.startswith("req-") and n.endswith(".json"))
         for name in reqs:
-            path = os.path.join(a.dir, name)
+            path = os.path.join(qdir, name)
             with open(path) as r:
                 cmd = json.load(r)
             os.unlink(path)
@@ -96,7 +104,7 @@ def main():
             msg = answer()
             if msg is None:
                 return
-            out = os.path.join(a.dir, "resp-" + name[4:])
+            out = os.path.join(qdir, "resp-" + name[4:])
             with open(out + ".tmp", "w") as w:
                 json.dump(msg, w)
             os.rename(out + ".tmp", out)
