@@ -64,7 +64,7 @@ pub fn rx_headroom() -> u32 {
 }
 
 /// Space that `napi_build_skb` puts at the end of a buffer for `struct skb_shared_info`.
-const SHINFO_SIZE: u32 = bindings::RNET_SKB_SHINFO_SIZE;
+const SHINFO_SIZE: u32 = crate::net::skbuff::SHARED_INFO_SIZE;
 
 /// Size of a base page in bytes.
 const PAGE_SIZE: u32 = crate::page::PAGE_SIZE as u32;

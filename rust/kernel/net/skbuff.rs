@@ -15,6 +15,14 @@ mod list;
 pub use dma::{FragMapping, MappedSkBuff};
 pub use list::SkBuffList;
 
+/// Bytes a buffer's shared info takes at the end of its head, cache-line aligned
+/// (`SKB_DATA_ALIGN(sizeof(struct skb_shared_info))`): what a driver building a socket buffer
+/// around its own memory (`build_skb`) or sizing frames for XDP must leave free after the data.
+pub const SHARED_INFO_SIZE: u32 = bindings::RNET_SKB_SHINFO_SIZE;
+
+/// Page fragments one socket buffer can hold (`MAX_SKB_FRAGS`, `CONFIG_MAX_SKB_FRAGS`).
+pub const MAX_FRAGS: u32 = bindings::MAX_SKB_FRAGS;
+
 /// An owned socket buffer (`struct sk_buff`).
 ///
 /// Exactly one `SkBuff` exists for each buffer the driver owns: handing it on (to the stack with

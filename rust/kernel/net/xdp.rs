@@ -51,6 +51,8 @@ mod prog;
 mod run;
 #[cfg(CONFIG_PAGE_POOL)]
 mod rxq;
+#[cfg(CONFIG_PAGE_POOL)]
+mod skb;
 
 pub use frame::{MappedXdpFrame, XdpFrame, XdpXmitFrames};
 pub use prog::{BpfProg, XdpProgRef, XdpProgSlot, XdpSetup};
@@ -58,6 +60,8 @@ pub use prog::{BpfProg, XdpProgRef, XdpProgSlot, XdpSetup};
 pub use run::{run, XdpPass, XdpVerdict};
 #[cfg(CONFIG_PAGE_POOL)]
 pub use rxq::XdpRxq;
+#[cfg(CONFIG_PAGE_POOL)]
+pub use skb::{frame_to_skb, run_frame, run_skb, CopyPool, XdpFrameVerdict, XdpSkbVerdict};
 
 /// Headroom an XDP program gets in front of a frame (`XDP_PACKET_HEADROOM`): room for
 /// `bpf_xdp_adjust_head` (encapsulation) and for the `struct xdp_frame` that `XDP_TX` and

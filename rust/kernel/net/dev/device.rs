@@ -234,6 +234,28 @@ impl<T: Driver> Device<T> {
         }
     }
 
+    /// Changes what the user may turn on (`hw_features`): `off` leaves it, `on` joins it, and
+    /// the active set is recomputed (`netdev_update_features`). veth takes software GSO away
+    /// from its peer while an XDP program runs on it (a program sees at most what fits its
+    /// buffers) and gives it back afterwards.
+    ///
+    /// Only software segmentation ([`features::GSO_SOFTWARE`]) can join: other features may
+    /// need driver callbacks the core checked for at registration only (a VLAN filter without
+    /// `ndo_vlan_rx_add_vid`), so their bits in `on` are ignored. Not for a driver's own
+    /// `fix_features`/`set_features`, which the recomputation calls.
+    ///
+    /// [`features::GSO_SOFTWARE`]: super::features::GSO_SOFTWARE
+    pub fn change_hw_features(&self, _rtnl: &Rtnl, off: u64, on: u64) {
+        let on = on & super::features::GSO_SOFTWARE;
+        let dev = self.as_raw();
+        // SAFETY: The net_device is valid and RTNL, which serialises feature changes, is held;
+        // the features joining need no driver callback.
+        unsafe {
+            (*dev).hw_features = ((*dev).hw_features & !off) | on;
+            bindings::netdev_update_features(dev);
+        }
+    }
+
     /// The interface name, e.g. `rlo0`.
     pub fn name(&self) -> &CStr {
         // SAFETY: `name` is a NUL-terminated array inside the valid net_device; renames happen

@@ -176,6 +176,14 @@ pub trait Driver: Sized + 'static {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
+    /// Narrows a feature set the core is about to apply (`ndo_fix_features`), under RTNL: the
+    /// driver returns `features` without what its current state cannot honour (veth turns off
+    /// software GSO while its peer runs an XDP program). Only turning features off is taken:
+    /// bits not in `features` are ignored.
+    fn fix_features(_dev: &Device<Self>, _rtnl: &Rtnl, _features: u64) -> u64 {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
     /// Applies a new feature set (`ndo_set_features`), e.g. GRO switched with `ethtool -K`.
     /// `features` becomes active when this returns `Ok`.
     fn set_features(_dev: &Device<Self>, _rtnl: &Rtnl, _features: u64) -> Result {
@@ -250,6 +258,11 @@ impl<T: Driver> Adapter<T> {
         ndo_validate_addr: Some(bindings::eth_validate_addr),
         ndo_init: if T::HAS_INIT {
             Some(Self::init_callback)
+        } else {
+            None
+        },
+        ndo_fix_features: if T::HAS_FIX_FEATURES {
+            Some(Self::fix_features_callback)
         } else {
             None
         },
@@ -336,6 +349,19 @@ impl<T: Driver> Adapter<T> {
         let rtnl = unsafe { Rtnl::assume_held() };
         // SAFETY: Called by the core on a device of this driver.
         from_result(|| T::set_features(unsafe { Self::device(dev) }, &rtnl, features).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// Called by the core as `ndo_fix_features`, under RTNL, on a device of driver `T`.
+    unsafe extern "C" fn fix_features_callback(
+        dev: *mut bindings::net_device,
+        features: bindings::netdev_features_t,
+    ) -> bindings::netdev_features_t {
+        // SAFETY: The core calls `ndo_fix_features` under RTNL.
+        let rtnl = unsafe { Rtnl::assume_held() };
+        // SAFETY: Called by the core on a device of this driver.
+        features & T::fix_features(unsafe { Self::device(dev) }, &rtnl, features)
     }
 
     /// # Safety

@@ -39,6 +39,10 @@ impl XdpFrame {
         Self { frame }
     }
 
+    pub(crate) fn as_raw(&self) -> *mut bindings::xdp_frame {
+        self.frame.as_ptr()
+    }
+
     fn raw(&self) -> &bindings::xdp_frame {
         // SAFETY: The frame is valid and ours (type invariant).
         unsafe { self.frame.as_ref() }

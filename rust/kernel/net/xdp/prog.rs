@@ -50,6 +50,13 @@ impl BpfProg {
         unsafe { bindings::rnet_bpf_prog_id(self.prog.as_ptr()) }
     }
 
+    /// Whether the program handles frames with fragments (multi-buffer XDP, loaded with
+    /// `BPF_F_XDP_HAS_FRAGS`, as `xdp.frags` sections are).
+    pub fn has_frags(&self) -> bool {
+        // SAFETY: The program is valid (type invariant); its `aux` lives as long as it.
+        unsafe { bindings::rnet_bpf_prog_xdp_has_frags(self.prog.as_ptr()) }
+    }
+
     /// A borrowed handle on this program, to run it.
     pub fn as_ref(&self) -> XdpProgRef<'_> {
         XdpProgRef {

@@ -99,7 +99,9 @@ pub fn run<P: Poll>(
     let dev = ctx.device().as_raw();
     // A zero-budget poll (netpoll) has no `bpf_net_context` and may run outside softirq
     // context: no program may run there (napi.rst).
-    if !rxq.is_of(dev) || ctx.budget() == 0 {
+    // A queue with shared pages would hand pool pages out as shared ones: never returned to
+    // their pool.
+    if !rxq.is_of(dev) || !rxq.has_pool() || ctx.budget() == 0 {
         return XdpVerdict::Aborted;
     }
     let Ok(frag) = buf.sync_for_cpu(pool, len) else {

@@ -24,15 +24,21 @@ use crate::{
 /// Whichever goes last destroys the pool, unmapping its pages for the device: the
 /// registration keeps that device alive as the pool does.
 ///
+/// A software device whose buffers are socket buffers' pages registers its queues with shared
+/// pages instead ([`XdpRxq::new_shared`], `MEM_TYPE_PAGE_SHARED`, as veth): frames leaving
+/// such a queue hold page references of their own ([`super::run_skb`]).
+///
 /// # Invariants
 ///
-/// `info` is registered (`__xdp_rxq_info_reg` and `xdp_rxq_info_reg_mem_model` with
-/// `MEM_TYPE_PAGE_POOL`) for the device `dev`, and stays so until the drop.
+/// `info` is registered (`__xdp_rxq_info_reg` and `xdp_rxq_info_reg_mem_model`, with
+/// `MEM_TYPE_PAGE_POOL` when `dma_dev` is set, else `MEM_TYPE_PAGE_SHARED`) for the device
+/// `dev`, and stays so until the drop.
 pub struct XdpRxq {
     info: KBox<Opaque<bindings::xdp_rxq_info>>,
     dev: *mut bindings::net_device,
-    /// The pool's DMA device, for a pool destroyed by the unregistration (dropped after it).
-    _dma_dev: ARef<device::Device>,
+    /// The pool's DMA device, for a pool destroyed by the unregistration (dropped after it);
+    /// `None` for a registration with shared pages ([`XdpRxq::new_shared`]).
+    dma_dev: Option<ARef<device::Device>>,
 }
 
 // SAFETY: The registration may be dropped on any CPU in process context; `dev` is only
@@ -65,11 +71,40 @@ impl XdpRxq {
             unsafe { bindings::xdp_rxq_info_unreg(info.get()) };
             return Err(e);
         }
-        // INVARIANT: Both registrations succeeded for `dev`.
+        // INVARIANT: Both registrations succeeded for `dev`, with the pool.
         Ok(Self {
             info,
             dev: dev.as_raw(),
-            _dma_dev: pool.dma_device(),
+            dma_dev: Some(pool.dma_device()),
+        })
+    }
+
+    /// Registers receive queue `queue` of `dev`, whose frames are in pages they hold
+    /// references to (`MEM_TYPE_PAGE_SHARED`: returned with `page_frag_free`), for
+    /// [`super::run_skb`] and [`super::run_frame`]. Sleeps.
+    pub fn new_shared<T: Driver>(dev: &Device<T>, queue: u32) -> Result<Self> {
+        crate::task::might_sleep();
+        let info = KBox::new(Opaque::<bindings::xdp_rxq_info>::zeroed(), GFP_KERNEL)?;
+        // SAFETY: `info` is zeroed memory we own; `dev` is a valid device.
+        to_result(unsafe { bindings::__xdp_rxq_info_reg(info.get(), dev.as_raw(), queue, 0, 0) })?;
+        // SAFETY: `info` was just registered; shared pages need no allocator.
+        let ret = unsafe {
+            bindings::xdp_rxq_info_reg_mem_model(
+                info.get(),
+                bindings::xdp_mem_type_MEM_TYPE_PAGE_SHARED,
+                core::ptr::null_mut(),
+            )
+        };
+        if let Err(e) = to_result(ret) {
+            // SAFETY: Registered above, without a memory model.
+            unsafe { bindings::xdp_rxq_info_unreg(info.get()) };
+            return Err(e);
+        }
+        // INVARIANT: Both registrations succeeded for `dev`, with shared pages.
+        Ok(Self {
+            info,
+            dev: dev.as_raw(),
+            dma_dev: None,
         })
     }
 
@@ -80,6 +115,11 @@ impl XdpRxq {
     /// Whether this is a queue of the device `dev` points to.
     pub(crate) fn is_of(&self, dev: *mut bindings::net_device) -> bool {
         self.dev == dev
+    }
+
+    /// Whether the queue's memory model is a page pool (else shared pages).
+    pub(crate) fn has_pool(&self) -> bool {
+        self.dma_dev.is_some()
     }
 }
 
