@@ -22,9 +22,13 @@ use kernel::net::dev::{
 use kernel::net::ethtool::{self, sset, Channels, DrvInfo, LinkKsettings, Strings};
 use kernel::net::napi::{self, Napi, NapiPoll};
 use kernel::net::rtnl::{self, ifla, Attrs, NewLink, Policy, VETH_INFO_PEER};
-use kernel::net::skbuff::{RxResult, SkbQueue};
+use kernel::net::skbuff::{self, RxResult, SkbQueue};
+use kernel::net::xdp::{
+    self, CopyPool, XdpFrame, XdpFrameVerdict, XdpProgSlot, XdpRxq, XdpSetup, XdpSkbVerdict,
+    XdpXmitFrames,
+};
 use kernel::prelude::*;
-use kernel::sync::{rcu, SetOnce};
+use kernel::sync::{bh, new_spinlock, rcu, SetOnce, SpinLock, SpinLockGuard};
 
 module! {
     type: RvethModule,
@@ -59,6 +63,22 @@ const RVETH_FEATURES: u64 = features::SG
     | features::HW_VLAN_STAG_TX
     | features::HW_VLAN_STAG_RX;
 
+/// Room in front of a frame XDP programs get, and the largest MTU of the peer whose frames fit
+/// one page after it with the shared info (veth's `VETH_XDP_HEADROOM`, `NET_IP_ALIGN` being 0
+/// on x86, and max_mtu): 3506 on 4 KiB pages; a program that handles fragments takes
+/// `MAX_SKB_FRAGS` pages more.
+const XDP_HEADROOM: u32 = xdp::PACKET_HEADROOM;
+fn xdp_max_mtu(frags: bool) -> u32 {
+    let page = kernel::page::PAGE_SIZE as u32;
+    let one_page = page - XDP_HEADROOM - skbuff::SHARED_INFO_SIZE - ETH_HLEN;
+    if frags {
+        one_page + page * skbuff::MAX_FRAGS
+    } else {
+        one_page
+    }
+}
+const ETH_HLEN: u32 = 14;
+
 /// Packet, byte and drop counters of one queue.
 #[derive(Default)]
 struct QueueStats {
@@ -86,14 +106,103 @@ impl QueueStats {
     }
 }
 
+/// XDP counters of a receive queue, named as veth's in `ethtool -S`.
+#[derive(Default)]
+struct XdpStats {
+    redirect: AtomicU64,
+    drops: AtomicU64,
+    tx: AtomicU64,
+    tx_errors: AtomicU64,
+}
+
+fn inc(counter: &AtomicU64) {
+    counter.fetch_add(1, Ordering::Relaxed);
+}
+
+/// XDP frames queued for a receive queue's poll (the peer's `XDP_TX`, frames redirected to the
+/// peer), in a ring of `RING_SIZE` slots allocated with the queue.
+struct FrameRing {
+    slots: KVec<Option<XdpFrame>>,
+    head: usize,
+    len: usize,
+}
+
+impl FrameRing {
+    fn new() -> Result<Self> {
+        let mut slots = KVec::with_capacity(RING_SIZE as usize, GFP_KERNEL)?;
+        for _ in 0..RING_SIZE {
+            slots.push(None, GFP_KERNEL)?;
+        }
+        Ok(Self {
+            slots,
+            head: 0,
+            len: 0,
+        })
+    }
+
+    fn push(&mut self, frame: XdpFrame) -> core::result::Result<(), XdpFrame> {
+        let cap = self.slots.len();
+        if self.len >= cap {
+            return Err(frame);
+        }
+        match self.slots.get_mut((self.head + self.len) % cap) {
+            Some(slot) => {
+                *slot = Some(frame);
+                self.len += 1;
+                Ok(())
+            }
+            None => Err(frame),
+        }
+    }
+
+    fn pop(&mut self) -> Option<XdpFrame> {
+        if self.len == 0 {
+            return None;
+        }
+        let frame = self.slots.get_mut(self.head).and_then(Option::take);
+        self.head = (self.head + 1) % self.slots.len().max(1);
+        self.len -= 1;
+        frame
+    }
+}
+
+/// A receive queue's XDP registration and the pool socket buffers are copied into for a
+/// program (veth's `xdp_rxq` and `page_pool`), while its NAPI is enabled.
+struct QueueXdp {
+    rxq: XdpRxq,
+    pool: CopyPool,
+}
+
 /// One receive queue: the frames the peer queued for NAPI, and the queue's counters.
 #[pin_data]
 struct RxRing {
     #[pin]
     backlog: SkbQueue,
+    /// XDP frames for the poll. Taken in softirq context (polls, `ndo_xdp_xmit`) and, with
+    /// bottom halves off, from process context.
+    #[pin]
+    frames: SpinLock<FrameRing>,
+    /// Set while NAPI is enabled; taken once per poll, and under RTNL with NAPI disabled.
+    #[pin]
+    xdp: SpinLock<Option<QueueXdp>>,
     /// Whether the peer may queue here (NAPI enabled), rather than use `netif_rx`.
     active: AtomicBool,
     stats: QueueStats,
+    xdp_stats: XdpStats,
+}
+
+impl RxRing {
+    /// Queues `frame` for this queue's poll and schedules it (`XDP_TX` from the peer,
+    /// `ndo_xdp_xmit` on the peer). The frame comes back if NAPI is off or the ring is full.
+    fn queue_frame(napi: &Napi<RxRing>, frame: XdpFrame) -> core::result::Result<(), XdpFrame> {
+        let ring = napi.poller();
+        if !ring.active.load(Ordering::Acquire) {
+            return Err(frame);
+        }
+        ring.frames.lock().push(frame)?;
+        napi.schedule();
+        Ok(())
+    }
 }
 
 impl napi::Poll for RxRing {
@@ -102,20 +211,129 @@ impl napi::Poll for RxRing {
     fn poll(ctx: NapiPoll<'_, Self>) {
         let napi = ctx.napi();
         let ring = napi.poller();
+        let dev = ctx.device();
+        let guard = rcu::read_lock();
+        let prog = dev.data().xdp_prog.get(&guard);
+        // The peer's queue that `XDP_TX` sends back to (veth_xdp_tx: the peer receives what
+        // this end transmits).
+        let peer_rq = dev.peer(&guard).and_then(|peer| {
+            let queues = peer.data().rxq();
+            let active = (peer.real_num_rx_queues() as usize).max(1);
+            queues.get(queue_index(dev, napi) % active)
+        });
+        let send_back = |frame: XdpFrame| match peer_rq {
+            Some(rq) => RxRing::queue_frame(rq, frame),
+            None => Err(frame),
+        };
+        let xdp = ring.xdp.lock();
         let mut done = 0;
         while done < ctx.budget() {
+            // Frames first: they were queued for a program, or redirected here.
+            let frame = ring.frames.lock().pop();
+            if let Some(frame) = frame {
+                done += 1;
+                let frame = match (prog, xdp.as_ref()) {
+                    (Some(prog), Some(q)) => {
+                        match xdp::run_frame(prog, &q.rxq, frame, &ctx, send_back) {
+                            XdpFrameVerdict::Pass(frame) => frame,
+                            verdict => {
+                                count_verdict(&ring.xdp_stats, &ring.stats, frame_kind(&verdict));
+                                continue;
+                            }
+                        }
+                    }
+                    _ => frame,
+                };
+                let len = frame.len();
+                match xdp::frame_to_skb(frame, dev) {
+                    Some(skb) => {
+                        ring.stats.add(len);
+                        ctx.gro_receive(skb);
+                    }
+                    None => ring.stats.drop_one(),
+                }
+                continue;
+            }
             let Some(skb) = ring.backlog.pop_front() else {
                 break;
             };
-            ctx.gro_receive(skb);
             done += 1;
+            let skb = match (prog, xdp.as_ref()) {
+                (Some(prog), Some(q)) => {
+                    match xdp::run_skb(prog, &q.rxq, &q.pool, skb, &ctx, send_back) {
+                        XdpSkbVerdict::Pass(skb) => skb,
+                        verdict => {
+                            count_verdict(&ring.xdp_stats, &ring.stats, skb_kind(&verdict));
+                            continue;
+                        }
+                    }
+                }
+                _ => skb,
+            };
+            ctx.gro_receive(skb);
         }
+        drop(xdp);
         // A frame queued after the last pop found NAPI still scheduled and did not schedule
         // it again: look once more after completing.
-        if ctx.complete_done(done) && !ring.backlog.is_empty() {
+        if ctx.complete_done(done) && (!ring.backlog.is_empty() || ring.frames.lock().len != 0) {
             napi.schedule();
         }
     }
+}
+
+/// How a frame the program did not pass counts.
+enum Outcome {
+    Redirect,
+    /// Dropped by the program or aborted (veth's `xdp_drops`).
+    XdpDrop,
+    Tx,
+    TxError,
+    /// Lost on the way (no memory, refused redirect): veth's `drops`.
+    Drop,
+}
+
+fn count_verdict(x: &XdpStats, stats: &QueueStats, outcome: Outcome) {
+    match outcome {
+        Outcome::Redirect => inc(&x.redirect),
+        Outcome::XdpDrop => inc(&x.drops),
+        Outcome::Tx => inc(&x.tx),
+        Outcome::TxError => {
+            inc(&x.tx_errors);
+            stats.drop_one();
+        }
+        Outcome::Drop => stats.drop_one(),
+    }
+}
+
+fn skb_kind(v: &XdpSkbVerdict) -> Outcome {
+    match v {
+        XdpSkbVerdict::Redirect => Outcome::Redirect,
+        XdpSkbVerdict::Tx => Outcome::Tx,
+        XdpSkbVerdict::TxFailed => Outcome::TxError,
+        XdpSkbVerdict::Drop | XdpSkbVerdict::Aborted => Outcome::XdpDrop,
+        XdpSkbVerdict::RedirectFailed | XdpSkbVerdict::CopyFailed | XdpSkbVerdict::Pass(_) => {
+            Outcome::Drop
+        }
+    }
+}
+
+fn frame_kind(v: &XdpFrameVerdict) -> Outcome {
+    match v {
+        XdpFrameVerdict::Redirect => Outcome::Redirect,
+        XdpFrameVerdict::Tx => Outcome::Tx,
+        XdpFrameVerdict::TxFailed => Outcome::TxError,
+        XdpFrameVerdict::Drop | XdpFrameVerdict::Aborted => Outcome::XdpDrop,
+        XdpFrameVerdict::RedirectFailed | XdpFrameVerdict::Pass(_) => Outcome::Drop,
+    }
+}
+
+/// The index of receive queue `napi` of `dev`.
+fn queue_index(dev: &Device<Rveth>, napi: &Napi<RxRing>) -> usize {
+    dev.data()
+        .rxq()
+        .iter()
+        .position(|q| core::ptr::eq::<Napi<RxRing>>(&**q, napi))
+        .unwrap_or(0)
 }
 
 type RxQueue = Pin<KBox<Napi<RxRing>>>;
@@ -128,6 +346,12 @@ struct RvethData {
     txq: SetOnce<KVec<QueueStats>>,
     /// Frames dropped because there was no peer to take them.
     no_peer_drops: AtomicU64,
+    /// The XDP program of every receive queue.
+    xdp_prog: XdpProgSlot,
+    /// Frames redirected to this device (`ndo_xdp_xmit`, received by the peer) and those
+    /// refused (veth's `tx_queue_*_xdp_xmit` and `_xdp_xmit_errors`, summed over queues).
+    xdp_xmit: AtomicU64,
+    xdp_xmit_errors: AtomicU64,
 }
 
 impl RvethData {
@@ -142,16 +366,74 @@ impl RvethData {
 
 struct Rveth;
 
-/// Enables NAPI on the first `count` receive queues and lets the peer use them.
-fn napi_enable(dev: &Device<Rveth>, rtnl: &Rtnl, count: u32) {
-    for rq in dev.data().rxq().iter().take(count as usize) {
+/// Enables NAPI on the first `count` receive queues, with their XDP registration and copy
+/// pool, and lets the peer use them. On failure nothing is enabled.
+fn napi_enable(dev: &Device<Rveth>, rtnl: &Rtnl, count: u32) -> Result {
+    let rxq = dev.data().rxq();
+    let count = (count as usize).min(rxq.len());
+    for (i, rq) in rxq.iter().take(count).enumerate() {
+        let q = XdpRxq::new_shared(dev, i as u32).and_then(|rxq| {
+            Ok(QueueXdp {
+                rxq,
+                pool: CopyPool::new(RING_SIZE)?,
+            })
+        });
+        match q {
+            Ok(q) => {
+                let old = lock_bh(&rq.poller().xdp).replace(q);
+                drop(old);
+            }
+            Err(e) => {
+                for rq in rxq.iter().take(i) {
+                    let q = lock_bh(&rq.poller().xdp).take();
+                    drop(q);
+                }
+                pr_info!(
+                    "{}: no memory for the receive queues' XDP state\n",
+                    dev.name()
+                );
+                return Err(e);
+            }
+        }
+    }
+    for rq in rxq.iter().take(count) {
         rq.enable(rtnl);
         rq.poller().active.store(true, Ordering::Release);
     }
+    Ok(())
 }
 
-/// Stops the peer from queueing to NAPI, disables it, and hands frames still queued to the
-/// regular receive path.
+/// Takes `lock` with bottom halves off: polls take it in softirq context.
+fn lock_bh<T>(lock: &SpinLock<T>) -> BhGuard<'_, T> {
+    let bh = bh::disable();
+    BhGuard {
+        guard: lock.lock(),
+        _bh: bh,
+    }
+}
+
+/// A lock guard taken with bottom halves off; unlocks before enabling them (fields drop in
+/// order).
+struct BhGuard<'a, T> {
+    guard: SpinLockGuard<'a, T>,
+    _bh: bh::Guard,
+}
+
+impl<T> core::ops::Deref for BhGuard<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.guard
+    }
+}
+
+impl<T: Unpin> core::ops::DerefMut for BhGuard<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.guard
+    }
+}
+
+/// Stops the peer from queueing to NAPI, disables it, hands socket buffers still queued to the
+/// regular receive path, returns queued XDP frames, and drops the queues' XDP state.
 fn napi_disable(dev: &Device<Rveth>, rtnl: &Rtnl) {
     let rxq = dev.data().rxq();
     for rq in rxq {
@@ -161,14 +443,57 @@ fn napi_disable(dev: &Device<Rveth>, rtnl: &Rtnl) {
     rcu::synchronize_rcu();
     for rq in rxq {
         rq.disable(rtnl);
-        while let Some(skb) = rq.poller().backlog.pop_front() {
+        let ring = rq.poller();
+        while let Some(skb) = ring.backlog.pop_front() {
             skb.netif_rx();
         }
+        loop {
+            let frame = lock_bh(&ring.frames).pop();
+            let Some(frame) = frame else { break };
+            ring.stats.drop_one();
+            drop(frame);
+        }
+        let q = lock_bh(&ring.xdp).take();
+        drop(q);
+    }
+}
+
+/// Announces `dev`'s XDP features as veth does (veth_set_xdp_features): none without a peer or
+/// while the peer has more transmit queues than `dev` has receive queues (a program would not
+/// see every frame); the basic actions and redirection out of `dev` otherwise; and frames
+/// redirected into `dev` (`ndo_xdp_xmit`, received by the peer) only while the peer's receive
+/// queues run NAPI, with a program or GRO. `peer_features` are the peer's features when they
+/// are about to change (its `set_features`), else its current ones count.
+fn update_xdp_features(dev: &Device<Rveth>, rtnl: &Rtnl, peer_features: Option<u64>) {
+    let features = match dev.peer_rtnl(rtnl) {
+        Some(peer) if peer.real_num_tx_queues() <= dev.real_num_rx_queues() => {
+            let basic = xdp::features::BASIC | xdp::features::REDIRECT;
+            if napi_wanted(peer, peer_features.unwrap_or_else(|| peer.features())) {
+                basic | xdp::features::NDO_XMIT
+            } else {
+                basic
+            }
+        }
+        _ => 0,
+    };
+    dev.set_xdp_features(rtnl, features);
+}
+
+/// [`update_xdp_features`] for both ends.
+fn update_pair_xdp_features(dev: &Device<Rveth>, rtnl: &Rtnl) {
+    update_xdp_features(dev, rtnl, None);
+    if let Some(peer) = dev.peer_rtnl(rtnl) {
+        update_xdp_features(peer, rtnl, None);
     }
 }
 
 fn gro_requested(features: u64) -> bool {
     features & features::GRO != 0
+}
+
+/// Whether the receive queues run NAPI (GRO asked for, or an XDP program attached).
+fn napi_wanted(dev: &Device<Rveth>, features: u64) -> bool {
+    gro_requested(features) || dev.data().xdp_prog.is_set()
 }
 
 #[vtable]
@@ -201,10 +526,14 @@ impl dev::Driver for Rveth {
     fn init(dev: &Device<Self>) -> Result {
         let mut rxq = KVec::with_capacity(dev.num_rx_queues() as usize, GFP_KERNEL)?;
         for _ in 0..dev.num_rx_queues() {
+            let frames = FrameRing::new()?;
             let ring = try_pin_init!(RxRing {
                 backlog <- SkbQueue::new(),
+                frames <- new_spinlock!(frames),
+                xdp <- new_spinlock!(None),
                 active: AtomicBool::new(false),
                 stats: QueueStats::default(),
+                xdp_stats: XdpStats::default(),
             }? Error);
             rxq.push(
                 KBox::pin_init(Napi::new(dev, ring), GFP_KERNEL)?,
@@ -223,18 +552,18 @@ impl dev::Driver for Rveth {
     }
 
     fn open(dev: &Device<Self>, rtnl: &Rtnl) -> Result {
-        if gro_requested(dev.features()) {
-            napi_enable(dev, rtnl, dev.real_num_rx_queues());
-        }
-        let guard = rcu::read_lock();
-        let Some(peer) = dev.peer(&guard) else {
+        let Some(peer) = dev.peer_rtnl(rtnl) else {
             return Err(ENOTCONN);
         };
+        if napi_wanted(dev, dev.features()) {
+            napi_enable(dev, rtnl, dev.real_num_rx_queues())?;
+        }
         // Like veth, the link is up only while both ends are.
         if peer.is_running() {
             dev.carrier_on();
             peer.carrier_on();
         }
+        update_pair_xdp_features(dev, rtnl);
         Ok(())
     }
 
@@ -329,16 +658,136 @@ impl dev::Driver for Rveth {
         dev.eth_mac_addr(addr)
     }
 
+    /// While the peer runs an XDP program, no software GSO: the program sees each frame in
+    /// one buffer (veth_fix_features).
+    fn fix_features(dev: &Device<Self>, rtnl: &Rtnl, features: u64) -> u64 {
+        match dev.peer_rtnl(rtnl) {
+            Some(peer) if peer.data().xdp_prog.is_set() => features & !features::GSO_SOFTWARE,
+            _ => features,
+        }
+    }
+
     fn set_features(dev: &Device<Self>, rtnl: &Rtnl, features: u64) -> Result {
-        let was = gro_requested(dev.features());
-        let wants = gro_requested(features);
+        let was = napi_wanted(dev, dev.features());
+        let wants = napi_wanted(dev, features);
         if dev.is_running() && was != wants {
             if wants {
-                napi_enable(dev, rtnl, dev.real_num_rx_queues());
+                napi_enable(dev, rtnl, dev.real_num_rx_queues())?;
             } else {
                 napi_disable(dev, rtnl);
             }
         }
+        // Whether the peer may redirect frames here follows this end's NAPI.
+        if let Some(peer) = dev.peer_rtnl(rtnl) {
+            update_xdp_features(peer, rtnl, Some(features));
+        }
+        Ok(())
+    }
+
+    /// Attaches, replaces or detaches the XDP program of the receive queues (veth_xdp_set):
+    /// the peer must exist, its MTU fit the program's buffers (one page after the headroom,
+    /// or `MAX_SKB_FRAGS` more pages for a program that handles fragments), and its transmit
+    /// queues not outnumber these receive queues. While a program is attached, the peer builds
+    /// no software GSO frames and its MTU is capped to what the program can see.
+    fn xdp_setup(dev: &Device<Self>, rtnl: &Rtnl, mut setup: XdpSetup<'_>) -> Result {
+        let data = dev.data();
+        let peer = dev.peer_rtnl(rtnl);
+        let max_mtu = xdp_max_mtu(setup.prog().is_some_and(|p| p.has_frags()));
+        if setup.has_prog() {
+            let Some(peer) = peer else {
+                setup.set_error(c"rveth: cannot set XDP when the peer is detached");
+                return Err(ENOTCONN);
+            };
+            if peer.mtu() > max_mtu {
+                setup.set_error(c"rveth: peer MTU is too large to set XDP");
+                pr_info!(
+                    "{}: peer MTU {} too large for XDP (at most {})\n",
+                    dev.name(),
+                    peer.mtu(),
+                    max_mtu
+                );
+                return Err(ERANGE);
+            }
+            if dev.real_num_rx_queues() < peer.real_num_tx_queues() {
+                setup.set_error(
+                    c"rveth: XDP expects number of rx queues not less than peer tx queues",
+                );
+                return Err(ENOSPC);
+            }
+        }
+        let was = data.xdp_prog.is_set();
+        let napi_was = dev.is_running() && napi_wanted(dev, dev.features());
+        let old = data.xdp_prog.replace(rtnl, setup.take_prog());
+        let attached = data.xdp_prog.is_set();
+        let napi_wants = dev.is_running() && napi_wanted(dev, dev.features());
+        if napi_wants && !napi_was {
+            if let Err(e) = napi_enable(dev, rtnl, dev.real_num_rx_queues()) {
+                setup.set_error(c"rveth: setup for XDP failed");
+                drop(data.xdp_prog.replace(rtnl, old));
+                return Err(e);
+            }
+        } else if napi_was && !napi_wants {
+            napi_disable(dev, rtnl);
+        }
+        // The peer's software GSO goes while a program runs (its fix_features reads the slot),
+        // and its MTU is capped to what the program's buffers hold.
+        if let Some(peer) = peer {
+            if attached {
+                if !was {
+                    peer.change_hw_features(rtnl, features::GSO_SOFTWARE, 0);
+                }
+                peer.set_max_mtu(rtnl, max_mtu);
+            } else if was {
+                peer.change_hw_features(rtnl, 0, features::GSO_SOFTWARE);
+                peer.set_max_mtu(rtnl, MAX_MTU);
+            }
+            // Frames redirected to the peer arrive here, through NAPI: on with a program.
+            update_xdp_features(peer, rtnl, None);
+        }
+        drop(old);
+        Ok(())
+    }
+
+    /// Frames redirected to this device (veth_ndo_xdp_xmit) are received by the peer: queued
+    /// for its NAPI poll (on while the peer has GRO on or a program), up to its MTU.
+    fn xdp_xmit(dev: &Device<Self>, frames: &mut XdpXmitFrames<'_>) -> Result {
+        let data = dev.data();
+        let guard = rcu::read_lock();
+        let Some(peer) = dev.peer(&guard) else {
+            return Err(ENXIO);
+        };
+        let queues = peer.data().rxq();
+        let active = (peer.real_num_rx_queues() as usize).max(1);
+        let cpu = kernel::cpu::CpuId::current().as_u32() as usize;
+        let Some(rq) = queues.get(cpu % active) else {
+            return Err(ENXIO);
+        };
+        if !rq.poller().active.load(Ordering::Acquire) {
+            return Err(ENXIO);
+        }
+        let max_len = peer.mtu() + ETH_HLEN + 4;
+        let mut taken = 0u64;
+        let total = frames.remaining() as u64;
+        // One lock for the batch (veth takes the ring's producer lock once per batch too).
+        let mut ring = rq.poller().frames.lock();
+        while let Some(frame) = frames.next() {
+            if frame.len() > max_len {
+                let _ = frames.give_back(frame);
+                break;
+            }
+            if let Err(frame) = ring.push(frame) {
+                let _ = frames.give_back(frame);
+                break;
+            }
+            taken += 1;
+        }
+        drop(ring);
+        if taken > 0 {
+            rq.schedule();
+        }
+        data.xdp_xmit.fetch_add(taken, Ordering::Relaxed);
+        data.xdp_xmit_errors
+            .fetch_add(total - taken, Ordering::Relaxed);
         Ok(())
     }
 
@@ -357,8 +806,18 @@ impl dev::Driver for Rveth {
     }
 }
 
-/// Per-queue statistics names of `ethtool -S`, after `peer_ifindex`.
-const RX_STATS: [&str; 3] = ["packets", "bytes", "drops"];
+/// Device statistics of `ethtool -S` (frames redirected to the device, received by the peer),
+/// then per-queue ones, named as veth's.
+const DEV_STATS: [&str; 3] = ["peer_ifindex", "xdp_xmit", "xdp_xmit_errors"];
+const RX_STATS: [&str; 7] = [
+    "packets",
+    "bytes",
+    "drops",
+    "xdp_redirect",
+    "xdp_drops",
+    "xdp_tx",
+    "xdp_tx_errors",
+];
 const TX_STATS: [&str; 3] = ["packets", "bytes", "drops"];
 
 #[vtable]
@@ -369,7 +828,7 @@ impl ethtool::Operations for Rveth {
 
     fn get_sset_count(dev: &Device<Self>, set: u32) -> Result<u32> {
         match set {
-            sset::STATS => Ok(1
+            sset::STATS => Ok(DEV_STATS.len() as u32
                 + dev.real_num_rx_queues() * RX_STATS.len() as u32
                 + dev.real_num_tx_queues() * TX_STATS.len() as u32),
             _ => Err(EOPNOTSUPP),
@@ -380,7 +839,9 @@ impl ethtool::Operations for Rveth {
         if set != sset::STATS {
             return;
         }
-        out.push("peer_ifindex");
+        for name in DEV_STATS {
+            out.push(name);
+        }
         for i in 0..dev.real_num_rx_queues() {
             for name in RX_STATS {
                 out.push_fmt(format_args!("rx_queue_{i}_{name}"));
@@ -399,26 +860,42 @@ impl ethtool::Operations for Rveth {
             let guard = rcu::read_lock();
             dev.peer(&guard).map_or(0, |p| p.ifindex())
         };
-        if let Some(v) = values.next() {
-            *v = peer_ifindex as u64;
-        }
         let priv_data = dev.data();
+        let load = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        let dev_stats = [
+            peer_ifindex as u64,
+            load(&priv_data.xdp_xmit),
+            load(&priv_data.xdp_xmit_errors),
+        ];
         let rx = priv_data
             .rxq()
             .iter()
             .take(dev.real_num_rx_queues() as usize)
-            .map(|rq| rq.poller().stats.read());
+            .flat_map(|rq| {
+                let ring = rq.poller();
+                let (packets, bytes, drops) = ring.stats.read();
+                let x = &ring.xdp_stats;
+                [
+                    packets,
+                    bytes,
+                    drops,
+                    load(&x.redirect),
+                    load(&x.drops),
+                    load(&x.tx),
+                    load(&x.tx_errors),
+                ]
+            });
         let tx = priv_data
             .txq()
             .iter()
             .take(dev.real_num_tx_queues() as usize)
-            .map(QueueStats::read);
-        for (packets, bytes, drops) in Iterator::chain(rx, tx) {
-            for value in [packets, bytes, drops] {
-                if let Some(v) = values.next() {
-                    *v = value;
-                }
-            }
+            .flat_map(|q| {
+                let (packets, bytes, drops) = q.read();
+                [packets, bytes, drops]
+            });
+        let all = Iterator::chain(Iterator::chain(dev_stats.into_iter(), rx), tx);
+        for (v, value) in values.by_ref().zip(all) {
+            *v = value;
         }
     }
 
@@ -439,7 +916,7 @@ impl ethtool::Operations for Rveth {
             );
             return Err(EINVAL);
         }
-        let napi_on = dev.is_running() && gro_requested(dev.features());
+        let napi_on = dev.is_running() && napi_wanted(dev, dev.features());
         if napi_on {
             napi_disable(dev, rtnl);
         }
@@ -447,8 +924,9 @@ impl ethtool::Operations for Rveth {
             .set_real_num_rx_queues(rtnl, ch.rx_count())
             .and_then(|()| dev.set_real_num_tx_queues(rtnl, ch.tx_count()));
         if napi_on {
-            napi_enable(dev, rtnl, dev.real_num_rx_queues());
+            napi_enable(dev, rtnl, dev.real_num_rx_queues())?;
         }
+        update_pair_xdp_features(dev, rtnl);
         res
     }
 
@@ -503,7 +981,9 @@ impl rtnl::LinkOps for Rveth {
 
     fn newlink(link: &mut NewLink<'_, Self>) -> Result {
         let peer = link.data().and_then(|d| d.get(VETH_INFO_PEER));
-        link.create_pair(peer)
+        link.create_pair(peer)?;
+        update_pair_xdp_features(link.dev(), link.rtnl());
+        Ok(())
     }
 }
 

@@ -16,6 +16,7 @@ set -u
 
 DIR=$(dirname "$0")
 KO=${RNET_MODDIR:-}/drivers/net/ethernet/intel/rigb/rigb.ko
+RVETH=${RNET_MODDIR:-}/net/rveth.ko
 A=0000:01:00.0
 B=0000:02:00.0
 S=0000:03:00.0
@@ -24,6 +25,9 @@ REDIRECT=$DIR/xdp_redirect.bpf.o
 PIN=/sys/fs/bpf/rigb_xdp
 
 require_rnet_module "$KO"
+require_rnet_module "$RVETH"
+require "needs iproute2's rveth plugin (iproute2/link_rveth.so under RNET_MODDIR)" \
+	test -r "${RNET_MODDIR:-}/iproute2/link_rveth.so"
 require_ynl
 require "needs 82576 NICs at $A, $B (one link) and $S (QEMU: -device igb, see qemu/vm.sh)" is_82576 $A $B $S
 require "needs the XDP test programs (built by the Makefile with clang -target bpf)" test -r "$VERDICTS" -a -r "$REDIRECT"
@@ -81,6 +85,37 @@ while time.monotonic() < end:
         break
 print(n)
 PY
+}
+# sniff NETNS DEV PORT SECONDS READY: counts the UDP/IPv4 frames from source port PORT that a
+# packet socket on DEV (in NETNS, "" for the root namespace) sees, addressed to any host; touches
+# READY once the socket is bound. Run in the background.
+sniff() {
+	${1:+ip netns exec "$1"} python3 - "${@:2}" <<'PY'
+import pathlib, socket, struct, sys, time
+dev, port, secs, ready = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
+s.bind((dev, 0))
+pathlib.Path(ready).touch()
+n, end = 0, time.monotonic() + secs
+while time.monotonic() < end:
+    s.settimeout(max(end - time.monotonic(), 0.01))
+    try:
+        f = s.recv(4096)
+    except socket.timeout:
+        break
+    ihl = (f[14] & 15) * 4
+    if len(f) >= 14 + ihl + 8 and f[23] == 17 and struct.unpack("!H", f[14 + ihl:16 + ihl])[0] == port:
+        n += 1
+print(n)
+PY
+}
+# sniff_start NETNS DEV PORT SECONDS OUT: sniff in the background into OUT (its pid in
+# SNIFF_PID), back once it listens.
+sniff_start() {
+	rm -f /tmp/rigb-xdp-sniff.ready
+	sniff "$1" "$2" "$3" "$4" /tmp/rigb-xdp-sniff.ready >"$5" &
+	SNIFF_PID=$!
+	wait_for 10 test -e /tmp/rigb-xdp-sniff.ready
 }
 le32() { printf '%d %d %d %d' $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) $(($1 >> 24 & 255)); }
 # The four value bytes are separate words.
@@ -175,6 +210,54 @@ ip link set "$es" down
 rerr0=$(xsum "$ea" xdp_redirect_errors)
 udp_probe 7779 10 0.5 >/dev/null
 check_eq "redirects to $es while it is down fail and are counted" 10 "$(($(xsum "$ea" xdp_redirect_errors) - rerr0))"
+
+# --- XDP_REDIRECT between rigb and rveth ----------------------------------------------------------
+# rigb -> rveth: the datagrams turned around on $ea go out of rvx (ndo_xdp_xmit), which means its
+# peer rvy receives them (on rvy's NAPI: GRO on). rveth -> rigb: a program on rvx turns around
+# what rvy sends and redirects it out of $ea, across the hub to $eb (promiscuous: the frames are
+# addressed to rvy). Counted by the drivers and seen by packet sockets at the far end.
+[ -e /sys/module/rveth ] || insmod "$RVETH"
+export IP_LIB_DIR=$RNET_MODDIR/iproute2
+ip netns del rvn 2>/dev/null
+ip netns add rvn
+check "an rveth pair: rvx (root namespace) and rvy (namespace rvn)" ip link add rvx type rveth peer name rvy netns rvn
+ip addr add 10.7.0.1/24 dev rvx
+ip -n rvn addr add 10.7.0.2/24 dev rvy
+ip link set rvx up
+ip -n rvn link set rvy up
+ip netns exec rvn ethtool -K rvy gro on tx off >/dev/null
+check "devmap slot 0: rvx" set_redirect_target rvx
+red0=$(xsum "$ea" xdp_redirect)
+rvxm0=$(ethtool -S rvx | awk '$1 == "xdp_xmit:" {print $2}')
+sniff_start rvn rvy 7779 8 /tmp/rigb-xdp-rvy.txt
+udp_probe 7779 20 0.5 >/dev/null
+wait "$SNIFF_PID"
+check_eq "rigb -> rveth: 20 datagrams redirected out of $ea" 20 "$(($(xsum "$ea" xdp_redirect) - red0))"
+check_eq "rvx took them (its xdp_xmit)" 20 "$(($(ethtool -S rvx | awk '$1 == "xdp_xmit:" {print $2}') - rvxm0))"
+check_eq "rvy received them (a packet socket on rvy)" 20 "$(cat /tmp/rigb-xdp-rvy.txt)"
+detach "$ea"
+check "attach xdp_redirect to rvx" attach rvx xdp_redirect "$REDIRECT"
+check "devmap slot 0: $ea" set_redirect_target "$ea"
+ip -n rgb link set "$eb" promisc on
+rvred0=$(ethtool -S rvx | awk '$1 == "rx_queue_0_xdp_redirect:" {print $2}')
+xmit0=$(xsum "$ea" xdp_xmit)
+sniff_start rgb "$eb" 7779 8 /tmp/rigb-xdp-eb.txt
+ip netns exec rvn python3 -c '
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("10.7.0.2", 0))
+for i in range(20):
+    s.sendto(b"rveth-rigb-%04d" % i + bytes(50), ("10.7.0.1", 7779))
+    time.sleep(0.005)'
+wait "$SNIFF_PID"
+check_eq "rveth -> rigb: 20 datagrams redirected out of rvx" 20 \
+	"$(($(ethtool -S rvx | awk '$1 == "rx_queue_0_xdp_redirect:" {print $2}') - rvred0))"
+check_eq "$ea took them (ndo_xdp_xmit)" 20 "$(($(xsum "$ea" xdp_xmit) - xmit0))"
+check_eq "they crossed the hub to $eb (a packet socket there)" 20 "$(cat /tmp/rigb-xdp-eb.txt)"
+ip -n rgb link set "$eb" promisc off
+check "delete the rveth pair with a program attached" ip link del rvx
+ip netns del rvn
+check "rmmod rveth" rmmod rveth
 
 # --- program swaps under traffic ------------------------------------------------------------------
 # Replacing a program only exchanges the pointer; attaching and removing one rebuilds the rings.
