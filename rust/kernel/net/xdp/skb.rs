@@ -180,11 +180,11 @@ pub fn run_skb<P: Poll>(
             && bindings::rnet_skb_headroom(raw) >= PACKET_HEADROOM
     };
     if !in_place {
+        let pool = pool.pool.as_ptr();
         // SAFETY: `raw` is ours and `pool` valid; the pool is used from this poll only (it is
         // not `Sync`, and the poll runs on one CPU at a time). On success the copy replaces
         // `raw`, whose reference the function consumed; on failure `raw` is unchanged.
-        let err =
-            unsafe { bindings::skb_pp_cow_data(pool.pool.as_ptr(), &mut raw, PACKET_HEADROOM) };
+        let err = unsafe { bindings::skb_pp_cow_data(pool, &mut raw, PACKET_HEADROOM) };
         if err != 0 {
             // SAFETY: Still ours.
             unsafe { bindings::rnet_consume_skb(raw) };
@@ -216,9 +216,10 @@ pub fn run_skb<P: Poll>(
     // SAFETY: `prog` is valid for the call; in a NAPI poll (bottom halves off, the poll's
     // `bpf_net_context` set, `may_run`); `xdp` describes memory we own.
     let act = unsafe { bindings::rnet_bpf_prog_run_xdp(prog.as_raw(), &mut xdp) };
-    // SAFETY: `dev` and `prog` are valid for the call.
-    let exception =
-        |act: u32| unsafe { bindings::rnet_trace_xdp_exception(dev, prog.as_raw(), act) };
+    let exception = |act: u32| {
+        // SAFETY: `dev` and `prog` are valid for the call.
+        unsafe { bindings::rnet_trace_xdp_exception(dev, prog.as_raw(), act) }
+    };
     match act {
         bindings::xdp_action_XDP_PASS => {
             let (data, end, meta) = (
@@ -375,9 +376,10 @@ pub fn run_frame<P: Poll>(
     xdp.rxq = &mut rxq_info;
     // SAFETY: As in `run_skb`.
     let act = unsafe { bindings::rnet_bpf_prog_run_xdp(prog.as_raw(), &mut xdp) };
-    // SAFETY: `dev` and `prog` are valid for the call.
-    let exception =
-        |act: u32| unsafe { bindings::rnet_trace_xdp_exception(dev, prog.as_raw(), act) };
+    let exception = |act: u32| {
+        // SAFETY: `dev` and `prog` are valid for the call.
+        unsafe { bindings::rnet_trace_xdp_exception(dev, prog.as_raw(), act) }
+    };
     match act {
         bindings::xdp_action_XDP_PASS => {
             // SAFETY: `xdp` describes the frame's buffer, `raw` is ours.
