@@ -22,13 +22,17 @@ use kernel::net::dev::{
 use kernel::net::ethtool::{self, sset, Channels, DrvInfo, LinkKsettings, Strings};
 use kernel::net::napi::{self, Napi, NapiPoll};
 use kernel::net::rtnl::{self, ifla, Attrs, NewLink, Policy, VETH_INFO_PEER};
-use kernel::net::skbuff::{self, RxResult, SkbQueue};
+use kernel::net::skbuff::{RxResult, SkbQueue};
 use kernel::net::xdp::{
     self, CopyPool, XdpFrame, XdpFrameVerdict, XdpProgSlot, XdpRxq, XdpSetup, XdpSkbVerdict,
     XdpXmitFrames,
 };
 use kernel::prelude::*;
 use kernel::sync::{bh, new_spinlock, rcu, SetOnce, SpinLock, SpinLockGuard};
+
+#[path = "rveth/xdp_path.rs"]
+mod xdp_path;
+use xdp_path::{count_verdict, frame_kind, skb_kind, xdp_max_mtu, FrameRing, QueueXdp, XdpStats};
 
 module! {
     type: RvethModule,
@@ -63,20 +67,7 @@ const RVETH_FEATURES: u64 = features::SG
     | features::HW_VLAN_STAG_TX
     | features::HW_VLAN_STAG_RX;
 
-/// Room in front of a frame XDP programs get, and the largest MTU of the peer whose frames fit
-/// one page after it with the shared info (veth's `VETH_XDP_HEADROOM`, `NET_IP_ALIGN` being 0
-/// on x86, and max_mtu): 3506 on 4 KiB pages; a program that handles fragments takes
-/// `MAX_SKB_FRAGS` pages more.
-const XDP_HEADROOM: u32 = xdp::PACKET_HEADROOM;
-fn xdp_max_mtu(frags: bool) -> u32 {
-    let page = kernel::page::PAGE_SIZE as u32;
-    let one_page = page - XDP_HEADROOM - skbuff::SHARED_INFO_SIZE - ETH_HLEN;
-    if frags {
-        one_page + page * skbuff::MAX_FRAGS
-    } else {
-        one_page
-    }
-}
+/// Bytes of an Ethernet header.
 const ETH_HLEN: u32 = 14;
 
 /// Packet, byte and drop counters of one queue.
@@ -104,73 +95,6 @@ impl QueueStats {
             self.drops.load(Ordering::Relaxed),
         )
     }
-}
-
-/// XDP counters of a receive queue, named as veth's in `ethtool -S`.
-#[derive(Default)]
-struct XdpStats {
-    redirect: AtomicU64,
-    drops: AtomicU64,
-    tx: AtomicU64,
-    tx_errors: AtomicU64,
-}
-
-fn inc(counter: &AtomicU64) {
-    counter.fetch_add(1, Ordering::Relaxed);
-}
-
-/// XDP frames queued for a receive queue's poll (the peer's `XDP_TX`, frames redirected to the
-/// peer), in a ring of `RING_SIZE` slots allocated with the queue.
-struct FrameRing {
-    slots: KVec<Option<XdpFrame>>,
-    head: usize,
-    len: usize,
-}
-
-impl FrameRing {
-    fn new() -> Result<Self> {
-        let mut slots = KVec::with_capacity(RING_SIZE as usize, GFP_KERNEL)?;
-        for _ in 0..RING_SIZE {
-            slots.push(None, GFP_KERNEL)?;
-        }
-        Ok(Self {
-            slots,
-            head: 0,
-            len: 0,
-        })
-    }
-
-    fn push(&mut self, frame: XdpFrame) -> core::result::Result<(), XdpFrame> {
-        let cap = self.slots.len();
-        if self.len >= cap {
-            return Err(frame);
-        }
-        match self.slots.get_mut((self.head + self.len) % cap) {
-            Some(slot) => {
-                *slot = Some(frame);
-                self.len += 1;
-                Ok(())
-            }
-            None => Err(frame),
-        }
-    }
-
-    fn pop(&mut self) -> Option<XdpFrame> {
-        if self.len == 0 {
-            return None;
-        }
-        let frame = self.slots.get_mut(self.head).and_then(Option::take);
-        self.head = (self.head + 1) % self.slots.len().max(1);
-        self.len -= 1;
-        frame
-    }
-}
-
-/// A receive queue's XDP registration and the pool socket buffers are copied into for a
-/// program (veth's `xdp_rxq` and `page_pool`), while its NAPI is enabled.
-struct QueueXdp {
-    rxq: XdpRxq,
-    pool: CopyPool,
 }
 
 /// One receive queue: the frames the peer queued for NAPI, and the queue's counters.
@@ -278,52 +202,6 @@ impl napi::Poll for RxRing {
         if ctx.complete_done(done) && (!ring.backlog.is_empty() || ring.frames.lock().len != 0) {
             napi.schedule();
         }
-    }
-}
-
-/// How a frame the program did not pass counts.
-enum Outcome {
-    Redirect,
-    /// Dropped by the program or aborted (veth's `xdp_drops`).
-    XdpDrop,
-    Tx,
-    TxError,
-    /// Lost on the way (no memory, refused redirect): veth's `drops`.
-    Drop,
-}
-
-fn count_verdict(x: &XdpStats, stats: &QueueStats, outcome: Outcome) {
-    match outcome {
-        Outcome::Redirect => inc(&x.redirect),
-        Outcome::XdpDrop => inc(&x.drops),
-        Outcome::Tx => inc(&x.tx),
-        Outcome::TxError => {
-            inc(&x.tx_errors);
-            stats.drop_one();
-        }
-        Outcome::Drop => stats.drop_one(),
-    }
-}
-
-fn skb_kind(v: &XdpSkbVerdict) -> Outcome {
-    match v {
-        XdpSkbVerdict::Redirect => Outcome::Redirect,
-        XdpSkbVerdict::Tx => Outcome::Tx,
-        XdpSkbVerdict::TxFailed => Outcome::TxError,
-        XdpSkbVerdict::Drop | XdpSkbVerdict::Aborted => Outcome::XdpDrop,
-        XdpSkbVerdict::RedirectFailed | XdpSkbVerdict::CopyFailed | XdpSkbVerdict::Pass(_) => {
-            Outcome::Drop
-        }
-    }
-}
-
-fn frame_kind(v: &XdpFrameVerdict) -> Outcome {
-    match v {
-        XdpFrameVerdict::Redirect => Outcome::Redirect,
-        XdpFrameVerdict::Tx => Outcome::Tx,
-        XdpFrameVerdict::TxFailed => Outcome::TxError,
-        XdpFrameVerdict::Drop | XdpFrameVerdict::Aborted => Outcome::XdpDrop,
-        XdpFrameVerdict::RedirectFailed | XdpFrameVerdict::Pass(_) => Outcome::Drop,
     }
 }
 
