@@ -193,6 +193,27 @@ wait_for() {
 	done
 }
 
+# capture_start DEV PCAP [NETNS]: captures DEV's incoming TCP frames (their first 96 bytes) into
+# PCAP until capture_stop; returns once the capture runs.
+capture_start() {
+	rm -f "$2"
+	${3:+ip netns exec "$3"} timeout 120 tcpdump -i "$1" -Q in -n -s 96 -w "$2" tcp 2>"$2.err" &
+	capture_pid=$!
+	wait_for 10 grep -q listening "$2.err"
+	sleep 1 # "listening" comes before the capture sees every frame
+}
+
+# capture_stop PCAP: ends capture_start's capture; prints the largest frame length in PCAP
+# (what the stack saw after GRO) and, on stderr, how many frames there were.
+capture_stop() {
+	kill -INT "$capture_pid" 2>/dev/null
+	# Not always this shell's child (called in a command substitution): wait for it to go.
+	wait_for 10 sh -c "! kill -0 $capture_pid"
+	wait "$capture_pid" 2>/dev/null
+	tcpdump -r "$1" -n 2>/dev/null | awk '{for (i = 1; i < NF; i++) if ($i == "length") l = $(i + 1); if (l + 0 > m) m = l + 0}
+		END {print m + 0; printf "%d TCP frames captured, the largest %d bytes\n", NR, m > "/dev/stderr"}'
+}
+
 # Make locally generated IPv4 traffic from SRC leave through DEV instead of `lo`: locally
 # generated packets (iif lo) from SRC use table 100, whose routes point at DEV; the `local`
 # table moves below that rule, and DEV accepts packets with a local source address.

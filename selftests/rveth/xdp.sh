@@ -26,6 +26,7 @@ require "needs iproute2's rveth plugin (iproute2/link_rveth.so under RNET_MODDIR
 require "needs the XDP test programs (built by the Makefile with clang -target bpf)" test -r "$VERDICTS" -a -r "$REDIRECT"
 require "needs ip with libbpf to load XDP objects (ip -V: iproute2 built with libbpf)" sh -c "ip -V | grep -q libbpf"
 require "needs bpftool (devmap updates)" bpftool version
+require "needs tcpdump (GRO after XDP_PASS)" tcpdump --version
 require_ynl
 ktap_print_header
 ktap_set_plan "$(grep -cE "^\s*(check|check_eq) " "$0")"
@@ -96,8 +97,20 @@ check "the peer's software GSO is off while a program is attached" sh -c \
 check_eq "the peer's maxmtu is what one page holds after the XDP headroom" 3506 \
 	"$(rns ip -d -j link show dev rxa | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["max_mtu"])')"
 check "ping through xdp_pass" rns ping -q -c 5 -i 0.2 -W 5 10.6.0.1
+# GRO after XDP_PASS (veth's): the peer sends no GSO frames while a program is attached, so a
+# TCP frame longer than the MTU at rxb's taps was merged by GRO after the program. GRO holds its
+# packets across polls, as in rveth.sh (the sender manages a few hundred segments a second here).
+check "GRO on rxb" ethtool -K rxb gro on
+echo 10000000 >/sys/class/net/rxb/gro_flush_timeout
+echo 10 >/sys/class/net/rxb/napi_defer_hard_irqs
+capture_start rxb /tmp/rveth-xdp-gro.pcap
 check "TCP through xdp_pass" sh -c "iperf3 -s -1 -D -B 10.6.0.1 >/dev/null; sleep 1; \
 	ip netns exec $NS iperf3 -c 10.6.0.1 -n 4M >/dev/null"
+check "GRO merged segments after XDP_PASS (a TCP frame above the MTU at rxb's taps)" \
+	test "$(capture_stop /tmp/rveth-xdp-gro.pcap)" -gt 1500
+echo 0 >/sys/class/net/rxb/gro_flush_timeout
+echo 0 >/sys/class/net/rxb/napi_defer_hard_irqs
+ethtool -K rxb gro off
 
 # --- XDP_DROP -----------------------------------------------------------------------------------
 check "replace with xdp_drop" attach xdp_drop
