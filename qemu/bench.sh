@@ -11,11 +11,19 @@ VM_SHARE=$(mktemp -d /tmp/rnet-bench.XXXXXX)
 export VM_SHARE
 raw=$VM_SHARE/bench.jsonl
 pairs=${RNET_BENCH_PAIRS:-rlo rveth rigb re1000}
+# The XDP rows' programs (rigb's test programs), built here; RNET_BENCH_XDP=0 leaves them out.
+bpf=
+if [ "${RNET_BENCH_XDP:-1}" = 1 ]; then
+	bpf=$VM_SHARE/bpf
+	mkdir -p "$bpf"
+	make -s -C "$top/selftests/rigb" -f ../bpf.mk OUTPUT="$bpf" KDIR="$tree" \
+		"$bpf/xdp_verdicts.bpf.o" "$bpf/xdp_redirect.bpf.o"
+fi
 VM_EXTRA_NICS=
 [[ " $pairs " == *" re1000 "* ]] && VM_EXTRA_NICS=$(re1000_extra_nics)
 export VM_EXTRA_NICS
 vm_run "$tree" "${RNET_BENCH_TIMEOUT:-3600}" "$VM_SHARE/console.log" \
-	"RNET_TOP=$top RNET_KTREE=$tree RNET_MODDIR=$moddir RNET_BENCH_ROUNDS=${RNET_BENCH_ROUNDS:-6} RNET_BENCH_PAIRS='$pairs' RNET_BENCH_RE1000_PARAMS='${RNET_BENCH_RE1000_PARAMS:-}' bash $top/qemu/guest_bench.sh >$raw 2>$VM_SHARE/guest.err; echo done >$VM_SHARE/done" || true
+	"RNET_TOP=$top RNET_KTREE=$tree RNET_MODDIR=$moddir RNET_BENCH_ROUNDS=${RNET_BENCH_ROUNDS:-6} RNET_BENCH_PAIRS='$pairs' RNET_BENCH_BPF=$bpf RNET_BENCH_RE1000_PARAMS='${RNET_BENCH_RE1000_PARAMS:-}' bash $top/qemu/guest_bench.sh >$raw 2>$VM_SHARE/guest.err; echo done >$VM_SHARE/done" || true
 if [ ! -f "$VM_SHARE/done" ]; then
 	echo "bench: the guest did not finish; console tail:"
 	tail -n 40 "$VM_SHARE/console.log"

@@ -59,6 +59,115 @@ v = sorted(float(m.group(1)) * 1000 for m in re.finditer(r"time=([\d.]+) ms", sy
 print(" ".join(str(round(v[min(len(v) - 1, int(len(v) * p / 100))], 1)) for p in map(int, sys.argv[1:])))' "$@"
 }
 
+# --- XDP rows: a program on the receiving device (rigb's test programs, built on the host into
+# RNET_BENCH_BPF), 60-byte UDP/IPv4 frames (64 on the wire) from trafgen on the sender for SECS:
+# a packet socket, so no UDP stack on the sending side. drop: frames the program dropped;
+# tx (XDP_TX) and redirect (through a devmap back out of the receiver itself): frames that made
+# it back to the sender. Each as a rate (over the sending time) and guest CPU per frame.
+want_xdp() { [ -r "${RNET_BENCH_BPF:-}/xdp_verdicts.bpf.o" ] && [ -r "$RNET_BENCH_BPF/xdp_redirect.bpf.o" ]; }
+
+trafgen_conf() { # out dst-mac src-mac src-ip dst-ip dst-port
+	python3 - "$@" <<'PY'
+import sys
+out, dmac, smac, sip, dip, port = sys.argv[1:]
+mac = lambda m: ", ".join("0x" + x for x in m.split(":"))
+ip = lambda a: ", ".join(a.split("."))
+port = int(port)
+# Ethernet, IPv4 (20 bytes, DF, TTL 64, checksum by trafgen), UDP from port 9 (no checksum),
+# 18 bytes of payload.
+open(out, "w").write(f"""{{
+  {mac(dmac)},
+  {mac(smac)},
+  0x08, 0x00,
+  0x45, 0, 0, 46, 0, 1, 0x40, 0, 64, 17, csumip(14, 33),
+  {ip(sip)},
+  {ip(dip)},
+  0, 9, {port >> 8}, {port & 255}, 0, 26, 0, 0,
+  fill(0x42, 18),
+}}
+""")
+PY
+}
+
+sysstat() { $1 cat "/sys/class/net/$2/statistics/$3"; } # prefix dev counter
+ethsum() { # prefix dev key: rx_queue_<n>_key of ethtool -S summed over the queues
+	$1 ethtool -S "$2" | awk -v k="$3" '$1 ~ "^rx_queue_[0-9]+_" k ":$" {s += $2} END {print s + 0}'
+}
+ipv4_of() { $1 ip -4 -o addr show dev "$2" | awk '{split($4, a, "/"); print a[1]; exit}'; }
+# veth_xdp_count VERDICT: frames by's program dropped, sent back or redirected (veth's and
+# rveth's per-queue counters in ethtool -S); by sits in namespace bn2.
+veth_xdp_count() {
+	local key
+	case $1 in drop) key=xdp_drops ;; tx) key=xdp_tx ;; redirect) key=xdp_redirect ;; esac
+	ethsum "ip netns exec bn2" by $key
+}
+# igb_xdp_count VERDICT: dropped frames are counted as received by the receiver (both drivers,
+# igb_clean_rx_irq); frames sent back, by the sender (nb, namespace bn2), across the hub.
+igb_xdp_count() {
+	if [ "$1" = drop ]; then sysstat "" "$na" rx_packets; else sysstat "ip netns exec bn2" "$nb" rx_packets; fi
+}
+le32() { printf '%d %d %d %d' $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) $(($1 >> 24 & 255)); }
+
+# xdp_rate SENDER-PREFIX SENDER-DEV CONF COUNTER...: trafgen for SECS on SENDER-DEV; prints the
+# rate at which COUNTER (a command printing a number) grew, in kpps over the sending time, and
+# the guest's busy CPU time per counted frame in ns.
+xdp_rate() {
+	local pre=$1 dev=$2 conf=$3 c0 c1 t0 t1 s0 s1
+	shift 3
+	c0=$("$@") t0=$(busy_ticks) s0=$(date +%s%N)
+	# One sending process (-P 1), IRQ affinity left alone (-Q); in /tmp, as trafgen makes a
+	# temporary file in its working directory (the guest's root is read-only).
+	(cd /tmp && $pre timeout -s INT -k 5 "$SECS" trafgen --dev "$dev" --conf "$conf" -P 1 -Q -C >/tmp/bench-trafgen.log 2>&1)
+	tail -n 5 /tmp/bench-trafgen.log | sed 's/^/bench: trafgen: /' >&2
+	s1=$(date +%s%N)
+	sleep 0.5 # the last frames' polls
+	t1=$(busy_ticks) c1=$("$@")
+	python3 -c '
+import sys
+c0, c1, t0, t1, s0, s1, hz = map(int, sys.argv[1:])
+n = c1 - c0
+if n <= 0:
+    sys.exit("bench: the counter did not move")
+print(round(n / ((s1 - s0) / 1e9) / 1000, 1), round((t1 - t0) * 1e9 / hz / n, 1))' \
+		"$c0" "$c1" "$t0" "$t1" "$s0" "$s1" "$(getconf CLK_TCK)"
+}
+
+# xdp_rows PAIR IMPL ROUND RX-PREFIX RX-DEV TX-PREFIX TX-DEV COUNTER: the three XDP rows of one
+# round. COUNTER (a command taking the verdict's name, drop, tx or redirect, and printing a
+# number) counts the frames the receiver's program dealt with that way.
+xdp_rows() {
+	local pair=$1 impl=$2 round=$3 rpre=$4 rdev=$5 tpre=$6 tdev=$7 counter=$8
+	local conf=/tmp/bench-xdp.cfg mode port sec obj kpps cpu dmac smac sip dip
+	dmac=$($rpre cat "/sys/class/net/$rdev/address") smac=$($tpre cat "/sys/class/net/$tdev/address")
+	dip=$(ipv4_of "$rpre" "$rdev") sip=$(ipv4_of "$tpre" "$tdev")
+	for mode in drop tx redirect; do
+		case $mode in
+		drop) port=7777 sec=xdp_drop obj=xdp_verdicts ;;
+		tx) port=7778 sec=xdp_tx obj=xdp_verdicts ;;
+		redirect) port=7779 sec=xdp_redirect obj=xdp_redirect ;;
+		esac
+		trafgen_conf $conf "$dmac" "$smac" "$sip" "$dip" $port
+		if ! $rpre ip link set dev "$rdev" xdpdrv obj "$RNET_BENCH_BPF/$obj.bpf.o" sec $sec; then
+			echo "bench: attaching $sec to $impl's $rdev failed" >&2
+			continue
+		fi
+		# The devmap's slot 0: the receiver itself (ifindexes resolve in the caller's namespace).
+		# shellcheck disable=SC2046
+		[ $mode = redirect ] && $rpre bpftool map update name rigb_tx_port key 0 0 0 0 \
+			value $(le32 "$($rpre cat "/sys/class/net/$rdev/ifindex")")
+		read -r kpps cpu <<<"$(xdp_rate "$tpre" "$tdev" $conf "$counter" $mode)"
+		# What else the receiver counted (errors, drops), to read a low figure by.
+		echo "bench: $impl $mode round $round: $($rpre ethtool -S "$rdev" | awk '/xdp|drop|err/ && $2 > 0 {printf "%s %s ", $1, $2}')" >&2
+		if [[ "$kpps" =~ ^[0-9.]+$ && "$cpu" =~ ^[0-9.]+$ ]]; then
+			emit "$pair" "$impl" "xdp_${mode}_kpps" "$round" "$kpps"
+			emit "$pair" "$impl" "xdp_${mode}_cpu_per_pkt_ns" "$round" "$cpu"
+		else
+			echo "bench: no XDP $mode figures for $impl in round $round" >&2
+		fi
+		$rpre ip link set dev "$rdev" xdpdrv off
+	done
+}
+
 # --- rlo vs lo: the same addresses, with and without the rule that sends them through rlo0.
 if want rlo; then
 insmod "$RNET_MODDIR/net/rlo.ko"
@@ -113,6 +222,14 @@ for round in $(seq "$ROUNDS"); do
 		read -r p50 p99 <<<"$(rtt_us "$c" $A $B 50 99)"
 		emit rveth/veth "$kind" rtt_p50_us "$round" "$p50"
 		emit rveth/veth "$kind" rtt_p99_us "$round" "$p99"
+		if want_xdp; then
+			# Frames sent back (XDP_TX, redirected into by) are received by bx, through its
+			# NAPI: GRO on there. Counted by by's own XDP counters, named alike by veth and
+			# rveth (bx's rx_packets also counts by's ordinary transmissions).
+			$c ethtool -K bx gro on
+			xdp_rows rveth/veth "$kind" "$round" "$s" by "$c" bx veth_xdp_count
+			$c ethtool -K bx gro off
+		fi
 		ip netns del bn1
 		ip netns del bn2
 		sleep 1
@@ -152,6 +269,7 @@ for round in $(seq "$ROUNDS"); do
 		read -r p50 p99 <<<"$(rtt_us "" $A $B 50 99)"
 		emit rigb/igb "$drv" rtt_p50_us "$round" "$p50"
 		emit rigb/igb "$drv" rtt_p99_us "$round" "$p99"
+		want_xdp && xdp_rows rigb/igb "$drv" "$round" "" "$na" "$s" "$nb" igb_xdp_count
 		ip netns del bn2
 		ip addr flush dev "$na"
 		sleep 1
