@@ -224,11 +224,14 @@ for round in $(seq "$ROUNDS"); do
 		emit rveth/veth "$kind" rtt_p99_us "$round" "$p99"
 		if want_xdp; then
 			# Frames sent back (XDP_TX, redirected into by) are received by bx, through its
-			# NAPI: GRO on there. Counted by by's own XDP counters, named alike by veth and
-			# rveth (bx's rx_packets also counts by's ordinary transmissions).
-			$c ethtool -K bx gro on
+			# NAPI, which an XDP_PASS program there turns on: with NAPI on through GRO only,
+			# veth queues by's XDP_TX frames on bx's ring but schedules bx's NAPI only when bx
+			# has a program (veth_xdp_flush), so the ring fills (256 sent, then every frame an
+			# xdp_tx_error). Counted by by's own XDP counters, named alike by veth and rveth
+			# (bx's rx_packets also counts by's ordinary transmissions).
+			$c ip link set dev bx xdpdrv obj "$RNET_BENCH_BPF/xdp_verdicts.bpf.o" sec xdp_pass
 			xdp_rows rveth/veth "$kind" "$round" "$s" by "$c" bx veth_xdp_count
-			$c ethtool -K bx gro off
+			$c ip link set dev bx xdpdrv off
 		fi
 		ip netns del bn1
 		ip netns del bn2
