@@ -33,6 +33,7 @@ require "needs 82576 NICs at $A, $B (one link) and $S (QEMU: -device igb, see qe
 require "needs the XDP test programs (built by the Makefile with clang -target bpf)" test -r "$VERDICTS" -a -r "$REDIRECT"
 require "needs ip with libbpf to load XDP objects (ip -V: iproute2 built with libbpf)" sh -c "ip -V | grep -q libbpf"
 require "needs bpftool (devmap updates, errno of a refused attach)" bpftool version
+require "needs xdp-loader (xdp-tools)" command -v xdp-loader
 ktap_print_header
 ktap_set_plan "$(grep -cE "^\s*(check|check_eq) " "$0")"
 
@@ -157,6 +158,22 @@ wait $lpid
 check_eq "50 datagrams to port 7777 dropped (xdp_drop)" 50 "$(($(xsum "$ea" xdp_drop) - drop0))"
 check_eq "none of them reached the listening socket" 0 "$(cat /tmp/rigb-xdp-listen.txt)"
 check "other traffic passes xdp_drop" ip netns exec rgb ping -q -c 3 -i 0.2 -W 5 10.5.0.1
+
+# --- xdp-loader (xdp-tools) ----------------------------------------------------------------------
+# The drop program loaded as xdp-tools users load programs: libxdp attaches it behind its
+# dispatcher where the kernel allows (BTF, freplace), else alone; rigb runs it natively either
+# way. Attaching and removing rebuild the rings: traffic is waited for after each.
+check "remove the program" detach "$ea"
+check "xdp-loader load -m native -s xdp_drop $ea" xdp-loader load -m native -s xdp_drop "$ea" "$VERDICTS"
+check "xdp-loader status: a native program on $ea" sh -c "xdp-loader status $ea | grep -q 'native'"
+check "traffic passes xdp-loader's program" ip netns exec rgb ping -q -c 3 -i 0.2 -W 5 10.5.0.1
+drop0=$(xsum "$ea" xdp_drop)
+udp_probe 7777 20 0.5 >/dev/null
+check_eq "20 datagrams dropped by xdp-loader's program" 20 "$(($(xsum "$ea" xdp_drop) - drop0))"
+check "xdp-loader unload $ea --all" xdp-loader unload "$ea" --all
+check "no program left on $ea" sh -c "! ip -d link show dev $ea | grep -q prog/xdp"
+check "attach xdp_drop again" attach "$ea" xdp_drop
+check "traffic passes it" ip netns exec rgb ping -q -c 3 -i 0.2 -W 5 10.5.0.1
 
 # --- XDP_TX --------------------------------------------------------------------------------------
 check "replace with xdp_tx" attach "$ea" xdp_tx

@@ -26,6 +26,7 @@ require "needs iproute2's rveth plugin (iproute2/link_rveth.so under RNET_MODDIR
 require "needs the XDP test programs (built by the Makefile with clang -target bpf)" test -r "$VERDICTS" -a -r "$REDIRECT"
 require "needs ip with libbpf to load XDP objects (ip -V: iproute2 built with libbpf)" sh -c "ip -V | grep -q libbpf"
 require "needs bpftool (devmap updates)" bpftool version
+require "needs xdp-loader (xdp-tools)" command -v xdp-loader
 require "needs tcpdump (GRO after XDP_PASS)" tcpdump --version
 require_ynl
 ktap_print_header
@@ -118,6 +119,18 @@ drop0=$(xsum rxb xdp_drops)
 udp_probe 7777 50 0.5 >/dev/null
 check_eq "50 datagrams to port 7777 dropped (xdp_drops)" 50 "$(($(xsum rxb xdp_drops) - drop0))"
 check "other traffic passes xdp_drop" rns ping -q -c 3 -i 0.2 -W 5 10.6.0.1
+
+# --- xdp-loader (xdp-tools) ---------------------------------------------------------------------
+# The drop program loaded as xdp-tools users load programs: libxdp attaches it behind its
+# dispatcher where the kernel allows (BTF, freplace), else alone; rxb runs it natively either way.
+detach
+check "xdp-loader load -m native -s xdp_drop rxb" xdp-loader load -m native -s xdp_drop rxb "$VERDICTS"
+check "xdp-loader status: a native program on rxb" sh -c "xdp-loader status rxb | grep -q 'native'"
+drop0=$(xsum rxb xdp_drops)
+udp_probe 7777 20 0.5 >/dev/null
+check_eq "20 datagrams dropped by xdp-loader's program" 20 "$(($(xsum rxb xdp_drops) - drop0))"
+check "xdp-loader unload rxb --all" xdp-loader unload rxb --all
+check "no program left on rxb" sh -c "! ip -d link show dev rxb | grep -q prog/xdp"
 
 # --- XDP_TX -------------------------------------------------------------------------------------
 check "replace with xdp_tx" attach xdp_tx
