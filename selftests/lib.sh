@@ -193,6 +193,31 @@ wait_for() {
 	done
 }
 
+# udp_echo_probe NETNS SRC DST PORT COUNT WAIT: from NETNS, COUNT datagrams from one socket on SRC
+# to DST:PORT; prints how many distinct ones came back to that socket from DST:PORT within WAIT
+# seconds (the XDP suites' programs turn datagrams to their ports around).
+udp_echo_probe() {
+	ip netns exec "$1" python3 - "${@:2}" <<'PY'
+import socket, sys, time
+src, dst, port, n, wait = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((src, 0))
+for i in range(n):
+    s.sendto(b"xdp-probe-%04d" % i + bytes(50), (dst, port))
+    time.sleep(0.005)
+got, end = set(), time.monotonic() + wait
+while len(got) < n and time.monotonic() < end:
+    s.settimeout(max(end - time.monotonic(), 0.01))
+    try:
+        data, addr = s.recvfrom(2048)
+    except socket.timeout:
+        break
+    if addr == (dst, port) and data.startswith(b"xdp-probe-"):
+        got.add(data[:14])
+print(len(got))
+PY
+}
+
 # capture_start DEV PCAP [NETNS]: captures DEV's incoming TCP frames (their first 96 bytes) into
 # PCAP until capture_stop; returns once the capture runs.
 capture_start() {

@@ -46,29 +46,8 @@ xsum() { ethtool -S "$1" | awk -v k="$2" '$1 ~ "^(rx|tx)_queue_[0-9]+_" k ":$" {
 attach() { ip -force link set dev "$1" xdpdrv obj "${3:-$VERDICTS}" sec "$2"; }
 detach() { ip link set dev "$1" xdpdrv off; }
 prog_attached() { ip -d link show dev "$1" | grep -q "prog/xdp id"; }
-# udp_probe PORT COUNT WAIT: from the namespace, COUNT datagrams to 10.5.0.1:PORT from one
-# socket; prints how many distinct ones came back to it (from 10.5.0.1:PORT) within WAIT s.
-udp_probe() {
-	ip netns exec rgb python3 - "$@" <<'PY'
-import socket, sys, time
-port, n, wait = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("10.5.0.2", 0))
-for i in range(n):
-    s.sendto(b"rigb-xdp-%04d" % i + bytes(50), ("10.5.0.1", port))
-    time.sleep(0.005)
-got, end = set(), time.monotonic() + wait
-while len(got) < n and time.monotonic() < end:
-    s.settimeout(max(end - time.monotonic(), 0.01))
-    try:
-        data, addr = s.recvfrom(2048)
-    except socket.timeout:
-        break
-    if addr == ("10.5.0.1", port) and data.startswith(b"rigb-xdp-"):
-        got.add(data[:13])
-print(len(got))
-PY
-}
+# udp_probe PORT COUNT WAIT: udp_echo_probe from the sender's namespace to 10.5.0.1.
+udp_probe() { udp_echo_probe rgb 10.5.0.2 10.5.0.1 "$@"; }
 # listen PORT SECONDS: a socket on 10.5.0.1:PORT in the root namespace; prints how many
 # datagrams reached it. Run in the background, ready when the port shows in ss.
 listen() {

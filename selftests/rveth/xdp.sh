@@ -41,29 +41,8 @@ xsum() {
 dstat() { ${3:+ip netns exec "$3"} ethtool -S "$1" | awk -v k="$2:" '$1 == k {print $2}'; }
 attach() { ip -force link set dev rxb xdpdrv obj "${2:-$VERDICTS}" sec "$1"; }
 detach() { ip link set dev rxb xdpdrv off; }
-# udp_probe PORT COUNT WAIT: from the namespace, COUNT datagrams to 10.6.0.1:PORT from one socket;
-# prints how many came back to it from 10.6.0.1:PORT within WAIT seconds.
-udp_probe() {
-	rns python3 - "$@" <<'PY'
-import socket, sys, time
-port, n, wait = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("10.6.0.2", 0))
-for i in range(n):
-    s.sendto(b"rveth-xdp-%04d" % i + bytes(50), ("10.6.0.1", port))
-    time.sleep(0.005)
-got, end = set(), time.monotonic() + wait
-while len(got) < n and time.monotonic() < end:
-    s.settimeout(max(end - time.monotonic(), 0.01))
-    try:
-        data, addr = s.recvfrom(2048)
-    except socket.timeout:
-        break
-    if addr == ("10.6.0.1", port) and data.startswith(b"rveth-xdp-"):
-        got.add(data[:14])
-print(len(got))
-PY
-}
+# udp_probe PORT COUNT WAIT: udp_echo_probe from the sender's namespace to 10.6.0.1.
+udp_probe() { udp_echo_probe "$NS" 10.6.0.2 10.6.0.1 "$@"; }
 # xfeat DEV [NETNS]: the device's xdp-features (netdev netlink family), sorted, space-separated.
 xfeat() {
 	${2:+ip netns exec "$2"} $YNL --do dev-get --output-json --json \
