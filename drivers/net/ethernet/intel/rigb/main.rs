@@ -260,7 +260,7 @@ fn configure(dev: &Device<Rigb>, bar: &Bar0<'_>, n: usize) -> Result {
     let data = dev.data();
     let queues = data.queues();
     // Transmit unit.
-    for (q, qv) in queues.iter().enumerate().take(n) {
+    for qv in queues.iter().take(n) {
         // (Guards are locals so the lock is released before bottom halves are enabled.)
         let _bh = kernel::sync::bh::disable();
         let tx = qv.poller().tx.lock();
