@@ -32,8 +32,9 @@ busy_ticks() { # CPU time (all CPUs, USER_HZ ticks) spent outside idle and iowai
 	awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat
 }
 
-# UDP 64-byte datagrams as fast as the sender can: prints the received rate (kpps) and the
-# guest CPU time per sent packet in ns (both ends run in this VM, so it covers both drivers).
+# UDP 64-byte datagrams as fast as the sender can: prints the received rate (kpps), the
+# guest CPU time per sent packet in ns (both ends run in this VM, so it covers both drivers)
+# and the packets sent.
 udp64() { # server-prefix client-prefix server-addr bind-addr
 	start_server "$1" "$3"
 	local t0
@@ -45,7 +46,7 @@ t0, t1, hz = map(int, sys.argv[1:])
 s = json.load(open("/tmp/bench-udp.json"))["end"]["sum"]
 kpps = (s["packets"] - s["lost_packets"]) / s["seconds"] / 1000
 cpu_ns = (t1 - t0) * 1e9 / hz / max(s["packets"], 1)
-print(round(kpps, 1), round(cpu_ns, 1))
+print(round(kpps, 1), round(cpu_ns, 1), s["packets"])
 PY
 }
 
@@ -109,8 +110,8 @@ igb_xdp_count() {
 le32() { printf '%d %d %d %d' $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) $(($1 >> 24 & 255)); }
 
 # xdp_rate SENDER-PREFIX SENDER-DEV CONF COUNTER...: trafgen for SECS on SENDER-DEV; prints the
-# rate at which COUNTER (a command printing a number) grew, in kpps over the sending time, and
-# the guest's busy CPU time per counted frame in ns.
+# rate at which COUNTER (a command printing a number) grew, in kpps over the sending time, the
+# guest's busy CPU time per counted frame in ns and the frames counted.
 xdp_rate() {
 	local pre=$1 dev=$2 conf=$3 c0 c1 t0 t1 s0 s1
 	shift 3
@@ -128,34 +129,43 @@ c0, c1, t0, t1, s0, s1, hz = map(int, sys.argv[1:])
 n = c1 - c0
 if n <= 0:
     sys.exit("bench: the counter did not move")
-print(round(n / ((s1 - s0) / 1e9) / 1000, 1), round((t1 - t0) * 1e9 / hz / n, 1))' \
+print(round(n / ((s1 - s0) / 1e9) / 1000, 1), round((t1 - t0) * 1e9 / hz / n, 1), n)' \
 		"$c0" "$c1" "$t0" "$t1" "$s0" "$s1" "$(getconf CLK_TCK)"
 }
 
-# xdp_rows PAIR IMPL ROUND RX-PREFIX RX-DEV TX-PREFIX TX-DEV COUNTER: the three XDP rows of one
-# round. COUNTER (a command taking the verdict's name, drop, tx or redirect, and printing a
-# number) counts the frames the receiver's program dealt with that way.
-xdp_rows() {
-	local pair=$1 impl=$2 round=$3 rpre=$4 rdev=$5 tpre=$6 tdev=$7 counter=$8
-	local conf=/tmp/bench-xdp.cfg mode port sec obj kpps cpu dmac smac sip dip
+# xdp_run MODE RX-PREFIX RX-DEV TX-PREFIX TX-DEV COUNTER: one XDP row's run: the program for
+# MODE (drop, tx or redirect) on the receiver, frames from the sender; prints xdp_rate's figures.
+# COUNTER (a command taking the mode and printing a number) counts the frames the receiver's
+# program dealt with that way.
+xdp_run() {
+	local mode=$1 rpre=$2 rdev=$3 tpre=$4 tdev=$5 counter=$6
+	local conf=/tmp/bench-xdp.cfg port sec obj dmac smac sip dip
 	dmac=$($rpre cat "/sys/class/net/$rdev/address") smac=$($tpre cat "/sys/class/net/$tdev/address")
 	dip=$(ipv4_of "$rpre" "$rdev") sip=$(ipv4_of "$tpre" "$tdev")
+	case $mode in
+	drop) port=7777 sec=xdp_drop obj=xdp_verdicts ;;
+	tx) port=7778 sec=xdp_tx obj=xdp_verdicts ;;
+	redirect) port=7779 sec=xdp_redirect obj=xdp_redirect ;;
+	esac
+	trafgen_conf $conf "$dmac" "$smac" "$sip" "$dip" $port
+	if ! $rpre ip link set dev "$rdev" xdpdrv obj "$RNET_BENCH_BPF/$obj.bpf.o" sec $sec; then
+		echo "bench: attaching $sec to $rdev failed" >&2
+		return
+	fi
+	# The devmap's slot 0: the receiver itself (ifindexes resolve in the caller's namespace).
+	# shellcheck disable=SC2046
+	[ $mode = redirect ] && $rpre bpftool map update name rigb_tx_port key 0 0 0 0 \
+		value $(le32 "$($rpre cat "/sys/class/net/$rdev/ifindex")")
+	xdp_rate "$tpre" "$tdev" $conf "$counter" $mode
+	$rpre ip link set dev "$rdev" xdpdrv off
+}
+
+# xdp_rows PAIR IMPL ROUND RX-PREFIX RX-DEV TX-PREFIX TX-DEV COUNTER: the three XDP rows of one
+# round (xdp_run's arguments).
+xdp_rows() {
+	local pair=$1 impl=$2 round=$3 rpre=$4 rdev=$5 tpre=$6 tdev=$7 counter=$8 mode kpps cpu
 	for mode in drop tx redirect; do
-		case $mode in
-		drop) port=7777 sec=xdp_drop obj=xdp_verdicts ;;
-		tx) port=7778 sec=xdp_tx obj=xdp_verdicts ;;
-		redirect) port=7779 sec=xdp_redirect obj=xdp_redirect ;;
-		esac
-		trafgen_conf $conf "$dmac" "$smac" "$sip" "$dip" $port
-		if ! $rpre ip link set dev "$rdev" xdpdrv obj "$RNET_BENCH_BPF/$obj.bpf.o" sec $sec; then
-			echo "bench: attaching $sec to $impl's $rdev failed" >&2
-			continue
-		fi
-		# The devmap's slot 0: the receiver itself (ifindexes resolve in the caller's namespace).
-		# shellcheck disable=SC2046
-		[ $mode = redirect ] && $rpre bpftool map update name rigb_tx_port key 0 0 0 0 \
-			value $(le32 "$($rpre cat "/sys/class/net/$rdev/ifindex")")
-		read -r kpps cpu <<<"$(xdp_rate "$tpre" "$tdev" $conf "$counter" $mode)"
+		read -r kpps cpu _ <<<"$(xdp_run $mode "$rpre" "$rdev" "$tpre" "$tdev" "$counter")"
 		# What else the receiver counted (errors, drops), to read a low figure by.
 		echo "bench: $impl $mode round $round: $($rpre ethtool -S "$rdev" | awk '/xdp|drop|err/ && $2 > 0 {printf "%s %s ", $1, $2}')" >&2
 		if [[ "$kpps" =~ ^[0-9.]+$ && "$cpu" =~ ^[0-9.]+$ ]]; then
@@ -164,9 +174,43 @@ xdp_rows() {
 		else
 			echo "bench: no XDP $mode figures for $impl in round $round" >&2
 		fi
-		$rpre ip link set dev "$rdev" xdpdrv off
 	done
 }
+
+# --- Profiles (RNET_BENCH_PROFILE=1): after a pair's measured rounds, one more run of a row per
+# implementation under `perf record -a` (cpu-clock at PROFILE_HZ on every CPU), not counted in
+# the figures: where each side spends its CPU time. Each profile goes to RNET_BENCH_PROFILE_DIR
+# as <pair>_<impl>_<row>.txt (perf report: samples per object and symbol) and .packets (the
+# packets of the run); qemu/profile_report.py turns them into CPU time per packet per symbol.
+PROFILE_HZ=999
+profiling() { [ "${RNET_BENCH_PROFILE:-0}" = 1 ] && [ -d "${RNET_BENCH_PROFILE_DIR:-}" ]; }
+# The rounds of a pair: the measured ones, then "profile" when profiling.
+rounds() {
+	seq "$ROUNDS"
+	profiling && echo profile
+	return 0
+}
+# profile PAIR IMPL ROW COMMAND...: COMMAND runs the row and prints figures whose third field
+# is the packets it sent or counted.
+profile() {
+	local name="${1%%/*}_$2_$3" pid figures
+	shift 3
+	perf record -a -e cpu-clock -F $PROFILE_HZ -o /tmp/bench-perf.data >/dev/null 2>/tmp/bench-perf.err &
+	pid=$!
+	sleep 2 # perf's start-up, so the run is sampled from its start
+	figures=$("$@")
+	kill -INT $pid
+	wait $pid
+	perf report -i /tmp/bench-perf.data --stdio -n --sort dso,sym 2>/dev/null >"$RNET_BENCH_PROFILE_DIR/$name.txt"
+	read -r _ _ packets <<<"$figures"
+	echo "${packets:-0} $PROFILE_HZ" >"$RNET_BENCH_PROFILE_DIR/$name.packets"
+	echo "bench: profile $name: ${packets:-no} packets, $(grep -c . "$RNET_BENCH_PROFILE_DIR/$name.txt") report lines" >&2
+}
+if profiling; then
+	# Kernel and module symbols for perf.
+	sysctl -qw kernel.kptr_restrict=0 kernel.perf_event_paranoid=-1
+	command -v perf >/dev/null || { echo "bench: no perf in the guest: no profiles" >&2; RNET_BENCH_PROFILE=0; }
+fi
 
 # --- rlo vs lo: the same addresses, with and without the rule that sends them through rlo0.
 if want rlo; then
@@ -197,7 +241,36 @@ insmod "$RNET_MODDIR/net/rveth.ko"
 insmod "$RNET_KTREE/drivers/net/veth.ko"
 export IP_LIB_DIR=$RNET_MODDIR/iproute2
 A=10.3.0.1 B=10.3.0.2
-for round in $(seq "$ROUNDS"); do
+# rveth_rows: one measured round of the pair (kind, round, client and server prefixes c and s).
+rveth_rows() {
+	emit rveth/veth "$kind" tcp_1stream_mbps "$round" "$(tcp_mbps "$s" "$c" $B $A 1)"
+	emit rveth/veth "$kind" tcp_4stream_mbps "$round" "$(tcp_mbps "$s" "$c" $B $A 4)"
+	read -r kpps cpu _ <<<"$(udp64 "$s" "$c" $B $A)"
+	emit rveth/veth "$kind" udp64_kpps "$round" "$kpps"
+	emit rveth/veth "$kind" udp64_cpu_per_pkt_ns "$round" "$cpu"
+	# The NAPI/GRO receive path: GRO on at the receiver, segmentation off at the sender so
+	# GRO has MTU-sized frames to merge.
+	$s ethtool -K by gro on
+	$c ethtool -K bx tso off gso off
+	emit rveth/veth "$kind" tcp_gro_napi_mbps "$round" "$(tcp_mbps "$s" "$c" $B $A 1)"
+	$s ethtool -K by gro off
+	$c ethtool -K bx tso on gso on
+	read -r p50 p99 <<<"$(rtt_us "$c" $A $B 50 99)"
+	emit rveth/veth "$kind" rtt_p50_us "$round" "$p50"
+	emit rveth/veth "$kind" rtt_p99_us "$round" "$p99"
+	if want_xdp; then
+		# Frames sent back (XDP_TX, redirected into by) are received by bx, through its
+		# NAPI, which an XDP_PASS program there turns on: with NAPI on through GRO only,
+		# veth queues by's XDP_TX frames on bx's ring but schedules bx's NAPI only when bx
+		# has a program (veth_xdp_flush), so the ring fills (256 sent, then every frame an
+		# xdp_tx_error). Counted by by's own XDP counters, named alike by veth and rveth
+		# (bx's rx_packets also counts by's ordinary transmissions).
+		$c ip link set dev bx xdpdrv obj "$RNET_BENCH_BPF/xdp_verdicts.bpf.o" sec xdp_pass
+		xdp_rows rveth/veth "$kind" "$round" "$s" by "$c" bx veth_xdp_count
+		$c ip link set dev bx xdpdrv off
+	fi
+}
+for round in $(rounds); do
 	for kind in veth rveth; do
 		ip netns add bn1
 		ip netns add bn2
@@ -207,31 +280,15 @@ for round in $(seq "$ROUNDS"); do
 		ip -n bn1 link set bx up
 		ip -n bn2 link set by up
 		c="ip netns exec bn1" s="ip netns exec bn2"
-		emit rveth/veth "$kind" tcp_1stream_mbps "$round" "$(tcp_mbps "$s" "$c" $B $A 1)"
-		emit rveth/veth "$kind" tcp_4stream_mbps "$round" "$(tcp_mbps "$s" "$c" $B $A 4)"
-		read -r kpps cpu <<<"$(udp64 "$s" "$c" $B $A)"
-		emit rveth/veth "$kind" udp64_kpps "$round" "$kpps"
-		emit rveth/veth "$kind" udp64_cpu_per_pkt_ns "$round" "$cpu"
-		# The NAPI/GRO receive path: GRO on at the receiver, segmentation off at the sender so
-		# GRO has MTU-sized frames to merge.
-		$s ethtool -K by gro on
-		$c ethtool -K bx tso off gso off
-		emit rveth/veth "$kind" tcp_gro_napi_mbps "$round" "$(tcp_mbps "$s" "$c" $B $A 1)"
-		$s ethtool -K by gro off
-		$c ethtool -K bx tso on gso on
-		read -r p50 p99 <<<"$(rtt_us "$c" $A $B 50 99)"
-		emit rveth/veth "$kind" rtt_p50_us "$round" "$p50"
-		emit rveth/veth "$kind" rtt_p99_us "$round" "$p99"
-		if want_xdp; then
-			# Frames sent back (XDP_TX, redirected into by) are received by bx, through its
-			# NAPI, which an XDP_PASS program there turns on: with NAPI on through GRO only,
-			# veth queues by's XDP_TX frames on bx's ring but schedules bx's NAPI only when bx
-			# has a program (veth_xdp_flush), so the ring fills (256 sent, then every frame an
-			# xdp_tx_error). Counted by by's own XDP counters, named alike by veth and rveth
-			# (bx's rx_packets also counts by's ordinary transmissions).
-			$c ip link set dev bx xdpdrv obj "$RNET_BENCH_BPF/xdp_verdicts.bpf.o" sec xdp_pass
-			xdp_rows rveth/veth "$kind" "$round" "$s" by "$c" bx veth_xdp_count
-			$c ip link set dev bx xdpdrv off
+		if [ "$round" = profile ]; then
+			profile rveth/veth "$kind" udp64 udp64 "$s" "$c" $B $A
+			if want_xdp; then
+				$c ip link set dev bx xdpdrv obj "$RNET_BENCH_BPF/xdp_verdicts.bpf.o" sec xdp_pass
+				profile rveth/veth "$kind" xdp_drop xdp_run drop "$s" by "$c" bx veth_xdp_count
+				$c ip link set dev bx xdpdrv off
+			fi
+		else
+			rveth_rows
 		fi
 		ip netns del bn1
 		ip netns del bn2
@@ -258,21 +315,30 @@ bind_to() { # driver
 	done
 }
 A=10.6.0.1 B=10.6.0.2
-for round in $(seq "$ROUNDS"); do
+# rigb_rows: one measured round of the pair (drv, round, the devices na and nb, server prefix s).
+rigb_rows() {
+	emit rigb/igb "$drv" tcp_1stream_mbps "$round" "$(tcp_mbps "$s" "" $B $A 1)"
+	emit rigb/igb "$drv" tcp_4stream_mbps "$round" "$(tcp_mbps "$s" "" $B $A 4)"
+	read -r kpps cpu _ <<<"$(udp64 "$s" "" $B $A)"
+	emit rigb/igb "$drv" udp64_kpps "$round" "$kpps"
+	emit rigb/igb "$drv" udp64_cpu_per_pkt_ns "$round" "$cpu"
+	read -r p50 p99 <<<"$(rtt_us "" $A $B 50 99)"
+	emit rigb/igb "$drv" rtt_p50_us "$round" "$p50"
+	emit rigb/igb "$drv" rtt_p99_us "$round" "$p99"
+	want_xdp && xdp_rows rigb/igb "$drv" "$round" "" "$na" "$s" "$nb" igb_xdp_count
+}
+for round in $(rounds); do
 	for drv in igb rigb; do
 		bind_to $drv
 		na=$(ls /sys/bus/pci/devices/$PA/net/) nb=$(ls /sys/bus/pci/devices/$PB/net/)
 		nic_pair_up bn2 "$na" $A/24 "$nb" $B/24
 		s="ip netns exec bn2"
-		emit rigb/igb "$drv" tcp_1stream_mbps "$round" "$(tcp_mbps "$s" "" $B $A 1)"
-		emit rigb/igb "$drv" tcp_4stream_mbps "$round" "$(tcp_mbps "$s" "" $B $A 4)"
-		read -r kpps cpu <<<"$(udp64 "$s" "" $B $A)"
-		emit rigb/igb "$drv" udp64_kpps "$round" "$kpps"
-		emit rigb/igb "$drv" udp64_cpu_per_pkt_ns "$round" "$cpu"
-		read -r p50 p99 <<<"$(rtt_us "" $A $B 50 99)"
-		emit rigb/igb "$drv" rtt_p50_us "$round" "$p50"
-		emit rigb/igb "$drv" rtt_p99_us "$round" "$p99"
-		want_xdp && xdp_rows rigb/igb "$drv" "$round" "" "$na" "$s" "$nb" igb_xdp_count
+		if [ "$round" = profile ]; then
+			profile rigb/igb "$drv" udp64 udp64 "$s" "" $B $A
+			want_xdp && profile rigb/igb "$drv" xdp_drop xdp_run drop "" "$na" "$s" "$nb" igb_xdp_count
+		else
+			rigb_rows
+		fi
 		ip netns del bn2
 		ip addr flush dev "$na"
 		sleep 1
@@ -309,20 +375,28 @@ bind_e1000_to() { # driver
 	done
 }
 A=10.7.0.1 B=10.7.0.2
-for round in $(seq "$ROUNDS"); do
+# re1000_rows: one measured round of the pair (drv, round, the devices na and nb, server prefix s).
+re1000_rows() {
+	emit re1000/e1000 "$drv" tcp_1stream_mbps "$round" "$(tcp_mbps "$s" "" $B $A 1)"
+	emit re1000/e1000 "$drv" tcp_4stream_mbps "$round" "$(tcp_mbps "$s" "" $B $A 4)"
+	read -r kpps cpu _ <<<"$(udp64 "$s" "" $B $A)"
+	emit re1000/e1000 "$drv" udp64_kpps "$round" "$kpps"
+	emit re1000/e1000 "$drv" udp64_cpu_per_pkt_ns "$round" "$cpu"
+	read -r p50 p99 <<<"$(rtt_us "" $A $B 50 99)"
+	emit re1000/e1000 "$drv" rtt_p50_us "$round" "$p50"
+	emit re1000/e1000 "$drv" rtt_p99_us "$round" "$p99"
+}
+for round in $(rounds); do
 	for drv in e1000 re1000; do
 		bind_e1000_to $drv
 		na=$(ls /sys/bus/pci/devices/$EA/net/) nb=$(ls /sys/bus/pci/devices/$EB/net/)
 		nic_pair_up bn3 "$na" $A/24 "$nb" $B/24
 		s="ip netns exec bn3"
-		emit re1000/e1000 "$drv" tcp_1stream_mbps "$round" "$(tcp_mbps "$s" "" $B $A 1)"
-		emit re1000/e1000 "$drv" tcp_4stream_mbps "$round" "$(tcp_mbps "$s" "" $B $A 4)"
-		read -r kpps cpu <<<"$(udp64 "$s" "" $B $A)"
-		emit re1000/e1000 "$drv" udp64_kpps "$round" "$kpps"
-		emit re1000/e1000 "$drv" udp64_cpu_per_pkt_ns "$round" "$cpu"
-		read -r p50 p99 <<<"$(rtt_us "" $A $B 50 99)"
-		emit re1000/e1000 "$drv" rtt_p50_us "$round" "$p50"
-		emit re1000/e1000 "$drv" rtt_p99_us "$round" "$p99"
+		if [ "$round" = profile ]; then
+			profile re1000/e1000 "$drv" udp64 udp64 "$s" "" $B $A
+		else
+			re1000_rows
+		fi
 		ip netns del bn3
 		ip addr flush dev "$na"
 		sleep 1

@@ -75,9 +75,10 @@ vm_accel_args() {
 	fi
 }
 
-# VM_APPEND adds kernel parameters (e.g. pci=nomsi); VM_KUNIT=0 skips the boot-time KUnit run;
-# VM_KUNIT_GLOB runs only the KUnit suites it matches (kunit.filter_glob), built in or in modules
-# (the drivers' own suites run at module load, which needs autorun too).
+# VM_QEMU_EXTRA adds QEMU options (make bench's -icount); VM_APPEND adds kernel parameters (e.g.
+# pci=nomsi); VM_KUNIT=0 skips the boot-time KUnit run; VM_KUNIT_GLOB runs only the KUnit suites
+# it matches (kunit.filter_glob), built in or in modules (the drivers' own suites run at module
+# load, which needs autorun too).
 # kunit.autorun=1: the fragments leave CONFIG_KUNIT_AUTORUN_ENABLED to its default, which the
 # allnoconfig base turns off, so the doctests would otherwise never run at boot.
 # no5lvl: with 5-level paging (QEMU's TCG CPU has LA57) the 7.3 KASAN kernel reports a
@@ -100,7 +101,7 @@ vm_run() {
 	timeout --foreground -k 10 "$tmo" vng -r "$tree/arch/x86/boot/bzImage" $accel \
 		--disable-microvm --force-9p --cpus 2 --memory 2G --verbose \
 		--rwdir="$VM_SHARE" \
-		--qemu-opts="$(vm_qemu_nics)" \
+		--qemu-opts="$(vm_qemu_nics) ${VM_QEMU_EXTRA:-}" \
 		--append "panic=-1 oops=panic softlockup_panic=1 nmi_watchdog=0 log_buf_len=8M kunit.enable=${VM_KUNIT:-1} kunit.autorun=${VM_KUNIT:-1}${VM_KUNIT_GLOB:+ kunit.filter_glob=$VM_KUNIT_GLOB} no5lvl $vm_root_flags ${VM_APPEND:-}" \
 		--exec "$*" </dev/null >"$console" 2>&1
 }

@@ -20,7 +20,8 @@ pkgs=("clang-$RNET_LLVM_VERSION" "lld-$RNET_LLVM_VERSION" "llvm-$RNET_LLVM_VERSI
       pahole dwarves rsync qemu-system-x86 procps psmisc pciutils gcc libc6-dev
       python3-yaml python3-jsonschema xz-utils
       netsniff-ng # mausezahn: the kernel's driver tests (selftests/drivers_net)
-      xdp-tools) # xdp-loader: the XDP suites
+      xdp-tools # xdp-loader: the XDP suites
+      linux-perf binutils) # perf, c++filt: make bench's profiles (RNET_BENCH_PROFILE=1)
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need_pkgs+=("$p")
 done

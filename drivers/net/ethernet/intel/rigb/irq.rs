@@ -155,8 +155,11 @@ pub(crate) fn configure(bar: &Bar0<'_>, data: &RigbData, n: u32) -> Result {
                 .with_other_valid(true),
         );
         regs::write_at(bar, 0, regs::EITR::zeroed());
-        // Auto-clear each vector's cause bit when it fires.
+        // Auto-clear each vector's cause bit when it fires, and auto-mask the queue vectors
+        // (igb_irq_enable's EIAC and EIAM): the poll unmasks its vector when done, and the
+        // handler writes nothing (an MMIO write per interrupt costs an exit to the hypervisor).
         bar.write_reg(regs::EIAC::from_raw(vector_bits(n + 1)));
+        bar.write_reg(regs::EIAM::from_raw(vector_bits(n + 1) & !1));
     } else {
         bar.write_reg(regs::GPIE::zeroed());
         // The 82576 uses IVAR in MSI and INTx mode too (as igb's igb_assign_vector does);
@@ -217,7 +220,7 @@ impl IrqHandler for Rigb {
             return IrqReturn::None;
         }
         if data.msix() && vector > 0 {
-            return msix_ring(&bar, data, vector);
+            return msix_ring(data, vector);
         }
         // The legacy cause register: reading it acknowledges (clears) the causes. All ones is a
         // device that is gone (then it is marked removed), not every cause at once.
@@ -244,14 +247,15 @@ impl IrqHandler for Rigb {
     }
 }
 
-/// A queue vector (igb_msix_ring): mask it until the poll is done (the device does not
-/// auto-mask) and schedule the queue pair's NAPI instance. `None` for a vector without a queue
+/// A queue vector (igb_msix_ring): schedule the queue pair's NAPI instance. The vector masked
+/// itself as it fired (EIAM, set in `configure`) and the poll unmasks it when done; on a model
+/// that does not auto-mask (QEMU's, as C igb meets it) it may fire again during the poll, which
+/// finds the instance scheduled, at most at the EITR rate. `None` for a vector without a queue
 /// pair behind it.
-fn msix_ring(bar: &Bar0<'_>, data: &RigbData, vector: u32) -> IrqReturn {
+fn msix_ring(data: &RigbData, vector: u32) -> IrqReturn {
     let Some(qv) = data.queues().get(vector as usize - 1) else {
         return IrqReturn::None;
     };
-    bar.write_reg(regs::EIMC::from_raw(1 << vector));
     qv.schedule();
     IrqReturn::Handled
 }

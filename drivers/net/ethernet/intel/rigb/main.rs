@@ -92,6 +92,13 @@ pub(crate) struct QVector {
     pub(crate) index: u32,
     #[pin]
     pub(crate) tx: SpinLock<Option<TxRing>>,
+    /// The transmit ring's `next_to_use` as last published ([`tx::publish_tail`]): what the
+    /// doorbell tells the device.
+    pub(crate) tx_tail: AtomicU32,
+    /// Orders the doorbell's writes of the tail register, which happen outside the ring's lock
+    /// ([`tx::ring_doorbell`]).
+    #[pin]
+    pub(crate) doorbell: SpinLock<()>,
     #[pin]
     pub(crate) rx: SpinLock<Option<RxRing>>,
     pub(crate) stats: QueueStats,
@@ -253,12 +260,12 @@ fn configure(dev: &Device<Rigb>, bar: &Bar0<'_>, n: usize) -> Result {
     let data = dev.data();
     let queues = data.queues();
     // Transmit unit.
-    for (q, qv) in queues.iter().enumerate().take(n) {
+    for qv in queues.iter().take(n) {
         // (Guards are locals so the lock is released before bottom halves are enabled.)
         let _bh = kernel::sync::bh::disable();
         let tx = qv.poller().tx.lock();
         if let Some(tx) = tx.as_ref() {
-            tx::configure(bar, q, tx);
+            tx::configure(bar, qv.poller(), tx);
         }
     }
     bar.write_reg(
@@ -494,6 +501,8 @@ impl dev::Driver for Rigb {
             let qv = try_pin_init!(QVector {
                 index,
                 tx <- new_spinlock!(None),
+                tx_tail: AtomicU32::new(0),
+                doorbell <- new_spinlock!(()),
                 rx <- new_spinlock!(None),
                 stats: QueueStats::default(),
                 itr: ItrState::default(),

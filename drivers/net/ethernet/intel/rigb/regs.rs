@@ -57,6 +57,8 @@ register! {
     pub(crate) EIMC(u32) @ 0x1528 {}
     /// Extended interrupt auto-clear.
     pub(crate) EIAC(u32) @ 0x152C {}
+    /// Extended interrupt auto-mask: vectors masked as they fire (with `GPIE.EIAME`).
+    pub(crate) EIAM(u32) @ 0x1530 {}
 
     /// Interrupt throttle of each MSI-X vector: an interval in `EITR_INTERVAL_MASK` (µs × 4).
     pub(crate) EITR(u32)[HW_VECTORS] @ 0x1680 {}

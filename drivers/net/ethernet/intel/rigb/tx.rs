@@ -25,8 +25,9 @@ const MAX_PER_TXD: u32 = 1 << 15;
 /// DESC_NEEDED): stop the queue below this, wake it at twice this.
 pub(crate) const DESC_NEEDED: usize = 17 + 4;
 
-/// Programs transmit queue `q` for ring `tx` (igb_configure_tx_ring).
-pub(crate) fn configure(bar: &Bar0<'_>, q: usize, tx: &TxRing) {
+/// Programs the transmit queue of queue pair `qv` for its new ring `tx` (igb_configure_tx_ring).
+pub(crate) fn configure(bar: &Bar0<'_>, qv: &QVector, tx: &TxRing) {
+    let q = qv.index as usize;
     let base = tx.desc.dma_address();
     regs::write_at(bar, q, regs::TXDCTL::zeroed());
     regs::write_at(bar, q, regs::TDBAL::from_raw(regs::lower_32_bits(base)));
@@ -35,6 +36,9 @@ pub(crate) fn configure(bar: &Bar0<'_>, q: usize, tx: &TxRing) {
     regs::write_at(bar, q, regs::TDH::zeroed());
     // Enable before touching the tail: the device ignores tail writes to a disabled queue.
     regs::write_at(bar, q, regs::TXDCTL::zeroed().with_enable(true));
+    // A doorbell still under way for the old ring now writes the new ring's tail.
+    let _doorbell = qv.doorbell.lock();
+    qv.tx_tail.store(0, Ordering::Release);
     regs::write_at(bar, q, regs::TDT::zeroed());
 }
 
@@ -168,7 +172,8 @@ pub(crate) fn xmit<'call>(frame: Frame<'call>, dev: &Device<Rigb>) -> TxOutcome<
         dev.stop_subqueue(q as u32);
         add(&qv.stats.tx_busy, 1);
         // Frames of the batch written so far must go out: no further call will ring for them.
-        ring_doorbell(&bar, q, tx);
+        drop(guard);
+        ring_doorbell(&bar, qv);
         return match frame {
             Frame::Stack(skb) => skb.busy(),
             Frame::Own(_) => TxOutcome::Ok,
@@ -180,27 +185,43 @@ pub(crate) fn xmit<'call>(frame: Frame<'call>, dev: &Device<Rigb>) -> TxOutcome<
     };
     let Some(bytes) = map(skb, pdev, qv, tx) else {
         add(&qv.stats.tx_dropped, 1);
+        drop(guard);
         if !more {
-            ring_doorbell(&bar, q, tx);
+            ring_doorbell(&bar, qv);
         }
         return TxOutcome::Ok;
     };
+    publish_tail(qv, tx);
     let mut kick = dev.tx_sent_queue_more(q as u32, bytes, more);
     if tx.free_slots() < DESC_NEEDED {
         dev.stop_subqueue(q as u32);
         kick = true;
     }
+    drop(guard);
     if kick {
-        ring_doorbell(&bar, q, tx);
+        ring_doorbell(&bar, qv);
     }
     TxOutcome::Ok
 }
 
-/// Tells the device about every descriptor of queue `q` written so far (TDT).
-pub(crate) fn ring_doorbell(bar: &Bar0<'_>, q: usize, tx: &TxRing) {
+/// Publishes the tail of `qv`'s transmit ring `tx` for the doorbell, under the ring's lock once
+/// the descriptors before it are written.
+pub(crate) fn publish_tail(qv: &QVector, tx: &TxRing) {
+    qv.tx_tail.store(tx.next_to_use as u32, Ordering::Release);
+}
+
+/// Tells the device about every descriptor of queue pair `qv`'s transmit ring published so far
+/// (TDT). Called without the ring's lock: the register write is an exit to the hypervisor,
+/// which under emulation transmits the frame before it returns, and the completion cleaning in
+/// the poll must not spin on the ring's lock meanwhile (profiled: 1.7 µs per UDP packet, 11 µs
+/// per XDP frame sent). The doorbell's own lock orders the writes, and each one writes the
+/// latest published tail, so the device never sees the tail move back.
+pub(crate) fn ring_doorbell(bar: &Bar0<'_>, qv: &QVector) {
+    let _doorbell = qv.doorbell.lock();
+    let tail = qv.tx_tail.load(Ordering::Acquire);
     // The descriptors must be visible before the tail moves.
     mb(Write);
-    regs::write_at(bar, q, regs::TDT::from_raw(tx.next_to_use as u32));
+    regs::write_at(bar, qv.index as usize, regs::TDT::from_raw(tail));
 }
 
 /// Prepares the offloads of `skb`, maps it and writes its descriptors (igb_tx_map), advancing

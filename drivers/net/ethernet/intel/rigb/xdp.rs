@@ -147,6 +147,7 @@ fn xmit_frame(
         *slot = Some(TxBuf::Xdp { frame, bytes });
     }
     tx.next_to_use = tx.next(i);
+    tx::publish_tail(qv, tx);
     // XDP frames share the ring, hence the byte queue limits, with the stack's frames.
     dev.tx_sent_queue(qv.index, bytes);
     // The stack's queue stops while a worst-case frame would not fit (igb_maybe_stop_tx).
@@ -179,10 +180,7 @@ pub(crate) fn xmit_back(
 /// Tells the device about the frames `XDP_TX` queued on `qv`'s ring during a poll
 /// (igb_finalize_xdp).
 pub(crate) fn flush_tx(bar: &Bar0<'_>, qv: &QVector) {
-    let guard = qv.tx.lock();
-    if let Some(tx) = (*guard).as_ref() {
-        tx::ring_doorbell(bar, qv.index as usize, tx);
-    }
+    tx::ring_doorbell(bar, qv);
 }
 
 /// Frames redirected to the device (igb_xdp_xmit): queued on the ring of the current CPU's
@@ -224,10 +222,10 @@ pub(crate) fn xmit(dev: &Device<Rigb>, frames: &mut XdpXmitFrames<'_>) -> Result
             }
         }
     }
-    if frames.flush() {
-        tx::ring_doorbell(&bar, q as usize, tx);
-    }
     drop(guard);
+    if frames.flush() {
+        tx::ring_doorbell(&bar, qv);
+    }
     add(&qv.stats.xdp_xmit, sent);
     add(
         &qv.stats.xdp_xmit_errors,
