@@ -212,6 +212,19 @@ if profiling; then
 	command -v perf >/dev/null || { echo "bench: no perf in the guest: no profiles" >&2; RNET_BENCH_PROFILE=0; }
 fi
 
+# nic_rows PAIR: the rows of one measured round of a NIC pair (drv, round; the server, in
+# namespace prefix s, at B; the client at A in the root namespace).
+nic_rows() {
+	emit "$1" "$drv" tcp_1stream_mbps "$round" "$(tcp_mbps "$s" "" $B $A 1)"
+	emit "$1" "$drv" tcp_4stream_mbps "$round" "$(tcp_mbps "$s" "" $B $A 4)"
+	read -r kpps cpu _ <<<"$(udp64 "$s" "" $B $A)"
+	emit "$1" "$drv" udp64_kpps "$round" "$kpps"
+	emit "$1" "$drv" udp64_cpu_per_pkt_ns "$round" "$cpu"
+	read -r p50 p99 <<<"$(rtt_us "" $A $B 50 99)"
+	emit "$1" "$drv" rtt_p50_us "$round" "$p50"
+	emit "$1" "$drv" rtt_p99_us "$round" "$p99"
+}
+
 # --- rlo vs lo: the same addresses, with and without the rule that sends them through rlo0.
 if want rlo; then
 insmod "$RNET_MODDIR/net/rlo.ko"
@@ -315,16 +328,9 @@ bind_to() { # driver
 	done
 }
 A=10.6.0.1 B=10.6.0.2
-# rigb_rows: one measured round of the pair (drv, round, the devices na and nb, server prefix s).
+# rigb_rows: one measured round of the pair (nic_rows, then the XDP rows on the devices na, nb).
 rigb_rows() {
-	emit rigb/igb "$drv" tcp_1stream_mbps "$round" "$(tcp_mbps "$s" "" $B $A 1)"
-	emit rigb/igb "$drv" tcp_4stream_mbps "$round" "$(tcp_mbps "$s" "" $B $A 4)"
-	read -r kpps cpu _ <<<"$(udp64 "$s" "" $B $A)"
-	emit rigb/igb "$drv" udp64_kpps "$round" "$kpps"
-	emit rigb/igb "$drv" udp64_cpu_per_pkt_ns "$round" "$cpu"
-	read -r p50 p99 <<<"$(rtt_us "" $A $B 50 99)"
-	emit rigb/igb "$drv" rtt_p50_us "$round" "$p50"
-	emit rigb/igb "$drv" rtt_p99_us "$round" "$p99"
+	nic_rows rigb/igb
 	want_xdp && xdp_rows rigb/igb "$drv" "$round" "" "$na" "$s" "$nb" igb_xdp_count
 }
 for round in $(rounds); do
@@ -375,17 +381,6 @@ bind_e1000_to() { # driver
 	done
 }
 A=10.7.0.1 B=10.7.0.2
-# re1000_rows: one measured round of the pair (drv, round, the devices na and nb, server prefix s).
-re1000_rows() {
-	emit re1000/e1000 "$drv" tcp_1stream_mbps "$round" "$(tcp_mbps "$s" "" $B $A 1)"
-	emit re1000/e1000 "$drv" tcp_4stream_mbps "$round" "$(tcp_mbps "$s" "" $B $A 4)"
-	read -r kpps cpu _ <<<"$(udp64 "$s" "" $B $A)"
-	emit re1000/e1000 "$drv" udp64_kpps "$round" "$kpps"
-	emit re1000/e1000 "$drv" udp64_cpu_per_pkt_ns "$round" "$cpu"
-	read -r p50 p99 <<<"$(rtt_us "" $A $B 50 99)"
-	emit re1000/e1000 "$drv" rtt_p50_us "$round" "$p50"
-	emit re1000/e1000 "$drv" rtt_p99_us "$round" "$p99"
-}
 for round in $(rounds); do
 	for drv in e1000 re1000; do
 		bind_e1000_to $drv
@@ -395,7 +390,7 @@ for round in $(rounds); do
 		if [ "$round" = profile ]; then
 			profile re1000/e1000 "$drv" udp64 udp64 "$s" "" $B $A
 		else
-			re1000_rows
+			nic_rows re1000/e1000
 		fi
 		ip netns del bn3
 		ip addr flush dev "$na"
