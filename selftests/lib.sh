@@ -183,6 +183,40 @@ stat_of() {
 	cat "/sys/class/net/$1/statistics/$2"
 }
 
+# sendfile_to NETNS FILE ADDR: sends FILE with sendfile() over TCP to ADDR:5300 in NETNS,
+# where a receiver counts and hashes what arrives; prints "<bytes> <sha256>" of what arrived.
+sendfile_to() {
+	ip netns exec "$1" python3 -c '
+import hashlib, socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], 5300))
+s.listen(1)
+s.settimeout(60)
+c, _ = s.accept()
+c.settimeout(60)
+h, n = hashlib.sha256(), 0
+while b := c.recv(1 << 16):
+    h.update(b)
+    n += len(b)
+print(n, h.hexdigest())' "$3" >/tmp/sendfile-recv.txt &
+	local recv=$!
+	wait_for 10 sh -c "ip netns exec $1 ss -ltn | grep -q $3:5300"
+	python3 -c '
+import os, socket, struct, sys
+f = os.open(sys.argv[1], os.O_RDONLY)
+size, off = os.fstat(f).st_size, 0
+s = socket.create_connection((sys.argv[2], 5300), timeout=60)
+# Blocking (sendfile() fails with EAGAIN on a socket in timeout mode), with a send timeout.
+s.settimeout(None)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, struct.pack("ll", 60, 0))
+while off < size:
+    off += os.sendfile(s.fileno(), f, off, size - off)
+s.close()' "$2" "$3"
+	wait $recv
+	cat /tmp/sendfile-recv.txt
+}
+
 # wait_for SECONDS COMMAND...: poll until COMMAND succeeds.
 wait_for() {
 	local end=$((SECONDS + $1))

@@ -287,12 +287,14 @@ pub(crate) fn refill(dev: &Device<Re1000>, bar: &Bar0<'_>, qv: &QVector, rx: &mu
     // One slot stays empty so that head == tail means "ring empty" to the device.
     while rx.next(rx.next_to_use) != rx.next_to_clean {
         let i = rx.next_to_use;
-        let Some(skb) = dev.alloc_rx_skb(rx.buf_len) else {
+        let Some(mapped) = dev
+            .alloc_rx_skb(rx.buf_len)
+            .and_then(|skb| skb.map_rx(pdev, rx.buf_len).ok())
+        else {
             add(&qv.stats.rx_alloc_failed, 1);
-            break;
-        };
-        let Ok(mapped) = skb.map_rx(pdev, rx.buf_len) else {
-            add(&qv.stats.rx_alloc_failed, 1);
+            // The slot stays empty until a later refill: clear its last write-back (DD set),
+            // or `clean` takes it for a new frame once the ring drains up to it.
+            rx.desc.write(i, RxDesc::new(0));
             break;
         };
         rx.desc.write(i, RxDesc::new(mapped.dma_handle()));
