@@ -298,13 +298,6 @@ fn run_xdp(
     None
 }
 
-/// Clears the last write-back (DD set) of the empty slot `i`, which stays without a buffer until
-/// a later refill: once the ring drains up to it, `clean` would otherwise read it as a new frame.
-/// Only a failed refill needs this; a refilled slot gets a fresh descriptor.
-fn forget_write_back(rx: &RxRing, i: usize) {
-    rx.desc.write(i, AdvRxDesc::new(0));
-}
-
 /// Gives empty slots of the receive ring buffers from the queue's page pool and tells the
 /// device (RDT) (igb_alloc_rx_buffers). A failed allocation is counted (`rx-alloc-fail`) and
 /// retried at the next poll; the device drops frames while it has no buffer (SRRCTL.DROP_EN).
@@ -315,7 +308,9 @@ pub(crate) fn refill(bar: &Bar0<'_>, qv: &QVector, rx: &mut RxRing) {
         let i = rx.next_to_use;
         let Some(buf) = rx.pool.alloc() else {
             add(&qv.stats.rx_alloc_failed, 1);
-            forget_write_back(rx, i);
+            // The slot stays empty until a later refill: clear its last write-back (DD set),
+            // or `clean` takes it for a new frame once the ring drains up to it.
+            rx.desc.write(i, AdvRxDesc::new(0));
             break;
         };
         rx.desc.write(i, AdvRxDesc::new(buf.dma_address()));
