@@ -794,6 +794,29 @@ impl ethtool::Operations for Rveth {
             );
             return Err(EINVAL);
         }
+        // Do not break a program (veth_set_channels): an XDP program here needs a receive queue
+        // for each of the peer's transmit queues, and one on the peer a receive queue there for
+        // each of these transmit queues.
+        if let Some(peer) = dev.peer_rtnl(rtnl) {
+            if dev.data().xdp_prog.is_set() && ch.rx_count() < peer.real_num_tx_queues() {
+                pr_info!(
+                    "{}: with XDP set, rx channels ({}) cannot be fewer than the peer's tx queues ({})\n",
+                    dev.name(),
+                    ch.rx_count(),
+                    peer.real_num_tx_queues()
+                );
+                return Err(EINVAL);
+            }
+            if peer.data().xdp_prog.is_set() && ch.tx_count() > peer.real_num_rx_queues() {
+                pr_info!(
+                    "{}: with XDP set on the peer, tx channels ({}) cannot outnumber its rx queues ({})\n",
+                    dev.name(),
+                    ch.tx_count(),
+                    peer.real_num_rx_queues()
+                );
+                return Err(EINVAL);
+            }
+        }
         let napi_on = dev.is_running() && napi_wanted(dev, dev.features());
         if napi_on {
             napi_disable(dev, rtnl);

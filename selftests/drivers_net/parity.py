@@ -119,6 +119,10 @@ class SideResult:
         if self.rc == 4:
             return "skip"
         if self.rc == 0:
+            # A test that reports a failed case and still exits 0 (net/veth.sh's "set operation
+            # successful ?!?" cases do not set its exit code) failed that case.
+            if any(r == "fail" for r in self.cases.values()):
+                return "fail"
             if self.cases and all(r == "skip" for r in self.cases.values()):
                 return "skip"
             if self.skip_all and not self.cases:

@@ -156,6 +156,14 @@ rns ip link set dev rxa mtu 1500
 rns ethtool -L rxa tx 2 >/dev/null 2>&1
 check "attach with more peer tx queues than rx queues: 'not less than peer tx queues'" sh -c \
 	"ip -force link set dev rxb xdpdrv obj $VERDICTS sec xdp_pass 2>&1 | grep -q 'not less than peer tx queues'"
+# Nor may channels change under a program so that it could no longer be run (veth_set_channels;
+# the kernel's net/veth.sh "reducing RX nr below peer TX with XDP set").
+ethtool -L rxb rx 2 >/dev/null 2>&1
+check "attach with 2 rx queues for the peer's 2 tx queues" attach xdp_pass
+check_eq "then rx channels below the peer's tx queues refused" EINVAL "$(ethtool_errno ethtool -L rxb rx 1)"
+check_eq "and the 2 rx channels kept" 2 "$(ethtool -l rxb | awk '/^RX:/ {v = $2} END {print v}')"
+detach
+ethtool -L rxb rx 1 >/dev/null 2>&1
 rns ethtool -L rxa tx 1 >/dev/null 2>&1
 
 # --- swap under traffic, delete with a program ----------------------------------------------------
