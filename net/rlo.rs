@@ -14,10 +14,10 @@
 //! device's own address, so every frame is addressed to the device itself (`PACKET_HOST`).
 
 use kernel::net::dev::{
-    self, features, flags, priv_flags, Device, DeviceSetup, PcpuStats, Rtnl, SockAddr, Stats64,
-    TxOutcome, TxSkb,
+    self, features, flags, priv_flags, Device, DeviceSetup, PcpuStats, QueueStatsRx, QueueStatsTx,
+    Rtnl, SockAddr, Stats64, TxOutcome, TxSkb,
 };
-use kernel::net::ethtool::{self, DrvInfo};
+use kernel::net::ethtool::{self, Channels, DrvInfo};
 use kernel::net::registration::Registration;
 use kernel::net::skbuff::RxResult;
 use kernel::prelude::*;
@@ -121,12 +121,39 @@ impl dev::Driver for Rlo {
     fn set_mac_address(dev: &Device<Self>, addr: &SockAddr) -> Result {
         dev.eth_mac_addr(addr)
     }
+
+    // The netdev netlink family's qstats (which `lo` does not report): the one queue of each
+    // direction carries every frame, so both report the per-CPU totals.
+    fn queue_stats_rx(dev: &Device<Self>, queue: u32, stats: &mut QueueStatsRx) {
+        if queue == 0 {
+            let (packets, bytes) = dev.lstats_read();
+            stats.set(packets, bytes);
+        }
+    }
+
+    fn queue_stats_tx(dev: &Device<Self>, queue: u32, stats: &mut QueueStatsTx) {
+        if queue == 0 {
+            let (packets, bytes) = dev.lstats_read();
+            stats.set(packets, bytes);
+        }
+    }
 }
 
 #[vtable]
 impl ethtool::Operations for Rlo {
     fn get_drvinfo(_dev: &Device<Self>, info: &mut DrvInfo) {
         info.set_driver(c"rlo").set_bus_info(c"virtual");
+    }
+
+    /// One combined channel, the device's one queue of each direction (`ethtool -l`).
+    fn get_channels(_dev: &Device<Self>, ch: &mut Channels) {
+        ch.set_max(0, 0, 1).set_count(0, 0, 1);
+    }
+
+    /// `ethtool -L`: the core refuses anything beyond the maxima above and an empty setting, so
+    /// the only request that arrives is the one combined channel there already is.
+    fn set_channels(_dev: &Device<Self>, _rtnl: &Rtnl, _ch: &Channels) -> Result {
+        Ok(())
     }
 }
 

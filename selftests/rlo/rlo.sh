@@ -12,6 +12,7 @@ SRC=10.99.0.1
 SRC6=fd00:99::1
 
 require_rnet_module "$KO"
+require_ynl
 ktap_print_header
 ktap_set_plan "$(grep -c "^check" "$0")"
 
@@ -22,6 +23,9 @@ check_eq "one device by default" 1 "$(ls -d /sys/class/net/rlo* | wc -l)"
 check_eq "rlo0 is an Ethernet device (ARPHRD_ETHER)" 1 "$(cat /sys/class/net/rlo0/type)"
 check_eq "ethtool -i reports driver rlo" "driver: rlo" "$(ethtool -i rlo0 | grep '^driver:')"
 check_eq "ethtool -i reports bus-info virtual" "bus-info: virtual" "$(ethtool -i rlo0 | grep '^bus-info:')"
+check_eq "ethtool -l: one combined channel, at most one" "1 1" \
+	"$(ethtool -l rlo0 | awk '/^Combined:/ {printf "%s%s", s, $2; s = " "}')"
+check_eq "ethtool -L combined 2 refused" EINVAL "$(ethtool_errno ethtool -L rlo0 combined 2)"
 # 7.3's `module!` params are registered with permission 0 (no /sys/module/rlo/parameters/):
 # check the parameter is declared with its description instead.
 check "numdevs parameter declared (modinfo -p)" sh -c "modinfo -p '$KO' | grep -q '^numdevs:'"
@@ -100,6 +104,17 @@ iperf3 -s -1 -B "$SRC" -D --logfile /tmp/rlo.iperf3s
 wait_for 10 sh -c "ss -ltn | grep -q '$SRC:5201'"
 check "iperf3 TCP through rlo0" iperf3 -c "$SRC" -B "$SRC" -t 2
 check "rlo0 carried the TCP stream (> 1 MB)" test $(($(stat_of rlo0 rx_bytes) - rxb0)) -gt 1000000
+# The netdev netlink family's qstats (lo has none): queue 0 of each direction carries every frame,
+# so the device totals are the interface counters, read right after them (nothing is sent in
+# between but what the stack sends on its own, so the interface's may only be ahead).
+qstat_of() { # FIELD: rlo0's qstats device total of FIELD
+	$YNL --dump qstats-get --json "{\"ifindex\": $(cat /sys/class/net/rlo0/ifindex)}" |
+		python3 -c "import ast, sys; print(ast.literal_eval(sys.stdin.read())[0].get('$1', -1))"
+}
+q_rxb=$(qstat_of rx-bytes) q_txp=$(qstat_of tx-packets)
+check "netdev qstats report rlo0's received bytes (> 1 MB)" test "$q_rxb" -gt "$((rxb0 + 1000000))"
+check "and as many as the interface counters" test "$(stat_of rlo0 rx_bytes)" -ge "$q_rxb" -a \
+	"$(stat_of rlo0 tx_packets)" -ge "$q_txp" -a "$(($(stat_of rlo0 rx_bytes) - q_rxb))" -lt 10000
 
 # --- unload under traffic, reload with more devices ----------------------------------------
 ping -q -f -I "$SRC" "$SRC" >/dev/null 2>&1 &
