@@ -456,20 +456,25 @@ check_walk_log() {
 # mapping, rust_helper_dma_map_fault, which fail_function can make fail.
 RNET_DMA_FAULT=rust_helper_dma_map_fault
 
-# dma_map_faults INTERVAL COMMAND...: runs COMMAND with every INTERVAL-th streaming mapping of
-# rnet's drivers failing (1: all of them), then lets mappings succeed again; COMMAND's status.
-dma_map_faults() {
-	local ff=/sys/kernel/debug/fail_function interval=$1 rc
-	shift
-	echo "$RNET_DMA_FAULT" >"$ff/inject" || return 1
-	echo -12 >"$ff/$RNET_DMA_FAULT/retval"
+# function_faults FUNCTION RETVAL INTERVAL COMMAND...: runs COMMAND with every INTERVAL-th call of
+# FUNCTION (an error-injection point: /sys/kernel/debug/error_injection/list) returning RETVAL
+# (1: every call; RETVAL -12 for an ERRNO point, 0 for a NULL one), through fail_function, then
+# lets the calls succeed again; COMMAND's status.
+function_faults() {
+	local ff=/sys/kernel/debug/fail_function func=$1 retval=$2 interval=$3 rc
+	shift 3
+	echo "$func" >"$ff/inject" || return 1
+	echo "$retval" >"$ff/$func/retval" || { echo "!$func" >"$ff/inject"; return 1; }
 	echo 0 >"$ff/verbose"; echo "$interval" >"$ff/interval"; echo -1 >"$ff/times"
 	echo 100 >"$ff/probability"
 	"$@"
 	rc=$?
 	echo 0 >"$ff/probability"; echo 1 >"$ff/times"; echo 1 >"$ff/interval"; echo 2 >"$ff/verbose"
-	echo "!$RNET_DMA_FAULT" >"$ff/inject"
+	echo "!$func" >"$ff/inject"
 	return $rc
 }
+# dma_map_faults INTERVAL COMMAND...: COMMAND with every INTERVAL-th streaming mapping of rnet's
+# drivers failing (ENOMEM).
+dma_map_faults() { function_faults "$RNET_DMA_FAULT" -12 "$@"; }
 # dma_map_fault_point: whether the kernel has the injection point (rnet's rust/ overlay).
 dma_map_fault_point() { grep -q "^$RNET_DMA_FAULT\b" /sys/kernel/debug/error_injection/list; }

@@ -155,7 +155,6 @@ sys.exit(0 if len(rows) == 2 and all(r[\"rx-packets\"] > 0 for r in rows) else 1
 # (fail_function on page_pool_alloc_netmems, here every 8th call while TCP runs), are counted
 # per queue (ethtool -S) and for the device (netlink rx-alloc-fail, which the device total only
 # reports because the base statistics set it), and receiving goes on once allocations succeed.
-FF=/sys/kernel/debug/fail_function
 rx_alloc_fail() {
 	ip netns exec rgb $YNL --dump qstats-get \
 		--json "{\"ifindex\": $(ip netns exec rgb cat "/sys/class/net/$eb/ifindex")}" |
@@ -165,22 +164,14 @@ ns_alloc_failed() { ip netns exec rgb ethtool -S "$eb" | awk '/_alloc_failed:/ {
 fail0=$(rx_alloc_fail)
 qfail0=$(ns_alloc_failed)
 check "netdev netlink qstats: the device total reports rx-alloc-fail" test "$fail0" -ge 0
-echo page_pool_alloc_netmems >$FF/inject
-echo 0 >$FF/verbose; echo 8 >$FF/interval; echo -1 >$FF/times; echo 100 >$FF/probability
-iperf_to 2
-echo 0 >$FF/probability; echo 1 >$FF/times; echo 1 >$FF/interval; echo 2 >$FF/verbose
-echo "!page_pool_alloc_netmems" >$FF/inject
+function_faults page_pool_alloc_netmems 0 8 iperf_to 2
 check "page-pool allocation failures counted in rx-alloc-fail" test "$(rx_alloc_fail)" -gt "$fail0"
 check "and in the queues' alloc_failed (ethtool -S)" test "$(ns_alloc_failed)" -gt "$qfail0"
 check "TCP is received again after the allocation failures" iperf_to 2
 # Every allocation failing while pings flood in drains the ring: the slots left without a buffer
 # keep their last write-back (DD set) and must not be read as new frames once the ring drains up
 # to them; receiving resumes when allocations succeed (the watchdog's software interrupt polls).
-echo page_pool_alloc_netmems >$FF/inject
-echo 0 >$FF/verbose; echo 1 >$FF/interval; echo -1 >$FF/times; echo 100 >$FF/probability
-ping -q -f -c 2000 -W 1 10.5.0.2 >/dev/null 2>&1
-echo 0 >$FF/probability; echo 1 >$FF/times; echo 1 >$FF/interval; echo 2 >$FF/verbose
-echo "!page_pool_alloc_netmems" >$FF/inject
+function_faults page_pool_alloc_netmems 0 1 ping -q -f -c 2000 -W 1 10.5.0.2 >/dev/null 2>&1
 check "receiving resumes after every allocation failed" iperf_to 2
 check "no empty slot taken for a received frame" sh -c "! dmesg | grep -q 'receive descriptor done without a buffer'"
 
