@@ -40,7 +40,7 @@ check: setup
 # every driver family (about an hour under TCG): ends with the parity table.
 parity: setup
 	@RNET_SUITES=drivers_net RNET_NIPA_TESTS="$${RNET_NIPA_TESTS:-*}" \
-		RNET_NIPA_DRIVERS="$${RNET_NIPA_DRIVERS:-rigb,re1000,rveth}" \
+		RNET_NIPA_DRIVERS="$${RNET_NIPA_DRIVERS:-rigb,re1000,rveth,rlo}" \
 		RNET_NIPA_BUDGET="$${RNET_NIPA_BUDGET:-1500}" RNET_SUITE_TIMEOUT="$${RNET_SUITE_TIMEOUT:-9000}" \
 		RNET_CHECK_TIMEOUT="$${RNET_CHECK_TIMEOUT:-9600}" bash $(TOP)/qemu/check.sh
 

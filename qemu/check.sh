@@ -20,12 +20,12 @@
 # their own (see re1000_extra_nics), next to the slirp 82540EM every boot has.
 #
 # drivers_net runs the kernel's own drivers/net and drivers/net/hw tests with each rnet NIC
-# driver and its C counterpart, in boots of their own at the end of the lanes (the first family
-# in lane A, the others in lane B), on the test kernel without debug options
+# driver and its C counterpart, in boots of their own at the end of the lanes (the families
+# taking turns between lane A and lane B), on the test kernel without debug options
 # (RNET_NIPA_FLAVOUR, default bench) with the same extra NICs; its parity table, over every
 # family, is printed at the end and kept in RNET_PARITY_OUT (default /tmp/rnet-last-parity.txt).
 # RNET_NIPA_TESTS (comma-separated test names; make check's default is the slice below, make
-# parity's "*", every test), RNET_NIPA_DRIVERS ("rigb,re1000"), RNET_NIPA_TIMEOUT and
+# parity's "*", every test), RNET_NIPA_DRIVERS (make check's default rigb,re1000,rveth,rlo), RNET_NIPA_TIMEOUT and
 # RNET_NIPA_BUDGET reach the suite in the guest (see selftests/drivers_net/drivers_net.sh).
 #
 # When rigb is among the suites, a short boot with pci=nomsi runs rigb_nomsi after them: the
@@ -49,8 +49,10 @@ if [ -z "${RNET_SUITES:-}" ]; then
 	# scans once for everything (run_tests.sh).
 	export RNET_STRESS_KMEMLEAK=${RNET_STRESS_KMEMLEAK:-0}
 	# The slice below without the tests that skip or fail with C igb too on QEMU (loopback,
-	# rmon, rss_ctx, pp_alloc_fail: make parity runs them).
-	export RNET_NIPA_TESTS=${RNET_NIPA_TESTS:-ping.py,stats.py,queues.py,hw/csum.py}
+	# rmon, rss_ctx, pp_alloc_fail: make parity runs them), and the veth driver's own test
+	# (net/veth.sh) for rveth; on every family: rlo gets those of them that need no remote end.
+	export RNET_NIPA_TESTS=${RNET_NIPA_TESTS:-ping.py,stats.py,queues.py,hw/csum.py,veth.sh}
+	export RNET_NIPA_DRIVERS=${RNET_NIPA_DRIVERS:-rigb,re1000,rveth,rlo}
 fi
 # The kernel's driver tests for a RNET_SUITES run: the ones drivers/net/README.rst and NIPA
 # lean on for NIC drivers (make check's own slice, above, drops those that skip or fail with
@@ -205,14 +207,18 @@ for s in $suites; do
 done
 parallel=${RNET_PARALLEL:-auto}
 [ "$parallel" = auto ] && { [ "$(nproc)" -ge 2 ] && parallel=1 || parallel=0; }
-# drivers_net's families (RNET_NIPA_DRIVERS, default rigb,re1000): one boot per lane when
-# both lanes run, the first family in lane A, the others in lane B.
+# drivers_net's families (RNET_NIPA_DRIVERS): one boot per lane when
+# both lanes run, the families taking turns (the first, third, ... in lane A, the second,
+# fourth, ... in lane B).
 nipa_a= nipa_b=
 if [[ " $suites " == *" drivers_net "* ]]; then
 	nipa_a=${RNET_NIPA_DRIVERS:-rigb,re1000}
 	if [ "$parallel" = 1 ] && [[ $nipa_a == *,* ]]; then
-		nipa_b=${nipa_a#*,}
-		nipa_a=${nipa_a%%,*}
+		IFS=, read -r -a nipa_all <<<"$nipa_a"
+		nipa_a=
+		for i in "${!nipa_all[@]}"; do
+			if [ $((i % 2)) = 0 ]; then nipa_a+=${nipa_a:+,}${nipa_all[i]}; else nipa_b+=${nipa_b:+,}${nipa_all[i]}; fi
+		done
 	fi
 fi
 # make stress alone (stress the only suite, two lanes) splits over the lanes: with both sides

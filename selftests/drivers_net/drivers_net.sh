@@ -14,6 +14,8 @@
 #   re1000  re1000 vs the C e1000 on the hub's 82540EM, peer the hub's 82545EM
 #           (qemu/vm.sh's re1000_extra_nics)
 #   rveth   (on request) an rveth pair vs a veth pair, one end in the namespace
+#   rlo     (on request) an rlo device vs lo, alone in a namespace: only the tests that need no
+#           remote end (the kernel's NetDrvEnv tests: stats.py, queues.py, ...)
 # The net/forwarding-style tests that take two local ports (ethtool.sh, loopback.sh, ...) get
 # the device under test and the peer as arguments, both in the initial namespace.
 #
@@ -83,6 +85,16 @@ IFS=, read -r -a fams <<<"$families"
 veth_sh=${RNET_KTREE:-}/tools/testing/selftests/net/veth.sh
 # family_tests FAMILY: the tests of FAMILY, one a line.
 family_tests() {
+	local t
+	if [ "$1" = rlo ]; then
+		# A loopback device has no other end: the tests whose environment is NetDrvEnv (one
+		# device, no remote) and not NetDrvEpEnv.
+		for t in "${tests[@]}"; do
+			[[ $t == *.py ]] && grep -q 'NetDrvEnv(' "$ksft/$t" && ! grep -q 'NetDrvEpEnv(' "$ksft/$t" &&
+				echo "$t"
+		done
+		return 0
+	fi
 	[ ${#tests[@]} -gt 0 ] && printf '%s\n' "${tests[@]}"
 	if [ "$1" = rveth ] && [ -r "$veth_sh" ] && [ -x "$here/udpgso_bench_rx" ]; then
 		case ",${RNET_NIPA_TESTS:-*}," in *",*,"* | *",veth.sh,"* | *",net/veth.sh,"*) echo net/veth.sh ;; esac
@@ -101,7 +113,9 @@ ktap_set_plan "$plan"
 # The netdev of the device under test or of the peer: a PCI function's, or (pair families) the
 # name itself, while it exists in the initial namespace.
 netdev_of() {
-	if [ "$kind" = pair ]; then
+	if [ "$kind" = local ]; then
+		ip -n "$ns" link show "$1" >/dev/null 2>&1 && echo "$1"
+	elif [ "$kind" = pair ]; then
 		[ -e "/sys/class/net/$1" ] && echo "$1"
 	else
 		pci_netdev "$1"
@@ -116,6 +130,11 @@ unbind() { pci_unbind "$@"; }
 link_up() {
 	local p
 	ip netns list | grep -qw "$ns" || ip netns add "$ns"
+	if [ "$kind" = local ]; then
+		dut_if=$(netdev_of "$dut")
+		[ -n "$dut_if" ] && ip -n "$ns" link set "$dut_if" up && wait_carrier "$dut_if" "$ns"
+		return
+	fi
 	dut_if=$(netdev_of "$dut")
 	p=$(netdev_of "$peer")
 	[ -n "$p" ] && ip link set "$p" netns "$ns"
@@ -133,6 +152,11 @@ link_up() {
 # Both address families: a test that takes a link down (stats.py, queues.py) takes its IPv6
 # addresses with it (keep_addr_on_down is 0), and the next test would find none to bind to.
 link_works() {
+	if [ "$kind" = local ]; then
+		[ -n "$dut_if" ] && [ "$(netdev_of "$dut")" = "$dut_if" ] &&
+			ip -n "$ns" link show "$dut_if" | grep -q LOWER_UP
+		return
+	fi
 	[ -n "$dut_if" ] && [ "$(netdev_of "$dut")" = "$dut_if" ] &&
 		ip -n "$ns" link show "$peer_if" >/dev/null 2>&1 &&
 		ping -c 1 -W 2 "$REMOTE_V4" >/dev/null 2>&1 &&
@@ -141,7 +165,13 @@ link_works() {
 # side_up DRIVER: binds DUT to DRIVER and PEER to the C driver (pair families: creates the
 # pair of DRIVER, its peer end in the namespace) and brings the link up.
 side_up() {
-	if [ "$kind" = pair ]; then
+	if [ "$kind" = local ]; then
+		# lo is the namespace's own; rlo's device moves in (and back to the initial namespace
+		# when the namespace goes).
+		dut=lo
+		[ "$1" = "$rnet_mod" ] && dut=$rnet_dev
+		ip netns add "$ns" && { [ "$dut" = lo ] || ip link set "$dut" netns "$ns"; } && link_up
+	elif [ "$kind" = pair ]; then
 		ip netns add "$ns" &&
 			IP_LIB_DIR=$RNET_MODDIR/iproute2 ip link add "$dut" type "$1" peer name "$peer" netns "$ns" &&
 			link_up
@@ -151,14 +181,18 @@ side_up() {
 }
 side_down() {
 	ip netns del "$ns" 2>/dev/null
-	sleep 1 # the peer's netdev returns to the initial namespace (or goes, with its pair)
-	if [ "$kind" = pair ]; then
+	# The netdev in the namespace returns to the initial one (or goes, with its pair).
+	sleep 1
+	case $kind in
+	pair)
 		ip link del "$dut" 2>/dev/null
 		ip link del "$peer" 2>/dev/null
-	else
+		;;
+	pci)
 		unbind "$dut"
 		unbind "$peer"
-	fi
+		;;
+	esac
 	dut_if=
 	peer_if=
 }
@@ -210,7 +244,13 @@ run_test() {
 		ip addr flush dev "$peer_if"
 		args=("$dut_if" "$peer_if")
 	fi
-	echo "# --- $t on $drv ($dut_if; peer $peer_if on $peer_drv in netns $ns${args[*]:+, both local})"
+	if [ "$kind" = local ]; then
+		# A local family's device is alone in its namespace: the test runs there.
+		prog=(ip netns exec "$ns" "${prog[@]}")
+		echo "# --- $t on $drv ($dut_if, alone in netns $ns)"
+	else
+		echo "# --- $t on $drv ($dut_if; peer $peer_if on $peer_drv in netns $ns${args[*]:+, both local})"
+	fi
 	lines=$(dmesg | wc -l)
 	for attempt in 1 2; do
 		start=$SECONDS
@@ -262,6 +302,11 @@ write_net_config() {
 	local d
 	for d in "$ksft/drivers/net" "$ksft/drivers/net/hw"; do
 		[ -w "$d" ] || continue
+		if [ "$kind" = local ]; then
+			printf '# drivers_net.sh: %s, %s on %s, alone in netns %s\nNETIF=%s\n' \
+				"$family" "$1" "$dut_if" "$ns" "$dut_if" >"$d/net.config"
+			continue
+		fi
 		cat >"$d/net.config" <<-EOF
 			# drivers_net.sh: $family, $1 on $dut_if ($dut), the peer in netns $ns
 			NETIF=$dut_if
@@ -308,6 +353,14 @@ run_family() {
 		[ -r "${RNET_MODDIR:-}/iproute2/link_rveth.so" ] ||
 			why="needs the rveth plugin of iproute2 (iproute2/link_rveth.so under RNET_MODDIR)"
 		;;
+	rlo)
+		# No peer: rlo's device (module parameter numdevs=1: rlo0) and lo, each alone in the
+		# namespace, with the tests that need no remote end.
+		kind=local
+		rnet_mod=rlo rnet_ko=net/rlo.ko rnet_dev=rlo0
+		c_mod=loopback c_ko=
+		dut=lo peer=
+		;;
 	*) why="unknown driver family '$family' in RNET_NIPA_DRIVERS" ;;
 	esac
 	[ -z "$why" ] && [ ! -r "${RNET_MODDIR:-}/$rnet_ko" ] &&
@@ -321,10 +374,13 @@ run_family() {
 		d0=$(driver_of "$dut")
 		p0=$(driver_of "$peer")
 		where="$dut on the hub, peer $peer on C $c_mod"
+	elif [ "$kind" = local ]; then
+		where="$rnet_dev or lo, alone in netns $ns, no remote end"
 	else
 		where="a pair $dut/$peer of the driver, $peer in netns $ns"
 	fi
-	grep -q "^$c_mod " /proc/modules || { kernel_module "$c_mod" "$c_ko" && loaded_c=1; }
+	# lo is built in (c_ko empty).
+	[ -z "$c_ko" ] || grep -q "^$c_mod " /proc/modules || { kernel_module "$c_mod" "$c_ko" && loaded_c=1; }
 	grep -q "^$rnet_mod " /proc/modules || { insmod "$RNET_MODDIR/$rnet_ko" && loaded_rnet=1; }
 	mkdir -p "$results/$family"
 	printf 'c=C %s\nrnet=%s\ndut=%s\n' "$c_mod" "$rnet_mod" "$where" >"$results/$family/meta"
