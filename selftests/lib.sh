@@ -459,12 +459,14 @@ RNET_DMA_FAULT=rust_helper_dma_map_fault
 # function_faults FUNCTION RETVAL INTERVAL COMMAND...: runs COMMAND with every INTERVAL-th call of
 # FUNCTION (an error-injection point: /sys/kernel/debug/error_injection/list) returning RETVAL
 # (1: every call; RETVAL -12 for an ERRNO point, 0 for a NULL one), through fail_function, then
-# lets the calls succeed again; COMMAND's status.
+# lets the calls succeed again; COMMAND's status. The retval file takes an unsigned number
+# (`echo -12` is refused with EINVAL, leaving fail_function's default, -EINVAL, in place), so
+# RETVAL is written as printf %#x makes it (0xfffffffffffffff4), as fault-injection.rst does.
 function_faults() {
 	local ff=/sys/kernel/debug/fail_function func=$1 retval=$2 interval=$3 rc
 	shift 3
 	echo "$func" >"$ff/inject" || return 1
-	echo "$retval" >"$ff/$func/retval" || { echo "!$func" >"$ff/inject"; return 1; }
+	printf '%#x\n' "$retval" >"$ff/$func/retval" || { echo "!$func" >"$ff/inject"; return 1; }
 	echo 0 >"$ff/verbose"; echo "$interval" >"$ff/interval"; echo -1 >"$ff/times"
 	echo 100 >"$ff/probability"
 	"$@"
