@@ -357,6 +357,13 @@ pci_netdev() {
 	done
 	return 0
 }
+# ns_pci_netdev NETNS PCI: the netdev of PCI function PCI in namespace NETNS (sysfs shows a
+# function's netdev only in the namespace it is in; `ip netns exec` mounts that one). Not "the
+# first device there but lo": built-in tunnel drivers give every namespace fallback devices
+# (tunl0, gre0, gretap0, sit0, ip6tnl0, ...).
+ns_pci_netdev() {
+	ip netns exec "$1" bash -c "$(declare -f pci_netdev); pci_netdev $2"
+}
 
 # check_kunit_suite SUITE: one test point: the KUnit suite SUITE, built into a module this
 # test loaded (KUnit runs a module's suites as it loads), passed every case, as the kernel log

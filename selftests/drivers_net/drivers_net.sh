@@ -138,7 +138,11 @@ link_up() {
 	dut_if=$(netdev_of "$dut")
 	p=$(netdev_of "$peer")
 	[ -n "$p" ] && ip link set "$p" netns "$ns"
-	peer_if=$(ip -n "$ns" -o link show | awk -F': ' '$2 != "lo" {sub(/@.*/, "", $2); print $2; exit}')
+	if [ "$kind" = pair ]; then
+		peer_if=$peer
+	else
+		peer_if=$(ns_pci_netdev "$ns" "$peer")
+	fi
 	[ -n "$dut_if" ] && [ -n "$peer_if" ] || return 1
 	ip addr replace "$LOCAL_V4/24" dev "$dut_if"
 	ip addr replace "$LOCAL_V6/64" dev "$dut_if" nodad

@@ -159,7 +159,7 @@ link_up() {
 		dut_if=$(pci_netdev "$dut")
 		p=$(pci_netdev "$peer")
 		[ -n "$p" ] && ip link set "$p" netns "$ns"
-		peer_if=$(rip -o link show | awk -F': ' '$2 != "lo" {sub(/@.*/, "", $2); print $2; exit}')
+		peer_if=$(ns_pci_netdev "$ns" "$peer")
 		[ -n "$dut_if" ] && [ -n "$peer_if" ] || return 1
 	fi
 	ip link set "$dut_if" mtu 1500 2>/dev/null
