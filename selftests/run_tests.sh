@@ -22,6 +22,14 @@ out=$1
 shift
 
 exec >"$out" 2>&1
+# Heartbeat for the host (qemu/check.sh's guest_watch): OUTFILE.alive rewritten every 15 s while
+# the run goes on; a guest whose heartbeat stops has hung (an RCU stall of a starved TCG vCPU,
+# or worse) and is killed there instead of running into its time limit.
+while :; do
+	echo "$SECONDS" >"$out.alive"
+	sleep 15
+done </dev/null >/dev/null 2>&1 &
+alive_pid=$!
 # KUnit runs the kernel crate's doctests (rust_doctests_kernel, which include rnet's
 # abstractions) at boot when the kernel has CONFIG_RUST_KERNEL_DOCTESTS; their KTAP is in the
 # kernel log and becomes one more subtest here.
@@ -76,6 +84,7 @@ if grep -Eq "$splat_re" /tmp/kernel-log.txt; then
 else
 	echo "ok $n kernel_log_clean"
 fi
+kill "$alive_pid" 2>/dev/null
 echo "# rnet: done"
 exit
 }
