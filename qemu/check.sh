@@ -49,9 +49,10 @@ if [ -z "${RNET_SUITES:-}" ]; then
 	# scans once for everything (run_tests.sh).
 	export RNET_STRESS_KMEMLEAK=${RNET_STRESS_KMEMLEAK:-0}
 	# The slice below without the tests that skip or fail with C igb too on QEMU (loopback,
-	# rmon, rss_ctx, pp_alloc_fail: make parity runs them), and the veth driver's own test
+	# rmon, rss_ctx, pp_alloc_fail: make parity runs them), with the interrupt and RSS API tests
+	# (irq, rss_api, toeplitz: what rigb's NAPI and RSS report), and the veth driver's own test
 	# (net/veth.sh) for rveth; on every family: rlo gets those of them that need no remote end.
-	export RNET_NIPA_TESTS=${RNET_NIPA_TESTS:-ping.py,stats.py,queues.py,hw/csum.py,veth.sh}
+	export RNET_NIPA_TESTS=${RNET_NIPA_TESTS:-ping.py,stats.py,queues.py,hw/csum.py,hw/irq.py,hw/rss_api.py,hw/toeplitz.py,veth.sh}
 	export RNET_NIPA_DRIVERS=${RNET_NIPA_DRIVERS:-rigb,re1000,rveth,rlo}
 fi
 # The kernel's driver tests for a RNET_SUITES run: the ones drivers/net/README.rst and NIPA

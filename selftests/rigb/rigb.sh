@@ -150,6 +150,40 @@ check "netdev netlink qstats: per-queue rx packets" sh -c "ip netns exec rgb $YN
 import ast, sys
 rows = [r for r in ast.literal_eval(sys.stdin.read()) if r[\"queue-type\"] == \"rx\"]
 sys.exit(0 if len(rows) == 2 and all(r[\"rx-packets\"] > 0 for r in rows) else 1)'"
+check "netdev netlink: each NAPI instance reports its MSI-X vector" sh -c "$YNL --dump napi-get \
+	--json '{\"ifindex\": $(cat /sys/class/net/$ea/ifindex)}' | python3 -c '
+import ast, sys
+rows = ast.literal_eval(sys.stdin.read())
+names = {l.split(\":\")[0].strip(): l.split()[-1] for l in open(\"/proc/interrupts\") if \"$ea-TxRx-\" in l}
+sys.exit(0 if len(rows) == 2 and all(names.get(str(r.get(\"irq\")), \"\").startswith(\"$ea-TxRx-\") for r in rows) else 1)'"
+
+# RSS settings (rss.rs): the redirection table and key as ethtool shows and sets them, checked
+# against where the receiver's traffic lands.
+rss_table() { ip netns exec rgb ethtool -x "$eb" | awk '/^ *[0-9]+:/ {for (i = 2; i <= NF; i++) print $i}'; }
+rss_key() { ip netns exec rgb ethtool -x "$eb" | awk '/^RSS hash key:/ {getline; print}'; }
+check_eq "ethtool -x: 128 entries over queues 0 and 1" "128 0,1" "$(rss_table | wc -l) $(rss_table | sort -un | paste -sd,)"
+check_eq "ethtool -x: a 40-byte Toeplitz key" "40 on" "$(rss_key | tr ':' '\n' | grep -c .) $(ip netns exec rgb ethtool -x "$eb" | awk '/toeplitz:/ {print $2}')"
+check "ethtool -X equal 1: every entry queue 0" sh -c "ip netns exec rgb ethtool -X $eb equal 1 &&
+	test \"\$(ip netns exec rgb ethtool -x $eb | awk '/^ *[0-9]+:/ {for (i = 2; i <= NF; i++) print \$i}' | sort -u)\" = 0"
+rxq1=$(rx_queue_packets 1)
+rss_traffic
+check_eq "8 streams with the table on queue 0: none on rx queue 1" 0 "$(($(rx_queue_packets 1) - rxq1))"
+check_eq "ethtool -L combined 1 refused while the table uses queue 1" EINVAL \
+	"$(ip netns exec rgb ethtool -X "$eb" weight 0 1 >/dev/null && ethtool_errno ip netns exec rgb ethtool -L "$eb" combined 1)"
+check "ethtool -X default: the table over both queues again" sh -c "ip netns exec rgb ethtool -X $eb default &&
+	test \"\$(ip netns exec rgb ethtool -x $eb | awk '/^ *[0-9]+:/ {for (i = 2; i <= NF; i++) print \$i}' | sort -un | paste -sd,)\" = 0,1"
+new_key=$(seq 1 40 | awk '{printf "%s%02x", NR > 1 ? ":" : "", $1}')
+old_key=$(rss_key)
+ip netns exec rgb ethtool -X "$eb" hkey "$new_key"
+check_eq "ethtool -X hkey: the key reads back" "$new_key" "$(rss_key)"
+ip netns exec rgb ethtool -X "$eb" hkey "$old_key"
+check_eq "ethtool -X hfunc xor refused" EOPNOTSUPP "$(ethtool_errno ip netns exec rgb ethtool -X "$eb" hfunc xor)"
+rx_flow_hash() { ip netns exec rgb ethtool -n "$eb" rx-flow-hash "$1" | grep -c -e 'IP SA' -e 'IP DA' -e 'L4 bytes'; }
+check_eq "rx-flow-hash: tcp4 addresses and ports, udp4 addresses" "4 2" "$(rx_flow_hash tcp4) $(rx_flow_hash udp4)"
+check "rx-flow-hash udp4 sdfn: UDP ports hashed too" sh -c "ip netns exec rgb ethtool -N $eb rx-flow-hash udp4 sdfn &&
+	test \"\$(ip netns exec rgb ethtool -n $eb rx-flow-hash udp4 | grep -c 'L4 bytes')\" = 2 &&
+	ip netns exec rgb ethtool -N $eb rx-flow-hash udp4 sd"
+check_eq "rx-flow-hash tcp4 without ports refused" EINVAL "$(ethtool_errno ip netns exec rgb ethtool -N "$eb" rx-flow-hash tcp4 sd)"
 
 # Receive buffer allocation failures, injected as the kernel's pp_alloc_fail.py does
 # (fail_function on page_pool_alloc_netmems, here every 8th call while TCP runs), are counted

@@ -194,6 +194,11 @@ __rust_helper void rust_helper_netdev_unlock(struct net_device *dev)
 	netdev_unlock(dev);
 }
 
+__rust_helper void rust_helper_netif_napi_set_irq(struct napi_struct *napi, int irq)
+{
+	netif_napi_set_irq(napi, irq);
+}
+
 __rust_helper bool rust_helper_napi_schedule(struct napi_struct *napi)
 {
 	return napi_schedule(napi);

@@ -14,6 +14,7 @@ mod drvinfo;
 mod link;
 mod operations;
 mod params;
+pub mod rss;
 mod selftest;
 mod strings;
 
@@ -21,6 +22,7 @@ pub use drvinfo::DrvInfo;
 pub use link::{LinkKsettings, LinkModes, PauseStats, Pauseparam};
 pub use operations::Operations;
 pub use params::{coalesce, Channels, Coalesce, RingLimits, Ringparam};
+pub use rss::{RxfhFields, RxfhGet, RxfhSet};
 pub use selftest::{
     is_loopback_frame, loopback_frame, loopback_run, run_offline, SelfTestResults,
     LOOPBACK_FRAME_LEN,

@@ -15,7 +15,7 @@
 use crate::{
     bindings,
     net::{
-        dev::{Device, Driver, Rtnl},
+        dev::{Device, Driver, IrqHandler, NetIrq, Rtnl},
         skbuff::SkBuff,
     },
     prelude::*,
@@ -458,6 +458,31 @@ impl<P: Poll> Napi<P> {
         // (and this CPU's poll list): a disabled instance, which a detached one always is,
         // holds `NAPI_STATE_SCHED`, so it is not scheduled.
         unsafe { bindings::napi_schedule(self.raw()) }
+    }
+
+    /// Records `irq` as the interrupt that schedules this instance (`netif_napi_set_irq`), so
+    /// netlink NAPI queries (`ynl --family netdev --dump napi-get`) report it, as the kernel's
+    /// `drivers/net/hw/irq.py` expects of a NIC driver. The number stays recorded after the
+    /// handler is freed (as in igb and e1000: it is the same vector at the next `open`). A no-op
+    /// for an instance whose device was torn down. Sleeps (it takes the device's instance lock).
+    pub fn set_irq(&self, _rtnl: &Rtnl, irq: &NetIrq<P::Driver>)
+    where
+        P::Driver: IrqHandler,
+    {
+        crate::task::might_sleep();
+        if !self.is_attached() {
+            return;
+        }
+        let Ok(number) = c_int::try_from(irq.irq()) else {
+            return;
+        };
+        // SAFETY: The instance is attached (RTNL, held, keeps it so), so its device is alive.
+        // With neither `irq_affinity_auto` nor `rx_cpu_rmap_auto` set on the device (no
+        // abstraction sets them) the core only stores the number: no affinity notifier is
+        // attached to the interrupt, so none is removed from it later either, whoever owns the
+        // number by then. The device's instance lock is not held here: rnet's devices do not
+        // run their operations under it (`Napi::enable` takes it the same way).
+        unsafe { bindings::netif_napi_set_irq(self.raw(), number) }
     }
 
     /// Links device queue `queue` of `kind` to this instance (`netif_queue_set_napi`), so

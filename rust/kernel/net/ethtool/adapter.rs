@@ -5,7 +5,7 @@
 
 use super::{
     Channels, Coalesce, DrvInfo, LinkKsettings, Operations, PauseStats, Pauseparam, Ringparam,
-    Strings, GSTRING_LEN,
+    RxfhFields, RxfhGet, RxfhSet, Strings, GSTRING_LEN,
 };
 use crate::{
     bindings,
@@ -89,6 +89,13 @@ impl<T: Operations> Adapter<T> {
         set_pauseparam: opt!(T::HAS_SET_PAUSEPARAM, Self::set_pauseparam_callback),
         get_pause_stats: opt!(T::HAS_GET_PAUSE_STATS, Self::get_pause_stats_callback),
         nway_reset: opt!(T::HAS_NWAY_RESET, Self::nway_reset_callback),
+        get_rx_ring_count: opt!(T::HAS_GET_RX_RING_COUNT, Self::get_rx_ring_count_callback),
+        get_rxfh_indir_size: opt!(T::RXFH_INDIR_SIZE > 0, Self::get_rxfh_indir_size_callback),
+        get_rxfh_key_size: opt!(T::RXFH_KEY_SIZE > 0, Self::get_rxfh_key_size_callback),
+        get_rxfh: opt!(T::HAS_GET_RXFH, Self::get_rxfh_callback),
+        set_rxfh: opt!(T::HAS_SET_RXFH, Self::set_rxfh_callback),
+        get_rxfh_fields: opt!(T::HAS_GET_RXFH_FIELDS, Self::get_rxfh_fields_callback),
+        set_rxfh_fields: opt!(T::HAS_SET_RXFH_FIELDS, Self::set_rxfh_fields_callback),
         // SAFETY: All-zeroes is a valid `ethtool_ops`: every other callback is NULL.
         ..unsafe { core::mem::MaybeUninit::zeroed().assume_init() }
     };
@@ -421,6 +428,109 @@ impl<T: Operations> Adapter<T> {
         // SAFETY: As above; `LinkKsettings` is transparent.
         let (dev, ks) = unsafe { (Device::<T>::from_raw(dev), &mut *ks.cast::<LinkKsettings>()) };
         from_result(|| T::get_link_ksettings(dev, ks).map(|()| 0))
+    }
+}
+
+impl<T: Operations> Adapter<T> {
+    /// # Safety
+    ///
+    /// Called by the ethtool core on a device of driver `T`.
+    unsafe extern "C" fn get_rx_ring_count_callback(dev: *mut bindings::net_device) -> u32 {
+        // SAFETY: As documented.
+        T::get_rx_ring_count(unsafe { Self::dev(dev) })
+    }
+
+    /// The driver's constant table size (the device is not looked at).
+    extern "C" fn get_rxfh_indir_size_callback(_dev: *mut bindings::net_device) -> u32 {
+        T::RXFH_INDIR_SIZE
+    }
+
+    /// The driver's constant key size (the device is not looked at).
+    extern "C" fn get_rxfh_key_size_callback(_dev: *mut bindings::net_device) -> u32 {
+        T::RXFH_KEY_SIZE
+    }
+
+    /// Whether `param` describes the device's main context with tables of the driver's sizes
+    /// (the core allocates them from `get_rxfh_indir_size`/`get_rxfh_key_size`, which return
+    /// the driver's constants; a size it states must agree).
+    fn rxfh_param_ok(param: &bindings::ethtool_rxfh_param) -> bool {
+        param.rss_context == 0
+            && param.rss_delete == 0
+            && (param.indir.is_null()
+                || (T::RXFH_INDIR_SIZE > 0
+                    && (param.indir_size == 0 || param.indir_size == T::RXFH_INDIR_SIZE)))
+            && (param.key.is_null()
+                || (T::RXFH_KEY_SIZE > 0
+                    && (param.key_size == 0 || param.key_size == T::RXFH_KEY_SIZE)))
+    }
+
+    /// # Safety
+    ///
+    /// Called by the ethtool core under RTNL on a device of driver `T`; `param`'s tables, where
+    /// not NULL, have the sizes of `get_rxfh_indir_size`/`get_rxfh_key_size`.
+    unsafe extern "C" fn get_rxfh_callback(
+        dev: *mut bindings::net_device,
+        param: *mut bindings::ethtool_rxfh_param,
+    ) -> c_int {
+        // SAFETY: As documented.
+        let (dev, param) = unsafe { (Self::dev(dev), &mut *param) };
+        if !Self::rxfh_param_ok(param) {
+            return EOPNOTSUPP.to_errno();
+        }
+        // SAFETY: The tables have the driver's sizes (checked above as far as the core states
+        // them; it allocated them from the driver's constants) and are ours for the call.
+        let mut rxfh = unsafe { RxfhGet::new(param, T::RXFH_INDIR_SIZE, T::RXFH_KEY_SIZE) };
+        from_result(|| T::get_rxfh(dev, &mut rxfh).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// As for `get_rxfh_callback`.
+    unsafe extern "C" fn set_rxfh_callback(
+        dev: *mut bindings::net_device,
+        param: *mut bindings::ethtool_rxfh_param,
+        _extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int {
+        // SAFETY: As documented; the core holds RTNL around `set_rxfh`.
+        let (dev, param, rtnl) = unsafe { (Self::dev(dev), &*param, Rtnl::assume_held()) };
+        if !Self::rxfh_param_ok(param) {
+            return EOPNOTSUPP.to_errno();
+        }
+        // SAFETY: As in `get_rxfh_callback`, for reads.
+        let rxfh = unsafe { RxfhSet::new(param, T::RXFH_INDIR_SIZE, T::RXFH_KEY_SIZE) };
+        from_result(|| T::set_rxfh(dev, &rtnl, &rxfh).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// Called by the ethtool core under RTNL on a device of driver `T`; `fields` is valid for
+    /// the call.
+    unsafe extern "C" fn get_rxfh_fields_callback(
+        dev: *mut bindings::net_device,
+        fields: *mut bindings::ethtool_rxfh_fields,
+    ) -> c_int {
+        // SAFETY: As documented; `RxfhFields` is transparent.
+        let (dev, fields) = unsafe { (Self::dev(dev), &mut *fields.cast::<RxfhFields>()) };
+        from_result(|| T::get_rxfh_fields(dev, fields).map(|()| 0))
+    }
+
+    /// # Safety
+    ///
+    /// As for `get_rxfh_fields_callback`.
+    unsafe extern "C" fn set_rxfh_fields_callback(
+        dev: *mut bindings::net_device,
+        fields: *const bindings::ethtool_rxfh_fields,
+        _extack: *mut bindings::netlink_ext_ack,
+    ) -> c_int {
+        // SAFETY: As documented; the core holds RTNL around `set_rxfh_fields`.
+        let (dev, fields, rtnl) = unsafe {
+            (
+                Self::dev(dev),
+                &*fields.cast::<RxfhFields>(),
+                Rtnl::assume_held(),
+            )
+        };
+        from_result(|| T::set_rxfh_fields(dev, &rtnl, fields).map(|()| 0))
     }
 }
 

@@ -3,7 +3,8 @@
 //! The [`Operations`] trait: what a driver implements for `ethtool`.
 
 use super::{
-    Channels, Coalesce, DrvInfo, LinkKsettings, PauseStats, Pauseparam, Ringparam, Strings,
+    Channels, Coalesce, DrvInfo, LinkKsettings, PauseStats, Pauseparam, Ringparam, RxfhFields,
+    RxfhGet, RxfhSet, Strings,
 };
 use crate::{
     error::VTABLE_DEFAULT_ERROR,
@@ -138,6 +139,43 @@ pub trait Operations: Driver {
     /// Restarts autonegotiation (`ethtool -r`, `nway_reset`); a link whose settings are forced
     /// is the driver's to refuse (C drivers answer `EINVAL`).
     fn nway_reset(_dev: &Device<Self>, _rtnl: &Rtnl) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Entries of the RSS indirection table (`get_rxfh_indir_size`); 0 (the default) for a
+    /// device without one. A constant: the core sizes the tables it hands to `get_rxfh` and
+    /// `set_rxfh` from it.
+    const RXFH_INDIR_SIZE: u32 = 0;
+
+    /// Bytes of the RSS hash key (`get_rxfh_key_size`); 0 (the default) for none.
+    const RXFH_KEY_SIZE: u32 = 0;
+
+    /// The number of receive queues (`get_rx_ring_count`): the core checks indirection tables
+    /// against it and keeps `ethtool -L` from dropping queues a user-set table uses.
+    fn get_rx_ring_count(_dev: &Device<Self>) -> u32 {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reports the RSS hash function, indirection table and key (`ethtool -x`), under RTNL.
+    fn get_rxfh(_dev: &Device<Self>, _rxfh: &mut RxfhGet<'_>) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Changes the RSS hash function, indirection table or key (`ethtool -X`), under RTNL.
+    /// Only the device's main context: the core refuses additional ones.
+    fn set_rxfh(_dev: &Device<Self>, _rtnl: &Rtnl, _rxfh: &RxfhSet<'_>) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Reports the header fields hashed for a flow type (`ethtool -n <dev> rx-flow-hash`);
+    /// `EINVAL` for a flow type the device does not hash.
+    fn get_rxfh_fields(_dev: &Device<Self>, _fields: &mut RxfhFields) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Changes the header fields hashed for a flow type (`ethtool -N <dev> rx-flow-hash`),
+    /// under RTNL.
+    fn set_rxfh_fields(_dev: &Device<Self>, _rtnl: &Rtnl, _fields: &RxfhFields) -> Result {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 }

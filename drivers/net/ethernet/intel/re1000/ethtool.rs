@@ -170,9 +170,9 @@ fn test_eeprom(dev: &Device<Re1000>, bar: &Bar0<'_>) -> bool {
 
 /// Raises a link-change cause with ICS and checks the handler saw it (e1000_intr_test, for the
 /// cause that matters most).
-fn test_interrupt(dev: &Device<Re1000>, bar: &Bar0<'_>) -> bool {
+fn test_interrupt(dev: &Device<Re1000>, rtnl: &Rtnl, bar: &Bar0<'_>) -> bool {
     let data = dev.data();
-    if irq::request(dev).is_err() {
+    if irq::request(dev, rtnl).is_err() {
         pr_err!(
             "{}: interrupt test: cannot request the interrupt\n",
             dev.name()
@@ -499,7 +499,7 @@ impl ethtool::Operations for Re1000 {
                 // The register test leaves patterns behind.
                 hw::reset(bar, mac);
                 passed.set(selftest::TEST_NVM, test_eeprom(dev, bar));
-                passed.set(selftest::TEST_INTERRUPT, test_interrupt(dev, bar));
+                passed.set(selftest::TEST_INTERRUPT, test_interrupt(dev, rtnl, bar));
                 passed.set(selftest::TEST_LOOPBACK, test_loopback(dev, rtnl, bar));
                 hw::reset(bar, mac);
             });

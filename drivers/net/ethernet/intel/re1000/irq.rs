@@ -9,7 +9,7 @@ use crate::regs::{self, Bar0};
 use core::sync::atomic::{AtomicU32, Ordering};
 use kernel::device::Bound;
 use kernel::io::Io;
-use kernel::net::dev::{Device, IrqHandler, IrqReturn};
+use kernel::net::dev::{Device, IrqHandler, IrqReturn, Rtnl};
 use kernel::pci::{self, IrqType, IrqTypes, IrqVectorRegistration};
 use kernel::prelude::*;
 
@@ -72,9 +72,13 @@ pub(crate) fn alloc_vectors<'a>(
 }
 
 /// Requests the handler (`<ifname>-q`), shared on the INTx line (e1000_request_irq).
-pub(crate) fn request(dev: &Device<Re1000>) -> Result {
+pub(crate) fn request(dev: &Device<Re1000>, rtnl: &Rtnl) -> Result {
     let data = dev.data();
     let handler = dev.request_irq(0, "q", data.irq_mode == IrqMode::Intx)?;
+    // The NAPI instance reports its interrupt (e1000_open's netif_napi_set_irq).
+    if let Some(napi) = data.queue_napi() {
+        napi.set_irq(rtnl, &handler);
+    }
     *data.irq.lock() = Some(handler);
     Ok(())
 }

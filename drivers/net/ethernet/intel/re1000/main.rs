@@ -310,7 +310,7 @@ pub(crate) fn up(dev: &Device<Re1000>, rtnl: &Rtnl) -> Result {
         *qv.tx.lock() = Some(tx);
         *qv.rx.lock() = Some(rx);
     }
-    if let Err(e) = configure(dev, bar, qv).and_then(|()| irq::request(dev)) {
+    if let Err(e) = configure(dev, bar, qv).and_then(|()| irq::request(dev, rtnl)) {
         hw::quiesce(bar);
         rings_free(dev);
         return Err(e);

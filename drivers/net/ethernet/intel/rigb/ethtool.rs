@@ -9,12 +9,13 @@ use crate::hw::{self, HW_STATS};
 use crate::irq::{self, MAX_ITR_USECS};
 use crate::regs::{self, offset, offset_at, Bar0};
 use crate::rigb_main::{self as m, get, mmio, Rigb, MAX_QUEUES, MAX_RING, MIN_RING, RING_MULTIPLE};
+use crate::rss;
 use core::sync::atomic::Ordering;
 use kernel::io::Io;
 use kernel::net::dev::{Device, Rtnl};
 use kernel::net::ethtool::{
     self, coalesce, sset, Channels, Coalesce, DrvInfo, LinkKsettings, PauseStats, Pauseparam,
-    RingLimits, Ringparam, Strings,
+    RingLimits, Ringparam, RxfhFields, RxfhGet, RxfhSet, Strings,
 };
 use kernel::prelude::*;
 
@@ -162,9 +163,9 @@ fn test_nvm(dev: &Device<Rigb>, bar: &Bar0<'_>) -> bool {
 
 /// Raises a link-change cause with ICS and checks the interrupt handler saw it (on the
 /// "other" MSI-X vector, or the one MSI/INTx vector).
-fn test_interrupt(dev: &Device<Rigb>, bar: &Bar0<'_>) -> bool {
+fn test_interrupt(dev: &Device<Rigb>, rtnl: &Rtnl, bar: &Bar0<'_>) -> bool {
     let data = dev.data();
-    if irq::configure(bar, data, 1).is_err() || irq::request(dev, 0).is_err() {
+    if irq::configure(bar, data, 1).is_err() || irq::request(dev, rtnl, 0).is_err() {
         return false;
     }
     if data.msix() {
@@ -351,6 +352,29 @@ impl ethtool::Operations for Rigb {
         )
     }
 
+    const RXFH_INDIR_SIZE: u32 = rss::RETA_ENTRIES as u32;
+    const RXFH_KEY_SIZE: u32 = regs::RSS_KEY_LEN as u32;
+
+    fn get_rx_ring_count(dev: &Device<Self>) -> u32 {
+        dev.data().num_queues.load(Ordering::Relaxed)
+    }
+
+    fn get_rxfh(dev: &Device<Self>, rxfh: &mut RxfhGet<'_>) -> Result {
+        rss::get_rxfh(dev, rxfh)
+    }
+
+    fn set_rxfh(dev: &Device<Self>, _rtnl: &Rtnl, rxfh: &RxfhSet<'_>) -> Result {
+        rss::set_rxfh(dev, rxfh)
+    }
+
+    fn get_rxfh_fields(dev: &Device<Self>, fields: &mut RxfhFields) -> Result {
+        rss::get_rxfh_fields(dev, fields)
+    }
+
+    fn set_rxfh_fields(dev: &Device<Self>, _rtnl: &Rtnl, fields: &RxfhFields) -> Result {
+        rss::set_rxfh_fields(dev, fields)
+    }
+
     fn get_ringparam(dev: &Device<Self>, ring: &mut Ringparam) {
         let data = dev.data();
         ring.set_max(MAX_RING, MAX_RING).set_pending(
@@ -458,7 +482,7 @@ impl ethtool::Operations for Rigb {
             let ((), restored) = ethtool::run_offline(dev, rtnl, m::down, m::up, || {
                 passed.set(selftest::TEST_REGISTERS, test_registers(dev, bar));
                 passed.set(selftest::TEST_NVM, test_nvm(dev, bar));
-                passed.set(selftest::TEST_INTERRUPT, test_interrupt(dev, bar));
+                passed.set(selftest::TEST_INTERRUPT, test_interrupt(dev, rtnl, bar));
                 passed.set(selftest::TEST_LOOPBACK, test_loopback(dev, rtnl));
             });
             passed.set(selftest::TEST_REGISTERS, restored);

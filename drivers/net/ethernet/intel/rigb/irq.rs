@@ -14,7 +14,7 @@ use crate::rigb_main::{QVector, Rigb, RigbData, MAX_QUEUES};
 use core::sync::atomic::{AtomicU32, Ordering};
 use kernel::device::Bound;
 use kernel::io::Io;
-use kernel::net::dev::{self, Device, IrqHandler, IrqReturn};
+use kernel::net::dev::{self, Device, IrqHandler, IrqReturn, Rtnl};
 use kernel::pci::{self, IrqType, IrqTypes, IrqVectorRegistration};
 use kernel::prelude::*;
 
@@ -90,7 +90,7 @@ pub(crate) fn alloc_vectors<'a>(
 /// fail, and stored only once every one was granted; on a failure the ones granted so far are
 /// freed with the vector. (A handler left behind would stay registered and keep the netdev
 /// held, and unregistering it, e.g. `rmmod`, would wait for it forever.)
-pub(crate) fn request(dev: &Device<Rigb>, n: u32) -> Result {
+pub(crate) fn request(dev: &Device<Rigb>, rtnl: &Rtnl, n: u32) -> Result {
     let data = dev.data();
     let msix = data.msix();
     let shared = data.irq_mode == IrqMode::Intx;
@@ -107,6 +107,12 @@ pub(crate) fn request(dev: &Device<Rigb>, n: u32) -> Result {
         let handler = dev.request_irq(v, suffix, shared)?;
         // Within the capacity reserved above.
         granted.push_within_capacity(handler).map_err(|_| ENOMEM)?;
+    }
+    // Each queue pair's NAPI instance reports the vector that schedules it (igb_request_msix).
+    if msix {
+        for (qv, handler) in data.queues().iter().zip(granted.iter().skip(1)) {
+            qv.set_irq(rtnl, handler);
+        }
     }
     *data.irqs.lock() = granted;
     Ok(())

@@ -15,8 +15,8 @@ use crate::hw::{self, HW_STATS};
 use crate::irq::{self, IrqMode, ItrState, ITR_CONSERVATIVE};
 use crate::regs::{self, Bar0, BAR0_SIZE};
 use crate::ring::{RxRing, TxRing};
+use crate::rss::RssConfig;
 use crate::{rx, tx};
-use core::num::NonZeroU32;
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use kernel::device::Core;
 use kernel::dma::DmaMask;
@@ -143,6 +143,9 @@ pub(crate) struct RigbData {
     pub(crate) loopback_ok: AtomicU32,
     /// The XDP program of every receive queue (`xdp.rs`).
     pub(crate) xdp_prog: XdpProgSlot,
+    /// RSS key, redirection table and hashed fields, changed under RTNL (`rss.rs`).
+    #[pin]
+    pub(crate) rss: Mutex<RssConfig>,
 }
 
 /// The net_device driver.
@@ -192,33 +195,6 @@ pub(crate) fn update_link(dev: &Device<Rigb>, bar: &Bar0<'_>) {
     } else if !up && dev.carrier_ok() {
         dev.carrier_off();
     }
-}
-
-/// Spreads flows over `n` receive queues: RSS key, redirection table, hashed fields
-/// (igb_setup_mrqc).
-fn configure_rss(bar: &Bar0<'_>, n: NonZeroU32) {
-    let mut key = [0u8; regs::RSS_KEY_LEN];
-    dev::rss_key_fill(&mut key);
-    for (i, k) in key.chunks_exact(4).enumerate() {
-        let word = u32::from_le_bytes([k[0], k[1], k[2], k[3]]);
-        regs::write_at(bar, i, regs::RSSRK::from_raw(word));
-    }
-    for i in 0..regs::RETA_REGS {
-        let entry = |j: usize| ((4 * i + j) as u32 % n) << (8 * j);
-        let reta = entry(0) | entry(1) | entry(2) | entry(3);
-        regs::write_at(bar, i, regs::RETA::from_raw(reta));
-    }
-    let mrqc = if n.get() > 1 {
-        regs::MRQC::zeroed()
-            .with_const_mrqe::<2>()
-            .with_rss_ipv4_tcp(true)
-            .with_rss_ipv4(true)
-            .with_rss_ipv6(true)
-            .with_rss_ipv6_tcp(true)
-    } else {
-        regs::MRQC::zeroed()
-    };
-    bar.write_reg(mrqc);
 }
 
 /// Receive control (igb_setup_rctl): enabled, broadcast, CRC stripped, the filter from
@@ -284,7 +260,7 @@ fn configure(dev: &Device<Rigb>, bar: &Bar0<'_>, n: usize) -> Result {
             .with_crcofl(true)
             .with_pcsd(true),
     );
-    configure_rss(bar, NonZeroU32::new(n as u32).unwrap_or(NonZeroU32::MIN));
+    crate::rss::configure(dev, bar, (n as u32).max(1));
     bar.write_reg(regs::RLPML::from_raw(
         data.mtu.load(Ordering::Relaxed) + rx::FRAME_OVERHEAD,
     ));
@@ -365,7 +341,7 @@ pub(crate) fn up(dev: &Device<Rigb>, rtnl: &Rtnl) -> Result {
         rings_free(dev, n);
         return Err(e);
     }
-    if let Err(e) = configure(dev, bar, n).and_then(|()| irq::request(dev, n as u32)) {
+    if let Err(e) = configure(dev, bar, n).and_then(|()| irq::request(dev, rtnl, n as u32)) {
         hw::quiesce(bar, MAX_QUEUES as usize);
         rings_free(dev, n);
         return Err(e);
@@ -757,6 +733,7 @@ fn probe<'bound>(pdev: &'bound pci::Device<Core<'_>>) -> Result<RigbPci<'bound>>
         loopback: AtomicBool::new(false),
         loopback_ok: AtomicU32::new(0),
         xdp_prog: XdpProgSlot::new(),
+        rss <- new_mutex!(RssConfig::new()),
     });
     let netdev = BusRegistration::<Rigb>::new(
         pdev.as_ref(),

@@ -94,10 +94,16 @@ register! {
 
     /// Multiple receive queues command.
     pub(crate) MRQC(u32) @ 0x5818 {
+        /// Hash UDP ports over IPv6.
+        23:23 rss_ipv6_udp => bool;
+        /// Hash UDP ports over IPv4.
+        22:22 rss_ipv4_udp => bool;
         /// Hash TCP over IPv6.
         21:21 rss_ipv6_tcp => bool;
         /// Hash IPv6 addresses.
         20:20 rss_ipv6 => bool;
+        /// Hash TCP over IPv6 with extension headers (the addresses they carry, if any).
+        18:18 rss_ipv6_tcp_ex => bool;
         /// Hash IPv4 addresses.
         17:17 rss_ipv4 => bool;
         /// Hash TCP over IPv4.

@@ -13,6 +13,7 @@
 //! | `ring.rs` | descriptor formats, on `kernel::net::ring`'s rings |
 //! | `hw.rs` | reset, MAC/PHY, NVM (EERD) (e1000_*.c) |
 //! | `ethtool.rs` | ethtool operations and self-tests (igb_ethtool.c) |
+//! | `rss.rs` | RSS key, redirection table, hashed fields (`ethtool -x/-X/-N rx-flow-hash`) |
 //! | `regs.rs` | register definitions (e1000_regs.h, e1000_defines.h) |
 //! | `../e1000_common/` | shared with re1000: common registers, MDIC, statistics, self-tests |
 
@@ -30,6 +31,7 @@ mod regs;
 #[path = "main.rs"]
 mod rigb_main;
 mod ring;
+mod rss;
 mod rx;
 mod tx;
 mod xdp;
