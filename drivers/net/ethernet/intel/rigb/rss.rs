@@ -173,26 +173,29 @@ pub(crate) fn set_rxfh(dev: &Device<Rigb>, rxfh: &RxfhSet<'_>) -> Result {
 const IP: u32 = rxh::IP_SRC | rxh::IP_DST;
 const PORTS: u32 = rxh::L4_B_0_1 | rxh::L4_B_2_3;
 
+/// The flow types hashed on their addresses only, ports never.
+const ADDRESSES_ONLY: [u32; 10] = [
+    flow::SCTP_V4,
+    flow::AH_ESP_V4,
+    flow::AH_V4,
+    flow::ESP_V4,
+    flow::IPV4,
+    flow::SCTP_V6,
+    flow::AH_ESP_V6,
+    flow::AH_V6,
+    flow::ESP_V6,
+    flow::IPV6,
+];
+
 /// igb_get_rxfh_fields: addresses for every IP flow type, ports for TCP, and for UDP when
 /// enabled.
 pub(crate) fn get_rxfh_fields(dev: &Device<Rigb>, f: &mut RxfhFields) -> Result {
     let cfg = dev.data().rss.lock();
     let data = match f.flow_type() {
         flow::TCP_V4 | flow::TCP_V6 => IP | PORTS,
-        flow::UDP_V4 if cfg.udp4 => IP | PORTS,
-        flow::UDP_V6 if cfg.udp6 => IP | PORTS,
-        flow::UDP_V4
-        | flow::UDP_V6
-        | flow::SCTP_V4
-        | flow::AH_ESP_V4
-        | flow::AH_V4
-        | flow::ESP_V4
-        | flow::IPV4
-        | flow::SCTP_V6
-        | flow::AH_ESP_V6
-        | flow::AH_V6
-        | flow::ESP_V6
-        | flow::IPV6 => IP,
+        flow::UDP_V4 => IP | if cfg.udp4 { PORTS } else { 0 },
+        flow::UDP_V6 => IP | if cfg.udp6 { PORTS } else { 0 },
+        t if ADDRESSES_ONLY.contains(&t) => IP,
         _ => return Err(EINVAL),
     };
     f.set_data(data);
@@ -226,36 +229,15 @@ pub(crate) fn set_rxfh_fields(dev: &Device<Rigb>, f: &RxfhFields) -> Result {
         flow::TCP_V4 | flow::TCP_V6 if ports != PORTS => {
             return refuse("TCP ports are always hashed")
         }
-        flow::TCP_V4 | flow::TCP_V6 => return Ok(()),
         flow::UDP_V4 | flow::UDP_V6 if ports != 0 && ports != PORTS => {
             return refuse("both UDP ports or none")
         }
         flow::UDP_V4 => cfg.udp4 = ports == PORTS,
         flow::UDP_V6 => cfg.udp6 = ports == PORTS,
-        flow::SCTP_V4
-        | flow::AH_ESP_V4
-        | flow::AH_V4
-        | flow::ESP_V4
-        | flow::IPV4
-        | flow::SCTP_V6
-        | flow::AH_ESP_V6
-        | flow::AH_V6
-        | flow::ESP_V6
-        | flow::IPV6
-            if ports != 0 =>
-        {
+        t if ADDRESSES_ONLY.contains(&t) && ports != 0 => {
             return refuse("only addresses are hashed for this flow type")
         }
-        flow::SCTP_V4
-        | flow::AH_ESP_V4
-        | flow::AH_V4
-        | flow::ESP_V4
-        | flow::IPV4
-        | flow::SCTP_V6
-        | flow::AH_ESP_V6
-        | flow::AH_V6
-        | flow::ESP_V6
-        | flow::IPV6 => return Ok(()),
+        t if t == flow::TCP_V4 || t == flow::TCP_V6 || ADDRESSES_ONLY.contains(&t) => return Ok(()),
         _ => return refuse("unknown flow type"),
     }
     let n = data.num_queues.load(Ordering::Relaxed);
