@@ -515,6 +515,28 @@ impl RxBuf {
         }
     }
 
+    /// Returns the buffer to `pool`, straight into the pool's lockless allocation cache when the
+    /// page comes back whole (`page_pool_put_full_page` with `allow_direct`): the way back for a
+    /// frame the receive path itself drops (`XDP_DROP`, an errored frame), with neither the
+    /// pool's ring lock nor its atomics, as the C drivers recycle `XDP_DROP` buffers. A buffer
+    /// of another pool goes back as on drop.
+    pub fn recycle(self, pool: &PagePool) {
+        if self.pool != pool.pool {
+            return;
+        }
+        let this = ManuallyDrop::new(self);
+        // SAFETY: We own one fragment reference of the page (type invariant) and give it up
+        // here, once (`this` is not dropped). The allocation cache is used only by holders of
+        // a `&PagePool` (`alloc` takes from it, this refills it): the type is not `Sync` and is
+        // never linked to a NAPI instance, so those uses are on one thread at a time, and a
+        // context that interrupts a holder cannot get a `&PagePool` of its own but through
+        // the lock the holder has (a deadlock, not a race); we hold one (`pool`, the page's
+        // pool: checked above).
+        unsafe {
+            bindings::rnet_page_pool_put_full_page(pool.pool.as_ptr(), this.page.as_ptr(), true)
+        }
+    }
+
     /// Gives up the buffer without returning its fragment: its reference now belongs to
     /// whatever the caller handed the fragment to (an XDP frame, a redirect target).
     pub(crate) fn forget(self) {

@@ -141,7 +141,7 @@ pub fn run<P: Poll>(
             // The program's helpers keep these within the fragment, in order; check anyway
             // (the offsets are recomputed into a checked skb layout by `build_skb_at`).
             if data < base || end < data || meta > data {
-                drop(buf);
+                buf.recycle(pool);
                 exception(act);
                 return XdpVerdict::Aborted;
             }
@@ -153,7 +153,7 @@ pub fn run<P: Poll>(
             })
         }
         bindings::xdp_action_XDP_DROP => {
-            drop(buf);
+            buf.recycle(pool);
             XdpVerdict::Drop
         }
         bindings::xdp_action_XDP_TX => {
@@ -161,7 +161,7 @@ pub fn run<P: Poll>(
             // headroom (or NULL if it does not fit).
             let frame = unsafe { bindings::rnet_xdp_convert_buff_to_frame(&mut xdp) };
             let Some(frame) = NonNull::new(frame) else {
-                drop(buf);
+                buf.recycle(pool);
                 exception(act);
                 return XdpVerdict::TxFailed;
             };
@@ -188,7 +188,7 @@ pub fn run<P: Poll>(
                 buf.forget();
                 XdpVerdict::Redirect
             } else {
-                drop(buf);
+                buf.recycle(pool);
                 exception(act);
                 XdpVerdict::RedirectFailed
             }
@@ -198,7 +198,7 @@ pub fn run<P: Poll>(
                 // SAFETY: `dev` and `prog` are valid for the call.
                 unsafe { bindings::bpf_warn_invalid_xdp_action(dev, prog.as_raw(), act) };
             }
-            drop(buf);
+            buf.recycle(pool);
             exception(act);
             XdpVerdict::Aborted
         }

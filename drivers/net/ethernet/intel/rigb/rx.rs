@@ -168,6 +168,7 @@ fn receive(
         RxWriteBack::Frame { len, csum } => (len, csum),
         RxWriteBack::Drop(_) => {
             add(&qv.stats.rx_errors, 1);
+            buf.recycle(&rx.pool);
             return None;
         }
     };
